@@ -1,0 +1,57 @@
+# claude-cost: `make serve` and `make test` each do all of their own set-up on a fresh machine.
+SHELL := /bin/bash
+export NO_MKDOCS_2_WARNING := 1
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+BROWSER_FILE := .cache/chromium-path
+PYTEST_ARGS ?=
+
+.PHONY: help install serve docs site test test-unit test-browser bench lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(PY_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BROWSER_FILE): $(PY_STAMP) scripts/ensure-chromium.sh
+	@mkdir -p $(dir $@)
+	scripts/ensure-chromium.sh $(PY) > $@.tmp && mv $@.tmp $@
+
+install: $(PY_STAMP) $(NODE_STAMP) ## create .venv, install Python and npm dependencies
+
+serve: install ## build and serve the site on http://127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+docs: install ## strict build of the site into site/
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
+site: docs
+
+test: install $(BROWSER_FILE) ## the full suite: unit, docs and browser tests
+	CLAUDE_COST_CHROMIUM="$$(cat $(BROWSER_FILE))" $(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: install ## the fast tests only (no browser)
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install $(BROWSER_FILE) ## the browser tests only
+	CLAUDE_COST_CHROMIUM="$$(cat $(BROWSER_FILE))" $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+bench: install $(BROWSER_FILE) ## run every benchmark in bench/ and print its figures
+	@for script in bench/bench_*.py; do echo "== $$script"; CLAUDE_COST_CHROMIUM="$$(cat $(BROWSER_FILE))" $(PY) $$script || exit 1; done
+
+lint: install ## ruff
+	$(VENV)/bin/ruff check calculators hooks tests bench
+
+clean: ## remove build output (keeps .venv and node_modules)
+	rm -rf site .cache .pytest_cache .hypothesis

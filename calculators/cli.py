@@ -1,0 +1,259 @@
+"""The ``claude-cost`` command line (also ``python -m calculators``).
+
+Every error is one readable line on stderr and a non-zero exit; a traceback is a bug. Tool subcommands
+(``recommend``, ``analyze``, ``diff``) live in their own modules, each exposing ``add_arguments(parser)``
+and ``run(args) -> int``, and are imported only when used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from .cost import BUCKETS, PriceError, Usage, dstr, price, price_usage
+from .pricing import PricingFileError, UnknownModelError, load_pricing
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+#: subcommand -> (module, help). Each module provides add_arguments(parser) and run(args) -> int.
+_TOOL_COMMANDS = {
+    "recommend": ("calculators.recommend", "recommend a model and levers for a prompt and workload"),
+    "analyze": ("calculators.logs", "analyse usage logs: true cost and what each lever would save"),
+    "diff": ("calculators.changes", "compare two pricing files (or git revisions) and their effect"),
+}
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 1."""
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"cannot be negative, got {text}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, with the usage hint
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="claude-cost", description="Claude API cost model, priced from pricing.toml.")
+    parser.add_argument("--pricing", metavar="FILE", help="use this pricing file instead of the bundled one")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("models", help="list every model with its current prices")
+    p.add_argument("--all", action="store_true", help="include retired models")
+    p.add_argument("--at", metavar="YYYY-MM-DD", help="prices in force on this day (default: today)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("price", help="price one request")
+    p.add_argument("--model", help="model id, alias or family shortcut (opus, sonnet, haiku, fable)")
+    for bucket in BUCKETS:
+        p.add_argument(f"--{bucket.replace('_', '-')}", dest=bucket, type=_non_negative_int, default=0,
+                       metavar="N", help=f"{bucket.replace('_', ' ')} tokens")
+    p.add_argument("--web-searches", dest="web_searches", type=_non_negative_int, default=0, metavar="N")
+    p.add_argument("--batch", action="store_true", help="Message Batches API pricing")
+    p.add_argument("--geo", choices=("global", "us"), default=None, help="inference_geo (us = US-only, 1.1x)")
+    p.add_argument("--fast", action="store_true", help="fast mode")
+    p.add_argument("--at", metavar="DATE", help="price on this day or timestamp (default: now)")
+    p.add_argument("--usage", metavar="FILE", help="a Messages API usage object or response as JSON ('-' = stdin)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("check", help="validate a pricing file")
+    p.add_argument("file", nargs="?", help="pricing file (default: the bundled pricing.toml)")
+    _add_check_arguments(p)
+
+    for name, (module, help_text) in _TOOL_COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(_module=module)
+        try:
+            importlib.import_module(module).add_arguments(p)
+        except ModuleNotFoundError:
+            p.set_defaults(_missing=True)
+    return parser
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    """Hook for extra `check` options (the change-review checks extend it)."""
+    try:
+        from .changes import add_check_arguments
+    except ImportError:
+        return
+    add_check_arguments(parser)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        if args.command == "models":
+            return _models(args)
+        if args.command == "price":
+            return _price(args)
+        if args.command == "check":
+            return _check(args)
+        if getattr(args, "_missing", False):
+            raise CliError(f"`{args.command}` is not available in this build")
+        return importlib.import_module(args._module).run(args)
+    except PricingFileError as exc:
+        print(f"claude-cost: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except (CliError, PriceError, UnknownModelError) as exc:
+        print(f"claude-cost: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("claude-cost: interrupted", file=sys.stderr)
+        return 130
+
+
+def _pricing(args: argparse.Namespace):
+    return load_pricing(args.pricing) if args.pricing else load_pricing()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# models
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _models(args: argparse.Namespace) -> int:
+    from .cost import parse_at, period_for
+
+    pricing = _pricing(args)
+    day = parse_at(args.at)
+    rows = []
+    for m in pricing.models if args.all else pricing.active_models:
+        period = m.period_at(day)
+        rows.append((m, period))
+    if args.json:
+        out = []
+        for m, period in rows:
+            r = period.rates if period else None
+            out.append({
+                "id": m.id, "name": m.name, "family": m.family, "status": m.status, "aliases": list(m.aliases),
+                "context_window": m.context_window, "max_output": m.max_output,
+                "min_cacheable_tokens": m.min_cacheable_tokens, "new_tokenizer": m.new_tokenizer,
+                "us_inference": m.us_inference,
+                "prices_usd_per_mtok": {b: dstr(getattr(r, b)) for b in BUCKETS} if r else None,
+            })
+        print(json.dumps({"at": day.isoformat(), "models": out}, indent=2))
+        return EXIT_OK
+    header = ("model", "status", "input", "5m write", "1h write", "cache read", "output")
+    table = [header]
+    for m, period in rows:
+        if period is None:
+            table.append((m.id, m.status, "-", "-", "-", "-", "-"))
+            continue
+        r = period.rates
+        table.append((m.id, m.status, *(f"${_fmt_rate(getattr(r, b))}" for b in
+                                          ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output"))))
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    print(f"USD per million tokens, prices in force on {day}")
+    for n, row in enumerate(table):
+        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    return EXIT_OK
+
+
+def _fmt_rate(value: Decimal) -> str:
+    text = dstr(value)
+    if "." not in text:
+        return text + ".00"
+    whole, frac = text.split(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# price
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _read_json(path: str) -> object:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{'stdin' if path == '-' else path}: not valid JSON (line {exc.lineno}, column "
+                       f"{exc.colno}: {exc.msg})") from None
+
+
+def _price(args: argparse.Namespace) -> int:
+    pricing = _pricing(args)
+    if args.usage:
+        obj = _read_json(args.usage)
+        if not isinstance(obj, dict):
+            raise CliError(f"{args.usage}: expected a JSON object (a usage object or a Messages API response)")
+        cost = price_usage(obj, args.model, at=args.at, pricing=pricing)
+        extra = [b for b in (*BUCKETS, "web_searches") if getattr(args, b)]
+        if extra or args.batch or args.fast or args.geo:
+            raise CliError("--usage takes the token counts and modifiers from the file; drop the other flags")
+    else:
+        if not args.model:
+            raise CliError("--model is required (or give --usage FILE with a response that names its model)")
+        usage = Usage(**{b: getattr(args, b) for b in (*BUCKETS, "web_searches")})
+        cost = price(args.model, usage, batch=args.batch, geo=args.geo, fast=args.fast, at=args.at, pricing=pricing)
+    if args.json:
+        print(json.dumps(cost.to_json(), indent=2))
+        return EXIT_OK
+    mods = [x for x, on in (("batch", cost.batch), ("US-only", cost.geo == "us"), ("fast", cost.fast)) if on]
+    print(f"{cost.model.name} ({cost.model.id}), prices of {cost.day}" + (f" [{', '.join(mods)}]" if mods else ""))
+    for it in cost.items:
+        if it.bucket == "web_search":
+            print(f"  {'web search':<15} {it.tokens:>12,} requests x ${dstr(it.usd_per_request)}  = ${dstr(it.usd)}")
+        elif it.tokens:
+            print(f"  {it.bucket:<15} {it.tokens:>12,} tokens x ${dstr(it.usd_per_mtok)}/MTok = ${dstr(it.usd)}")
+    for note in cost.notes:
+        print(f"  note: {note}")
+    print(f"  {'total':<15} ${dstr(cost.total)}")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------------------
+# check
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    path = args.file or args.pricing
+    try:
+        pricing = load_pricing(path) if path else load_pricing()
+    except PricingFileError as exc:
+        for problem in exc.problems:
+            print(f"{exc.source}: {problem}")
+        return EXIT_ERROR
+    try:
+        from .changes import review_checks
+    except ImportError:
+        problems = []
+    else:
+        problems = review_checks(pricing, args)
+    for problem in problems:
+        print(f"{pricing.path}: {problem}")
+    if problems:
+        return EXIT_ERROR
+    print(f"{pricing.path}: OK ({len(pricing.models)} models, "
+          f"{sum(len(m.periods) for m in pricing.models)} price periods)")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,592 @@
+"""The cost model: price one request, a month of requests, or the same workload on every model.
+
+All arithmetic is ``Decimal``. A request's cost is::
+
+    rate(bucket) = base rate of the period in force
+                   (or the prompt-length tier's rate, when the prompt is above the tier's threshold,
+                    or the fast-mode rate, when fast mode is on)
+                   x batch multiplier (Batch API) x US-only multiplier (inference_geo = "us")
+    cost         = sum over token buckets of tokens x rate / 1,000,000  +  web searches x price per search
+
+The prompt used for tiers is every input token of the request: uncached input + cache writes + cache reads.
+A tier applies to the whole request, output included. Nothing is rounded here; rounding is for display.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .pricing import BUCKET_FIELDS, MILLION, Model, Period, Pricing, Rates, load_pricing
+
+__all__ = [
+    "BUCKETS",
+    "BreakEven",
+    "Cost",
+    "LineItem",
+    "ModelCost",
+    "PriceError",
+    "Usage",
+    "Workload",
+    "WorkloadCost",
+    "break_even",
+    "compare_models",
+    "parse_at",
+    "price",
+    "price_usage",
+    "price_workload",
+    "turn_cost",
+    "usage_from_api",
+]
+
+#: Token buckets in display order; the same words are used by the CLI flags, JSON and the browser.
+BUCKETS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
+_RATE_FIELD = dict(zip(BUCKETS, ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")))
+assert set(_RATE_FIELD.values()) == set(BUCKET_FIELDS)
+
+
+class PriceError(ValueError):
+    """A request that cannot be priced as given. ``field`` names the offending input."""
+
+    def __init__(self, message: str, field: str = ""):
+        self.field = field
+        super().__init__(message)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Inputs
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts of one request, in the Messages API's sense.
+
+    ``input`` is only the uncached part of the prompt; cache writes and reads are separate buckets.
+    """
+
+    input: int = 0
+    output: int = 0
+    cache_write_5m: int = 0
+    cache_write_1h: int = 0
+    cache_read: int = 0
+    web_searches: int = 0
+
+    def __post_init__(self) -> None:
+        for name in (*BUCKETS, "web_searches"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise PriceError(f"{name} must be a whole number of tokens, got {value!r}", name)
+            if value < 0:
+                raise PriceError(f"{name} cannot be negative (got {value})", name)
+
+    @property
+    def prompt_tokens(self) -> int:
+        """Every input token of the request: the count that prompt-length tiers compare."""
+        return self.input + self.cache_write_5m + self.cache_write_1h + self.cache_read
+
+    def tokens(self, bucket: str) -> int:
+        return getattr(self, bucket)
+
+
+def parse_at(at: object) -> _dt.date:
+    """The UTC day a price is looked up for: a date, a datetime, an ISO string, or ``None`` for today."""
+    if at is None or at == "":
+        return _dt.datetime.now(_dt.timezone.utc).date()
+    if isinstance(at, _dt.datetime):
+        return at.astimezone(_dt.timezone.utc).date() if at.tzinfo else at.date()
+    if isinstance(at, _dt.date):
+        return at
+    if isinstance(at, str):
+        text = at.strip()
+        try:
+            if len(text) == 10:
+                return _dt.date.fromisoformat(text)
+            stamp = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise PriceError(f"not a date: {at!r} (use YYYY-MM-DD or an ISO 8601 timestamp)", "at") from None
+        return stamp.astimezone(_dt.timezone.utc).date() if stamp.tzinfo else stamp.date()
+    raise PriceError(f"not a date: {at!r}", "at")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Results
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One bucket of a priced request. For ``web_search`` the count is requests, not tokens."""
+
+    bucket: str
+    tokens: int
+    usd_per_mtok: Decimal | None
+    usd: Decimal
+    usd_per_request: Decimal | None = None
+
+    def to_json(self) -> dict:
+        out = {"bucket": self.bucket, "tokens": self.tokens,
+               "usd_per_mtok": dstr(self.usd_per_mtok) if self.usd_per_mtok is not None else None,
+               "usd": dstr(self.usd)}
+        if self.usd_per_request is not None:
+            out["usd_per_request"] = dstr(self.usd_per_request)
+        return out
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A priced request: line items, the exact total, and what was applied."""
+
+    model: Model
+    day: _dt.date
+    period: Period
+    items: tuple[LineItem, ...]
+    total: Decimal
+    batch: bool = False
+    geo: str = "global"
+    fast: bool = False
+    tier: int | None = None
+    notes: tuple[str, ...] = ()
+
+    def item(self, bucket: str) -> LineItem | None:
+        return next((i for i in self.items if i.bucket == bucket), None)
+
+    @property
+    def token_usd(self) -> Decimal:
+        return sum((i.usd for i in self.items if i.bucket != "web_search"), Decimal(0))
+
+    def to_json(self) -> dict:
+        return {
+            "model": self.model.id,
+            "model_name": self.model.name,
+            "at": self.day.isoformat(),
+            "period_from": self.period.effective_from.isoformat(),
+            "total_usd": dstr(self.total),
+            "items": [i.to_json() for i in self.items],
+            "modifiers": {"batch": self.batch, "geo": self.geo, "fast": self.fast,
+                          "tier_above_prompt_tokens": self.tier},
+            "notes": list(self.notes),
+        }
+
+
+def dstr(value: Decimal) -> str:
+    """An exact decimal string with no exponent and no trailing zeros (``Decimal('0.0135')`` -> ``'0.0135'``)."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    return text
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pricing one request
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _resolve(model: str | Model, pricing: Pricing | None) -> tuple[Model, Pricing]:
+    pricing = pricing or load_pricing()
+    if isinstance(model, Model):
+        return model, pricing
+    return pricing.model(model), pricing
+
+
+def period_for(model: Model, day: _dt.date) -> Period:
+    """The price period in force on ``day``, or a :class:`PriceError` that says when prices exist."""
+    period = model.period_at(day)
+    if period is None:
+        first = model.periods[0].effective_from
+        raise PriceError(
+            f"{model.id} has no price on {day}: its prices start on {first}"
+            if day < first else f"{model.id} has no price on {day} (see its periods in pricing.toml)",
+            "at",
+        )
+    return period
+
+
+def price(
+    model: str | Model,
+    usage: Usage | None = None,
+    *,
+    batch: bool = False,
+    geo: str | None = None,
+    fast: bool = False,
+    at: object = None,
+    pricing: Pricing | None = None,
+    **tokens: int,
+) -> Cost:
+    """Price one request.
+
+    Args:
+        model: a canonical id, an alias, a family shortcut (``"sonnet"``) or a :class:`Model`.
+        usage: token counts; alternatively pass them as keywords (``input=2000, output=500``).
+        batch: Message Batches API pricing.
+        geo: ``"global"`` (default) or ``"us"`` for US-only inference.
+        fast: fast mode (premium speed), where the model prices it.
+        at: the date or timestamp whose prices apply (default: today, UTC).
+        pricing: a loaded price file (default: the repository's ``pricing.toml``).
+
+    Returns:
+        A :class:`Cost` with one line item per token bucket (plus web search when used) and an exact total.
+
+    Raises:
+        UnknownModelError: the model is not in the price file (the message names the closest ids).
+        PriceError: a modifier the model does not support, a date with no price, or bad token counts.
+    """
+    if usage is None:
+        unknown = set(tokens) - {*BUCKETS, "web_searches"}
+        if unknown:
+            raise PriceError(f"unknown token bucket(s): {', '.join(sorted(unknown))}", sorted(unknown)[0])
+        usage = Usage(**tokens)
+    elif tokens:
+        raise PriceError("pass either a Usage or token keywords, not both")
+    m, pricing = _resolve(model, pricing)
+    day = parse_at(at)
+    period = period_for(m, day)
+    geo = (geo or "global").lower()
+    notes: list[str] = []
+
+    if geo not in ("global", "us"):
+        raise PriceError(f"unknown inference_geo {geo!r}: use 'global' or 'us'", "geo")
+    if geo == "us" and not m.us_inference:
+        raise PriceError(f"{m.name} does not support US-only inference (inference_geo); it is priced on "
+                         f"Claude 4.6 and later models only", "geo")
+    if fast and batch:
+        raise PriceError("fast mode is not available with the Batch API", "fast")
+
+    tier = None
+    if fast and period.fast is not None:
+        rates = period.fast.rates
+    else:
+        if fast and period.fast_billed_as_standard:
+            notes.append(f"fast mode on {m.name} runs at standard speed and is billed at standard rates")
+        elif fast:
+            raise PriceError(f"fast mode is not available on {m.name} on {day}", "fast")
+        rates = period.rates
+        for t in period.tiers:
+            if usage.prompt_tokens > t.above_prompt_tokens:
+                rates, tier = t.rates, t.above_prompt_tokens
+        if tier is not None:
+            notes.append(f"prompt of {usage.prompt_tokens:,} tokens is above {tier:,}: "
+                         f"every rate of the request uses the higher tier")
+
+    factor = Decimal(1)
+    if batch:
+        factor *= pricing.batch_multiplier
+    if geo == "us":
+        factor *= pricing.us_multiplier
+    rates = rates.scaled(factor) if factor != 1 else rates
+
+    items = [_item(b, usage.tokens(b), getattr(rates, _RATE_FIELD[b])) for b in BUCKETS]
+    if usage.web_searches:
+        per = pricing.web_search_per_request
+        items.append(LineItem("web_search", usage.web_searches, None, per * usage.web_searches, per))
+    total = sum((i.usd for i in items), Decimal(0))
+    return Cost(m, day, period, tuple(items), total, batch, geo, fast, tier, tuple(notes))
+
+
+def _item(bucket: str, tokens: int, rate: Decimal) -> LineItem:
+    return LineItem(bucket, tokens, rate, tokens * rate / MILLION)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The Messages API usage object
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiUsage:
+    """What a Messages API ``usage`` object (or whole response) says about one request."""
+
+    usage: Usage
+    model: str | None = None
+    batch: bool = False
+    geo: str = "global"
+    fast: bool = False
+    service_tier: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _count(obj: Mapping, key: str, where: str) -> int:
+    value = obj.get(key)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise PriceError(f"{where}{key} must be a whole number, got {value!r}", f"{where}{key}")
+    if value < 0:
+        raise PriceError(f"{where}{key} cannot be negative (got {value})", f"{where}{key}")
+    return value
+
+
+def usage_from_api(obj: Mapping) -> ApiUsage:
+    """Read a Messages API ``usage`` object, or a whole response that has one.
+
+    ``input_tokens`` is the uncached part only. Cache writes are split by ``cache_creation``
+    (``ephemeral_5m_input_tokens`` / ``ephemeral_1h_input_tokens``); when that object is absent every
+    cache write counts as a 5-minute write. ``service_tier == "batch"`` means batch pricing,
+    ``inference_geo == "us"`` US-only inference and ``speed == "fast"`` fast mode.
+    """
+    if not isinstance(obj, Mapping):
+        raise PriceError(f"expected a JSON object with usage fields, got {type(obj).__name__}", "usage")
+    model = obj.get("model") if isinstance(obj.get("model"), str) else None
+    if isinstance(obj.get("usage"), Mapping):
+        u = obj["usage"]
+    elif isinstance(obj.get("message"), Mapping) and isinstance(obj["message"].get("usage"), Mapping):
+        model = obj["message"].get("model") if isinstance(obj["message"].get("model"), str) else model
+        u = obj["message"]["usage"]
+    else:
+        u = obj
+    known = {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
+             "cache_creation", "server_tool_use"}
+    if not known & set(u):
+        raise PriceError("no usage fields found (expected input_tokens, output_tokens, ...)", "usage")
+    notes: list[str] = []
+    created = _count(u, "cache_creation_input_tokens", "")
+    cc = u.get("cache_creation")
+    if isinstance(cc, Mapping):
+        w5 = _count(cc, "ephemeral_5m_input_tokens", "cache_creation.")
+        w1 = _count(cc, "ephemeral_1h_input_tokens", "cache_creation.")
+        if created and created != w5 + w1:
+            if created > w5 + w1:
+                notes.append(f"cache_creation_input_tokens ({created}) is more than the cache_creation breakdown "
+                             f"({w5 + w1}); the difference is priced as 5-minute writes")
+                w5 += created - w5 - w1
+            else:
+                notes.append(f"cache_creation_input_tokens ({created}) is less than the cache_creation breakdown "
+                             f"({w5 + w1}); the breakdown is used")
+    else:
+        w5, w1 = created, 0
+    stu = u.get("server_tool_use")
+    searches = _count(stu, "web_search_requests", "server_tool_use.") if isinstance(stu, Mapping) else 0
+    usage = Usage(
+        input=_count(u, "input_tokens", ""),
+        output=_count(u, "output_tokens", ""),
+        cache_write_5m=w5,
+        cache_write_1h=w1,
+        cache_read=_count(u, "cache_read_input_tokens", ""),
+        web_searches=searches,
+    )
+    tier = u.get("service_tier")
+    if tier == "priority":
+        notes.append("Priority Tier has no published per-token price; priced at standard rates")
+    geo_raw = u.get("inference_geo")
+    geo = "us" if geo_raw == "us" else "global"
+    if geo_raw not in (None, "global", "us", "not_available"):
+        raise PriceError(f"inference_geo {geo_raw!r} has no published price; expected 'global' or 'us'",
+                         "inference_geo")
+    speed = u.get("speed")
+    return ApiUsage(usage, model, tier == "batch", geo, speed == "fast", tier, tuple(notes))
+
+
+def price_usage(obj: Mapping, model: str | None = None, *, at: object = None,
+                pricing: Pricing | None = None) -> Cost:
+    """Price a Messages API ``usage`` object or response. ``model`` overrides the response's model."""
+    api = usage_from_api(obj)
+    name = model or api.model
+    if not name:
+        raise PriceError("no model given: the object has no 'model' field, so pass one", "model")
+    cost = price(name, api.usage, batch=api.batch, geo=api.geo, fast=api.fast, at=at, pricing=pricing)
+    if api.notes:
+        cost = Cost(**{**cost.__dict__, "notes": cost.notes + api.notes})
+    return cost
+
+
+def turn_cost(in_tok: int, out_tok: int, cached_tok: int = 0, model: str = "sonnet") -> Decimal:
+    """The cost of one conversational turn, priced from pricing.toml at today's prices.
+
+    ``in_tok`` is the whole prompt; ``cached_tok`` of it are read from the cache at the cache-read rate and
+    the rest is billed as uncached input. It leaves out cache writes (the turn that first caches a prefix
+    pays 1.25x or 2x for it), web searches, the Batch API, US-only inference and fast mode: use
+    :func:`price` for those.
+    """
+    if cached_tok > in_tok:
+        raise PriceError(f"cached_tok ({cached_tok}) cannot exceed in_tok ({in_tok})", "cached_tok")
+    return price(model, Usage(input=in_tok - cached_tok, output=out_tok, cache_read=cached_tok)).total
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Break-even, workloads and comparisons
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """How many cache reads pay back one cache write, per TTL.
+
+    Writing a prefix to the cache costs ``write - input`` more per token than sending it uncached; each later
+    read saves ``input - read``. ``ratio`` is their quotient; ``reads`` the whole number of reads needed.
+    """
+
+    model: str
+    ratio_5m: Decimal
+    ratio_1h: Decimal
+    reads_5m: int
+    reads_1h: int
+
+    def to_json(self) -> dict:
+        return {"model": self.model, "ratio_5m": dstr(self.ratio_5m), "ratio_1h": dstr(self.ratio_1h),
+                "reads_5m": self.reads_5m, "reads_1h": self.reads_1h}
+
+
+def break_even(model: str | Model, *, at: object = None, pricing: Pricing | None = None) -> BreakEven:
+    m, pricing = _resolve(model, pricing)
+    r = period_for(m, parse_at(at)).rates
+    saving = r.input - r.cache_read
+    if saving <= 0:
+        raise PriceError(f"{m.name}: cache reads are not cheaper than input, so caching never pays back")
+    ratio_5m = (r.cache_write_5m - r.input) / saving
+    ratio_1h = (r.cache_write_1h - r.input) / saving
+    return BreakEven(m.id, ratio_5m, ratio_1h, max(1, math.ceil(ratio_5m)), max(1, math.ceil(ratio_1h)))
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A month of similar requests.
+
+    Each request has ``prompt_tokens`` of input (of which ``cached_prefix_tokens`` are a shared, cacheable
+    prefix) and ``output_tokens`` of output. ``cache_hit_rate`` is the share of requests that read the prefix
+    from the cache; the others write it (with ``cache_ttl``). ``batch_share`` is the share sent through the
+    Batch API. Shares are decimals between 0 and 1.
+    """
+
+    requests_per_month: Decimal
+    prompt_tokens: int
+    output_tokens: int
+    cached_prefix_tokens: int = 0
+    cache_hit_rate: Decimal = Decimal(0)
+    cache_ttl: str = "5m"
+    batch_share: Decimal = Decimal(0)
+    web_searches: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("requests_per_month", "cache_hit_rate", "batch_share"):
+            try:
+                value = Decimal(str(getattr(self, name)))
+            except InvalidOperation:
+                raise PriceError(f"{name} must be a number", name) from None
+            if not value.is_finite() or value < 0:
+                raise PriceError(f"{name} must be zero or positive", name)
+            if name != "requests_per_month" and value > 1:
+                raise PriceError(f"{name} is a share between 0 and 1, got {value}", name)
+            object.__setattr__(self, name, value)
+        if self.cached_prefix_tokens > self.prompt_tokens:
+            raise PriceError("cached_prefix_tokens cannot exceed prompt_tokens", "cached_prefix_tokens")
+        if self.cache_ttl not in ("5m", "1h"):
+            raise PriceError("cache_ttl must be '5m' or '1h'", "cache_ttl")
+
+    def request_mix(self) -> list[tuple[Decimal, Usage]]:
+        """The workload as (share of requests, usage) pairs: cache hits and cache writes."""
+        rest = self.prompt_tokens - self.cached_prefix_tokens
+        base = dict(output=self.output_tokens, web_searches=self.web_searches)
+        if not self.cached_prefix_tokens:
+            return [(Decimal(1), Usage(input=self.prompt_tokens, **base))]
+        write = "cache_write_1h" if self.cache_ttl == "1h" else "cache_write_5m"
+        mix = []
+        if self.cache_hit_rate:
+            mix.append((self.cache_hit_rate, Usage(input=rest, cache_read=self.cached_prefix_tokens, **base)))
+        if self.cache_hit_rate < 1:
+            mix.append((1 - self.cache_hit_rate, Usage(input=rest, **{write: self.cached_prefix_tokens}, **base)))
+        return mix
+
+
+@dataclass(frozen=True)
+class WorkloadCost:
+    model: Model
+    per_request: Decimal
+    monthly: Decimal
+    by_bucket: dict[str, Decimal] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"model": self.model.id, "model_name": self.model.name, "per_request_usd": dstr(self.per_request),
+                "monthly_usd": dstr(self.monthly), "by_bucket": {k: dstr(v) for k, v in self.by_bucket.items()}}
+
+
+def price_workload(model: str | Model, workload: Workload, *, geo: str | None = None, at: object = None,
+                   pricing: Pricing | None = None) -> WorkloadCost:
+    """The average cost per request and the monthly cost of a workload."""
+    m, pricing = _resolve(model, pricing)
+    per_request = Decimal(0)
+    by_bucket: dict[str, Decimal] = {}
+    for share, usage in workload.request_mix():
+        for batch, bshare in ((False, 1 - workload.batch_share), (True, workload.batch_share)):
+            if not bshare:
+                continue
+            cost = price(m, usage, batch=batch, geo=geo, at=at, pricing=pricing)
+            weight = share * bshare
+            per_request += cost.total * weight
+            for it in cost.items:
+                by_bucket[it.bucket] = by_bucket.get(it.bucket, Decimal(0)) + it.usd * weight
+    return WorkloadCost(m, per_request, per_request * workload.requests_per_month, by_bucket)
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """One row of a cross-model comparison: the cost, or why the model cannot run the workload."""
+
+    model: Model
+    cost: Cost | None
+    usage: Usage
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        return {"model": self.model.id, "model_name": self.model.name, "status": self.model.status,
+                "total_usd": dstr(self.cost.total) if self.cost else None, "reason": self.reason,
+                "tokens_scaled": self.usage.prompt_tokens + self.usage.output}
+
+
+def tokenizer_factor(source: Model, target: Model, pricing: Pricing) -> Decimal:
+    """How many tokens the same text takes on ``target`` per token on ``source``."""
+    if source.new_tokenizer == target.new_tokenizer:
+        return Decimal(1)
+    return pricing.tokenizer_inflation if target.new_tokenizer else 1 / pricing.tokenizer_inflation
+
+
+def scale_usage(usage: Usage, factor: Decimal) -> Usage:
+    if factor == 1:
+        return usage
+    return Usage(**{b: int((usage.tokens(b) * factor).to_integral_value()) for b in BUCKETS},
+                 web_searches=usage.web_searches)
+
+
+def compare_models(
+    usage: Usage,
+    *,
+    models: list[Model] | None = None,
+    measured_on: str | Model | None = None,
+    batch: bool = False,
+    geo: str | None = None,
+    fast: bool = False,
+    at: object = None,
+    pricing: Pricing | None = None,
+) -> list[ModelCost]:
+    """The same request on every active model (or ``models``), cheapest first.
+
+    With ``measured_on``, token counts are taken as measured on that model and scaled by the tokenizer
+    difference (the newer tokenizer uses about 30% more tokens for the same text). Models that cannot take
+    the request (a modifier they lack, a prompt above their context window) come last with the reason.
+    """
+    pricing = pricing or load_pricing()
+    ref = _resolve(measured_on, pricing)[0] if measured_on is not None else None
+    rows: list[ModelCost] = []
+    for m in models if models is not None else pricing.active_models:
+        scaled = scale_usage(usage, tokenizer_factor(ref, m, pricing)) if ref is not None else usage
+        try:
+            if m.context_window and scaled.prompt_tokens > m.context_window:
+                raise PriceError(f"prompt of {scaled.prompt_tokens:,} tokens exceeds the "
+                                 f"{m.context_window:,}-token context window")
+            rows.append(ModelCost(m, price(m, scaled, batch=batch, geo=geo, fast=fast, at=at, pricing=pricing),
+                                  scaled))
+        except PriceError as exc:
+            rows.append(ModelCost(m, None, scaled, str(exc)))
+    rows.sort(key=lambda r: (r.cost is None, r.cost.total if r.cost else Decimal(0), r.model.id))
+    return rows
+
+
+def rates_at(model: str | Model, at: object = None, pricing: Pricing | None = None) -> Rates:
+    """The base rates of the period in force (before tiers, batch, geo or fast mode)."""
+    m, _ = _resolve(model, pricing)
+    return period_for(m, parse_at(at)).rates

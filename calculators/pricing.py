@@ -1,0 +1,640 @@
+"""Load and validate ``pricing.toml`` into frozen dataclasses.
+
+The file is parsed with ``tomllib`` and ``parse_float=Decimal`` so that no price ever passes through a
+binary float. Validation collects every problem in one pass; :class:`PricingFileError` carries them all,
+each naming the key path (``models[3].periods[0].input_per_mtok``) and how to fix it.
+
+The loader looks for the file in this order: an explicit path; the ``CLAUDE_COST_PRICING`` environment
+variable; ``pricing.toml`` next to this package (a wheel or the browser archive carries a copy there);
+``pricing.toml`` at the root of a source checkout (one directory up).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import functools
+import os
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+__all__ = [
+    "CachePolicy",
+    "FastRates",
+    "Model",
+    "Period",
+    "Pricing",
+    "PricingFileError",
+    "Problem",
+    "Rates",
+    "Tier",
+    "UnknownModelError",
+    "default_pricing_path",
+    "load_pricing",
+    "parse_pricing",
+]
+
+MILLION = Decimal(1_000_000)
+STATUSES = ("current", "legacy", "deprecated", "retired")
+RATE_KEYS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_write_5m_per_mtok",
+    "cache_write_1h_per_mtok",
+    "cache_read_per_mtok",
+)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Errors
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: where it is, what is wrong, and how to fix it."""
+
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+class PricingFileError(ValueError):
+    """The pricing file could not be read or is invalid. ``problems`` lists every problem found."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+
+
+class UnknownModelError(LookupError):
+    """A model id that is neither a canonical id, an alias nor a family shortcut."""
+
+    def __init__(self, model: str, suggestions: list[str]):
+        self.model = model
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown model {model!r}{hint} (`claude-cost models` lists every id)")
+
+    def __str__(self) -> str:  # LookupError would repr() the message
+        return self.args[0]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Data
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Per-million-token prices in USD for one price row (a period's base rates or a tier)."""
+
+    input: Decimal
+    output: Decimal
+    cache_write_5m: Decimal
+    cache_write_1h: Decimal
+    cache_read: Decimal
+
+    def scaled(self, factor: Decimal) -> Rates:
+        return Rates(*(getattr(self, b) * factor for b in BUCKET_FIELDS))
+
+
+BUCKET_FIELDS = ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read")
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Rates that replace the base rates when the prompt is above ``above_prompt_tokens``."""
+
+    above_prompt_tokens: int
+    rates: Rates
+
+
+@dataclass(frozen=True)
+class FastRates:
+    """Fast-mode rates (the cache rates keep the period's own cache-to-input ratios)."""
+
+    rates: Rates
+
+
+@dataclass(frozen=True)
+class Period:
+    """Prices in force from ``effective_from`` (inclusive) to ``effective_to`` (exclusive, or open)."""
+
+    effective_from: _dt.date
+    effective_to: _dt.date | None
+    rates: Rates
+    tiers: tuple[Tier, ...]
+    fast: FastRates | None
+    fast_billed_as_standard: bool
+    explicit: frozenset[str]
+    source: str
+    checked: _dt.date
+    third_party: tuple[str, ...] = ()
+    notes: str = ""
+
+    def covers(self, day: _dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+
+@dataclass(frozen=True)
+class Model:
+    """One Claude model and its price history."""
+
+    id: str
+    name: str
+    family: str
+    status: str
+    aliases: tuple[str, ...]
+    released: _dt.date | None
+    retires: _dt.date | None
+    retired: _dt.date | None
+    context_window: int | None
+    max_output: int | None
+    min_cacheable_tokens: int
+    new_tokenizer: bool
+    us_inference: bool
+    availability: str
+    periods: tuple[Period, ...]
+    source: str
+    checked: _dt.date
+    third_party: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        """Served on the Claude API today (current, legacy or deprecated)."""
+        return self.status != "retired"
+
+    def period_at(self, day: _dt.date) -> Period | None:
+        for period in self.periods:
+            if period.covers(day):
+                return period
+        return None
+
+    @property
+    def latest_period(self) -> Period:
+        return self.periods[-1]
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    write_5m_multiplier: Decimal
+    write_1h_multiplier: Decimal
+    read_multiplier: Decimal
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """The whole validated price file."""
+
+    models: tuple[Model, ...]
+    families: dict[str, str]
+    cache: CachePolicy
+    batch_multiplier: Decimal
+    us_multiplier: Decimal
+    web_search_per_request: Decimal
+    tokenizer_inflation: Decimal
+    sources: dict[str, tuple[str, _dt.date]]
+    path: str = ""
+    _index: dict[str, Model] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for m in self.models:
+            self._index[m.id] = m
+            for alias in m.aliases:
+                self._index[alias] = m
+        for short, target in self.families.items():
+            self._index.setdefault(short, self._index[target])
+
+    def model(self, name: str) -> Model:
+        """Resolve a canonical id, an alias or a family shortcut (exact match, case-insensitive)."""
+        key = name.strip().lower() if isinstance(name, str) else name
+        found = self._index.get(key)
+        if found is None:
+            raise UnknownModelError(str(name), difflib.get_close_matches(str(key), list(self._index), n=3, cutoff=0.5))
+        return found
+
+    def find(self, name: str) -> Model | None:
+        """Like :meth:`model` but returns ``None`` for an unknown name."""
+        return self._index.get(name.strip().lower()) if isinstance(name, str) else None
+
+    @property
+    def active_models(self) -> tuple[Model, ...]:
+        return tuple(m for m in self.models if m.is_active)
+
+    @property
+    def current_models(self) -> tuple[Model, ...]:
+        return tuple(m for m in self.models if m.status == "current")
+
+    @property
+    def last_checked(self) -> _dt.date:
+        """The most recent ``checked`` date anywhere in the file."""
+        dates = [m.checked for m in self.models] + [p.checked for m in self.models for p in m.periods]
+        dates += [checked for _, checked in self.sources.values()]
+        return max(dates)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Loading
+# ----------------------------------------------------------------------------------------------------------
+
+
+def default_pricing_path() -> Path:
+    env = os.environ.get("CLAUDE_COST_PRICING")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "pricing.toml", here.parent / "pricing.toml"):
+        if candidate.is_file():
+            return candidate
+    raise PricingFileError(
+        "pricing.toml",
+        [Problem("pricing.toml", "file not found next to the package or in the checkout root",
+                 "set CLAUDE_COST_PRICING to its path")],
+    )
+
+
+def load_pricing(path: str | os.PathLike[str] | None = None) -> Pricing:
+    """Read and validate a pricing file; the default file is read once and cached.
+
+    Raises:
+        PricingFileError: listing every problem found, each with its key path and a hint.
+    """
+    if path is None:
+        return _load_default(str(default_pricing_path()))
+    return _load_path(str(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_default(path: str) -> Pricing:
+    return _load_path(path)
+
+
+def _load_path(path: str) -> Pricing:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PricingFileError(path, [Problem(path, f"cannot read file: {exc.strerror or exc}")]) from None
+    return parse_pricing(text, source=path)
+
+
+def parse_pricing(text: str, source: str = "pricing.toml") -> Pricing:
+    """Parse and validate pricing TOML text."""
+    try:
+        raw = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise PricingFileError(source, [Problem(source, f"not valid TOML: {exc}", "fix the syntax at that line")]) from None
+    v = _Validator()
+    pricing = v.pricing(raw, source)
+    if pricing is None:
+        raise PricingFileError(source, v.problems)
+    return pricing
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Validation
+# ----------------------------------------------------------------------------------------------------------
+
+_TOP_KEYS = {"schema_version", "currency", "families", "cache", "batch", "inference_geo", "web_search", "tokenizer",
+             "models"}
+_SOURCED = {"source", "checked"}
+_MODEL_KEYS = {
+    "id", "name", "family", "status", "aliases", "released", "retires", "retired", "context_window",
+    "max_output", "min_cacheable_tokens", "new_tokenizer", "us_inference", "availability", "periods",
+    "source", "checked", "third_party", "notes",
+}
+_MODEL_REQUIRED = {"id", "name", "family", "status", "min_cacheable_tokens", "new_tokenizer", "us_inference",
+                   "periods", "source", "checked"}
+_PERIOD_KEYS = {"effective_from", "effective_to", "tiers", "fast", "fast_billed_as_standard", "source",
+                "checked", "third_party", "notes", *RATE_KEYS}
+_TIER_KEYS = {"above_prompt_tokens", *RATE_KEYS}
+_FAST_KEYS = {"input_per_mtok", "output_per_mtok"}
+
+
+class _Validator:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def err(self, path: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, message, hint))
+
+    def table(self, raw: object, path: str, allowed: set[str], required: set[str] = frozenset()) -> dict:
+        if not isinstance(raw, dict):
+            self.err(path, f"expected a table, found {type(raw).__name__}")
+            return {}
+        for key in sorted(set(raw) - allowed):
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(sorted(allowed))}"
+            self.err(f"{path}.{key}" if path else key, "unknown key", hint)
+        for key in sorted(required - set(raw)):
+            self.err(f"{path}.{key}" if path else key, "missing required key", _REQUIRED_HINTS.get(key, ""))
+        return raw
+
+    def money(self, raw: dict, key: str, path: str, required: bool = True) -> Decimal | None:
+        if key not in raw:
+            if required:
+                self.err(f"{path}.{key}", "missing required price", "give the price in USD per million tokens")
+            return None
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            self.err(f"{path}.{key}", f"price must be a number, found {value!r}", "write it unquoted, e.g. 3 or 0.30")
+            return None
+        value = Decimal(value)
+        if not value.is_finite() or value < 0:
+            self.err(f"{path}.{key}", f"price must be zero or positive, found {value}")
+            return None
+        return value
+
+    def integer(self, raw: dict, key: str, path: str, required: bool = True, minimum: int = 0) -> int | None:
+        if key not in raw:
+            if required:
+                self.err(f"{path}.{key}", "missing required key")
+            return None
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.err(f"{path}.{key}", f"must be a whole number >= {minimum}, found {value!r}")
+            return None
+        return value
+
+    def date(self, raw: dict, key: str, path: str, required: bool = True) -> _dt.date | None:
+        if key not in raw:
+            if required:
+                self.err(f"{path}.{key}", "missing required date", "write a TOML date such as 2026-11-24 (no quotes)")
+            return None
+        value = raw[key]
+        if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+            self.err(f"{path}.{key}", f"must be a date, found {value!r}", "write a TOML date such as 2026-11-24 (no quotes)")
+            return None
+        return value
+
+    def text(self, raw: dict, key: str, path: str, required: bool = True) -> str | None:
+        if key not in raw:
+            if required:
+                self.err(f"{path}.{key}", "missing required key", _REQUIRED_HINTS.get(key, ""))
+            return None
+        value = raw[key]
+        if not isinstance(value, str) or not value.strip():
+            self.err(f"{path}.{key}", f"must be a non-empty string, found {value!r}")
+            return None
+        return value
+
+    def boolean(self, raw: dict, key: str, path: str, default: bool | None = None) -> bool:
+        if key not in raw:
+            if default is None:
+                self.err(f"{path}.{key}", "missing required key", "write true or false")
+                return False
+            return default
+        value = raw[key]
+        if not isinstance(value, bool):
+            self.err(f"{path}.{key}", f"must be true or false, found {value!r}")
+            return False
+        return value
+
+    def strings(self, raw: dict, key: str, path: str) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.err(f"{path}.{key}", f"must be a list of strings, found {value!r}")
+            return ()
+        return tuple(value)
+
+    def sourced(self, raw: dict, path: str) -> tuple[str, _dt.date]:
+        src = self.text(raw, "source", path) or ""
+        if src and not src.startswith(("https://", "http://")):
+            self.err(f"{path}.source", f"must be a URL, found {src!r}", "link the page the price was read from")
+        checked = self.date(raw, "checked", path) or _dt.date.min
+        return src, checked
+
+    # -- the file -----------------------------------------------------------------------------------------
+
+    def pricing(self, raw: dict, source: str) -> Pricing | None:
+        self.table(raw, "", _TOP_KEYS, {"schema_version", "families", "cache", "batch", "inference_geo",
+                                        "web_search", "tokenizer", "models"})
+        if raw.get("schema_version", 1) != 1:
+            self.err("schema_version", f"unsupported schema version {raw.get('schema_version')!r}", "use 1")
+        if raw.get("currency", "USD") != "USD":
+            self.err("currency", f"only USD is supported, found {raw.get('currency')!r}")
+
+        sources: dict[str, tuple[str, _dt.date]] = {}
+        cache_raw = self.table(raw.get("cache", {}), "cache",
+                               {"write_5m_multiplier", "write_1h_multiplier", "read_multiplier", *_SOURCED},
+                               {"write_5m_multiplier", "write_1h_multiplier", "read_multiplier", *_SOURCED})
+        cache = CachePolicy(
+            self.multiplier(cache_raw, "write_5m_multiplier", "cache"),
+            self.multiplier(cache_raw, "write_1h_multiplier", "cache"),
+            self.multiplier(cache_raw, "read_multiplier", "cache"),
+        )
+        sources["cache"] = self.sourced(cache_raw, "cache")
+        batch_raw = self.table(raw.get("batch", {}), "batch", {"multiplier", *_SOURCED}, {"multiplier", *_SOURCED})
+        batch = self.multiplier(batch_raw, "multiplier", "batch")
+        sources["batch"] = self.sourced(batch_raw, "batch")
+        geo_raw = self.table(raw.get("inference_geo", {}), "inference_geo", {"us_multiplier", *_SOURCED},
+                             {"us_multiplier", *_SOURCED})
+        us = self.multiplier(geo_raw, "us_multiplier", "inference_geo")
+        sources["inference_geo"] = self.sourced(geo_raw, "inference_geo")
+        ws_raw = self.table(raw.get("web_search", {}), "web_search", {"per_1k_requests", *_SOURCED},
+                            {"per_1k_requests", *_SOURCED})
+        per_1k = self.money(ws_raw, "per_1k_requests", "web_search", required=False) or Decimal(0)
+        sources["web_search"] = self.sourced(ws_raw, "web_search")
+        tok_raw = self.table(raw.get("tokenizer", {}), "tokenizer", {"new_vs_old", *_SOURCED},
+                             {"new_vs_old", *_SOURCED})
+        inflation = self.multiplier(tok_raw, "new_vs_old", "tokenizer")
+        sources["tokenizer"] = self.sourced(tok_raw, "tokenizer")
+
+        models_raw = raw.get("models", [])
+        if not isinstance(models_raw, list) or not models_raw:
+            self.err("models", "expected at least one [[models]] entry")
+            models_raw = []
+        models = [m for i, r in enumerate(models_raw) if (m := self.model(r, f"models[{i}]", cache)) is not None]
+
+        # Ids and aliases are unique across the whole file (case-insensitive).
+        seen: dict[str, str] = {}
+        for i, r in enumerate(models_raw):
+            if not isinstance(r, dict):
+                continue
+            names = [("id", r.get("id"))] + [(f"aliases[{j}]", a) for j, a in enumerate(r.get("aliases", []) or [])]
+            for where, name in names:
+                if not isinstance(name, str):
+                    continue
+                key = name.lower()
+                if key in seen:
+                    self.err(f"models[{i}].{where}", f"{name!r} is already used by {seen[key]}",
+                             "every id and alias must name exactly one model")
+                else:
+                    seen[key] = f"models[{i}] ({r.get('id')})"
+
+        families_raw = raw.get("families", {})
+        families: dict[str, str] = {}
+        if isinstance(families_raw, dict):
+            for short, target in families_raw.items():
+                if not isinstance(target, str) or target.lower() not in seen:
+                    close = difflib.get_close_matches(str(target), list(seen), n=1)
+                    self.err(f"families.{short}", f"points at unknown model {target!r}",
+                             f"did you mean {close[0]!r}?" if close else "name a model id from [[models]]")
+                elif short.lower() in seen:
+                    self.err(f"families.{short}", f"shortcut {short!r} is already a model id or alias")
+                else:
+                    families[short.lower()] = target.lower()
+        else:
+            self.err("families", "expected a table of shortcut = model id")
+
+        if self.problems:
+            return None
+        # Resolve family targets to canonical ids.
+        index = {m.id: m.id for m in models} | {a: m.id for m in models for a in m.aliases}
+        families = {k: index[v] for k, v in families.items()}
+        return Pricing(tuple(models), families, cache, batch, us, per_1k / 1000, inflation, sources,
+                       path=source)
+
+    def multiplier(self, raw: dict, key: str, path: str) -> Decimal:
+        value = self.money(raw, key, path, required=False) if key in raw else None
+        if value is None:
+            return Decimal(1)
+        if value == 0:
+            self.err(f"{path}.{key}", "multiplier must be positive")
+        return value
+
+    def model(self, raw: object, path: str, cache: CachePolicy) -> Model | None:
+        if not isinstance(raw, dict):
+            self.err(path, "expected a [[models]] table")
+            return None
+        before = len(self.problems)
+        self.table(raw, path, _MODEL_KEYS, _MODEL_REQUIRED)
+        mid = self.text(raw, "id", path, required=False)
+        if mid is not None and mid != mid.lower():
+            self.err(f"{path}.id", f"ids are lower case, found {mid!r}")
+        status = raw.get("status")
+        if status is not None and status not in STATUSES:
+            self.err(f"{path}.status", f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
+        retired = self.date(raw, "retired", path, required=False)
+        if status == "retired" and retired is None:
+            self.err(f"{path}.retired", "a retired model needs its retirement date", "add retired = YYYY-MM-DD")
+        if retired is not None and status != "retired":
+            self.err(f"{path}.retired", f"retirement date given but status is {status!r}", "set status = \"retired\"")
+        src, checked = self.sourced(raw, path)
+        periods_raw = raw.get("periods", [])
+        if not isinstance(periods_raw, list) or (not periods_raw and "periods" in raw):
+            self.err(f"{path}.periods", "expected at least one [[models.periods]] entry")
+            periods_raw = []
+        periods = [p for j, pr in enumerate(periods_raw) if (p := self.period(pr, f"{path}.periods[{j}]", cache))]
+        for j in range(1, len(periods)):
+            prev, cur = periods[j - 1], periods[j]
+            where = f"{path}.periods[{j}].effective_from"
+            if cur.effective_from <= prev.effective_from:
+                self.err(where, f"periods are out of order ({cur.effective_from} after {prev.effective_from})",
+                         "list periods oldest first")
+            elif prev.effective_to is None:
+                self.err(f"{path}.periods[{j - 1}].effective_to", "an open-ended period is followed by another period",
+                         f"set effective_to = {cur.effective_from} on the earlier period")
+            elif prev.effective_to > cur.effective_from:
+                self.err(where, f"overlaps the previous period, which runs to {prev.effective_to}",
+                         "the earlier period's effective_to must be on or before this effective_from")
+            elif prev.effective_to < cur.effective_from:
+                self.err(where, f"gap between {prev.effective_to} and {cur.effective_from}",
+                         "make the earlier effective_to equal this effective_from")
+        aliases = self.strings(raw, "aliases", path)
+        for alias in aliases:
+            if alias != alias.lower():
+                self.err(f"{path}.aliases", f"aliases are lower case, found {alias!r}")
+        ctx = self.integer(raw, "context_window", path, required=False, minimum=1)
+        max_out = self.integer(raw, "max_output", path, required=False, minimum=1)
+        min_cache = self.integer(raw, "min_cacheable_tokens", path, required=False, minimum=1)
+        released = self.date(raw, "released", path, required=False)
+        retires = self.date(raw, "retires", path, required=False)
+        new_tok = self.boolean(raw, "new_tokenizer", path, default=False)
+        us = self.boolean(raw, "us_inference", path, default=False)
+        avail = raw.get("availability", "general")
+        if avail not in ("general", "limited"):
+            self.err(f"{path}.availability", f"unknown availability {avail!r}", "use general or limited")
+        third = self.strings(raw, "third_party", path)
+        for name in ("name", "family"):
+            self.text(raw, name, path, required=False)
+        if len(self.problems) != before or mid is None:
+            return None
+        return Model(
+            id=mid, name=raw["name"], family=raw["family"], status=status, aliases=aliases, released=released,
+            retires=retires, retired=retired, context_window=ctx, max_output=max_out,
+            min_cacheable_tokens=min_cache or 0, new_tokenizer=new_tok, us_inference=us, availability=avail,
+            periods=tuple(periods), source=src, checked=checked, third_party=third, notes=raw.get("notes", ""),
+        )
+
+    def rates(self, raw: dict, path: str, cache: CachePolicy) -> Rates | None:
+        inp = self.money(raw, "input_per_mtok", path)
+        out = self.money(raw, "output_per_mtok", path)
+        w5 = self.money(raw, "cache_write_5m_per_mtok", path, required=False)
+        w1 = self.money(raw, "cache_write_1h_per_mtok", path, required=False)
+        rd = self.money(raw, "cache_read_per_mtok", path, required=False)
+        if inp is None or out is None:
+            return None
+        return Rates(
+            input=inp,
+            output=out,
+            cache_write_5m=w5 if w5 is not None else inp * cache.write_5m_multiplier,
+            cache_write_1h=w1 if w1 is not None else inp * cache.write_1h_multiplier,
+            cache_read=rd if rd is not None else inp * cache.read_multiplier,
+        )
+
+    def period(self, raw: object, path: str, cache: CachePolicy) -> Period | None:
+        if not isinstance(raw, dict):
+            self.err(path, "expected a [[models.periods]] table")
+            return None
+        before = len(self.problems)
+        self.table(raw, path, _PERIOD_KEYS, {"effective_from", "input_per_mtok", "output_per_mtok", *_SOURCED})
+        start = self.date(raw, "effective_from", path)
+        end = self.date(raw, "effective_to", path, required=False)
+        if start and end and end <= start:
+            self.err(f"{path}.effective_to", f"ends ({end}) on or before it starts ({start})")
+        rates = self.rates(raw, path, cache)
+        src, checked = self.sourced(raw, path)
+        tiers: list[Tier] = []
+        tiers_raw = raw.get("tiers", [])
+        if not isinstance(tiers_raw, list):
+            self.err(f"{path}.tiers", "expected [[models.periods.tiers]] entries")
+            tiers_raw = []
+        for k, tr in enumerate(tiers_raw):
+            tpath = f"{path}.tiers[{k}]"
+            tr = self.table(tr, tpath, _TIER_KEYS, {"above_prompt_tokens", "input_per_mtok", "output_per_mtok"})
+            above = self.integer(tr, "above_prompt_tokens", tpath, minimum=1)
+            trates = self.rates(tr, tpath, cache) if tr else None
+            if above is not None and trates is not None:
+                if tiers and above <= tiers[-1].above_prompt_tokens:
+                    self.err(f"{tpath}.above_prompt_tokens", "tiers must be listed by increasing threshold")
+                tiers.append(Tier(above, trates))
+        fast = None
+        if "fast" in raw:
+            fr = self.table(raw["fast"], f"{path}.fast", _FAST_KEYS, _FAST_KEYS)
+            fin = self.money(fr, "input_per_mtok", f"{path}.fast") if fr else None
+            fout = self.money(fr, "output_per_mtok", f"{path}.fast") if fr else None
+            if fin is not None and fout is not None and rates is not None:
+                if rates.input == 0:
+                    self.err(f"{path}.input_per_mtok", "fast mode needs a non-zero base input price")
+                else:
+                    ratio = fin / rates.input
+                    fast = FastRates(Rates(fin, fout, rates.cache_write_5m * ratio, rates.cache_write_1h * ratio,
+                                           rates.cache_read * ratio))
+        fbs = self.boolean(raw, "fast_billed_as_standard", path, default=False)
+        if fbs and "fast" in raw:
+            self.err(f"{path}.fast_billed_as_standard", "a period cannot both price fast mode and bill it as standard")
+        third = self.strings(raw, "third_party", path)
+        if len(self.problems) != before or start is None or rates is None:
+            return None
+        return Period(start, end, rates, tuple(tiers), fast, fbs, frozenset(k for k in RATE_KEYS if k in raw),
+                      src, checked, third, raw.get("notes", ""))
+
+
+_REQUIRED_HINTS = {
+    "source": "add source = \"https://...\" with the official page the figure comes from",
+    "checked": "add checked = YYYY-MM-DD, the day you compared the figure with its source",
+    "id": "the canonical API model id, e.g. claude-sonnet-4-6",
+    "effective_from": "the first UTC day the prices apply, e.g. effective_from = 2026-10-07",
+}

@@ -1,0 +1,1 @@
+"""MkDocs hook: ship the calculators archive and the Pyodide runtime into site/ (placeholder)."""

@@ -1,0 +1,1 @@
+"""MkDocs hook: render price shortcodes from the cost model (placeholder until the docs work lands)."""
