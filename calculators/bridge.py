@@ -1,0 +1,83 @@
+"""The one JSON-in/JSON-out entry point the browser (and tests) use: ``call(name, inputs) -> response``.
+
+The browser worker calls :func:`call_json` with ``{"name": ..., "inputs": {...}}`` and gets back either
+``{"ok": true, "result": {...}}`` or ``{"ok": false, "errors": [{"field": "input", "message": "..."}]}``.
+Money in a result is always a decimal string; JavaScript never does money arithmetic.
+
+Handlers live in the module that owns the maths and are imported only when first called, so that loading
+the bridge stays cheap. Each handler takes the ``inputs`` dict and returns a JSON-ready dict; it raises
+:class:`InputError` (or :class:`~calculators.cost.PriceError`) for bad input, naming the field.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+
+from .cost import PriceError
+from .pricing import PricingFileError, UnknownModelError
+
+__all__ = ["HANDLERS", "InputError", "call", "call_json"]
+
+
+class InputError(ValueError):
+    """Bad input for a bridge call; ``errors`` is a list of (field, message) pairs shown next to the fields."""
+
+    def __init__(self, errors: list[tuple[str, str]] | str, field: str = ""):
+        if isinstance(errors, str):
+            errors = [(field, errors)]
+        self.errors = errors
+        super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in errors))
+
+
+#: bridge name -> "module:function". Add a line here when a tool gains a browser entry point.
+HANDLERS: dict[str, str] = {
+    "models": "calculators.scenarios:models_handler",
+    "price": "calculators.scenarios:price_handler",
+    "calculator": "calculators.scenarios:calculator_handler",
+    "recommend": "calculators.recommend:bridge_recommend",
+    "analyze_start": "calculators.logs:bridge_analyze_start",
+    "analyze_chunk": "calculators.logs:bridge_analyze_chunk",
+    "analyze_finish": "calculators.logs:bridge_analyze_finish",
+    "analyze_cancel": "calculators.logs:bridge_analyze_cancel",
+}
+
+_resolved: dict[str, Callable[[dict], dict]] = {}
+
+
+def _handler(name: str) -> Callable[[dict], dict]:
+    if name not in _resolved:
+        target = HANDLERS.get(name)
+        if target is None:
+            raise InputError(f"unknown calculator {name!r}", "name")
+        module, func = target.split(":")
+        _resolved[name] = getattr(importlib.import_module(module), func)
+    return _resolved[name]
+
+
+def call(name: str, inputs: dict | None = None) -> dict:
+    """Run one bridge handler; never raises for bad input (errors come back in the response)."""
+    try:
+        if inputs is not None and not isinstance(inputs, dict):
+            raise InputError("inputs must be a JSON object", "inputs")
+        return {"ok": True, "result": _handler(name)(inputs or {})}
+    except InputError as exc:
+        return {"ok": False, "errors": [{"field": f, "message": m} for f, m in exc.errors]}
+    except PriceError as exc:
+        return {"ok": False, "errors": [{"field": exc.field, "message": str(exc)}]}
+    except UnknownModelError as exc:
+        return {"ok": False, "errors": [{"field": "model", "message": str(exc)}]}
+    except PricingFileError as exc:
+        return {"ok": False, "errors": [{"field": "", "message": str(exc)}]}
+
+
+def call_json(request: str) -> str:
+    """The worker's entry point: a JSON request string in, a JSON response string out."""
+    try:
+        req = json.loads(request)
+    except (TypeError, ValueError):
+        return json.dumps({"ok": False, "errors": [{"field": "", "message": "request is not valid JSON"}]})
+    if not isinstance(req, dict) or not isinstance(req.get("name"), str):
+        return json.dumps({"ok": False, "errors": [{"field": "name", "message": "request needs a 'name'"}]})
+    return json.dumps(call(req["name"], req.get("inputs")), separators=(",", ":"))
