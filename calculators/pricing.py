@@ -327,6 +327,12 @@ class _Validator:
     # -- helpers ------------------------------------------------------------------------------------------
 
     def err(self, path: str, message: str, hint: str = "") -> None:
+        # A missing key or section is one mistake: the generic "missing required" check and the typed reader
+        # of the same key (or of the keys inside a missing section) must not report it again.
+        for p in self.problems:
+            if p.message.startswith("missing required") and (
+                    path == p.path or path.startswith((p.path + ".", p.path + "["))):
+                return
         self.problems.append(Problem(path, message, hint))
 
     def table(self, raw: object, path: str, allowed: set[str], required: set[str] = frozenset()) -> dict:
@@ -637,4 +643,6 @@ _REQUIRED_HINTS = {
     "checked": "add checked = YYYY-MM-DD, the day you compared the figure with its source",
     "id": "the canonical API model id, e.g. claude-sonnet-4-6",
     "effective_from": "the first UTC day the prices apply, e.g. effective_from = 2026-10-07",
+    "input_per_mtok": "give the price in USD per million tokens",
+    "output_per_mtok": "give the price in USD per million tokens",
 }
