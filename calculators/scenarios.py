@@ -1,0 +1,456 @@
+"""The Cost Calculator's scenarios: validate form inputs, price them, and answer the browser bridge.
+
+The three bridge handlers here (``models``, ``price`` and ``calculator``) take the raw ``inputs`` dict a
+browser form sends (numbers may arrive as strings, checkboxes as booleans or ``"on"``) and return JSON-ready
+dicts. Money is always an exact decimal string (``*_usd``) plus a display string (``*_display``); the page
+shows the display string and keeps the exact one in ``data-value``.
+
+Every input problem is reported at once, each naming its field, so the page can show the message next to the
+field it belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .bridge import InputError
+from .cost import (
+    BUCKETS,
+    Cost,
+    PriceError,
+    Usage,
+    break_even,
+    compare_models,
+    dstr,
+    parse_at,
+    price,
+)
+from .pricing import Model, Pricing, UnknownModelError, load_pricing
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "DEFAULT_INPUTS",
+    "calculator_handler",
+    "format_tokens",
+    "format_usd",
+    "models_handler",
+    "prerender_html",
+    "price_handler",
+]
+
+#: A month of requests when the volume is given per day (the page says so next to the field).
+DAYS_PER_MONTH = 30
+
+#: What the Cost Calculator page opens with (the page's ``data-inputs`` repeats these).
+DEFAULT_INPUTS = {
+    "model": "claude-sonnet-5-5",
+    "input": 2000,
+    "cache_write_5m": 0,
+    "cache_write_1h": 0,
+    "cache_read": 0,
+    "output": 500,
+    "web_searches": 0,
+    "batch": False,
+    "fast": False,
+    "geo": "global",
+    "at": "",
+    "requests_per_month": 100000,
+}
+
+TOKEN_FIELDS = (*BUCKETS, "web_searches")
+BUCKET_LABELS = {
+    "input": "Uncached input",
+    "cache_write_5m": "Cache writes (5 min)",
+    "cache_write_1h": "Cache writes (1 hour)",
+    "cache_read": "Cache reads",
+    "output": "Output",
+    "web_search": "Web searches",
+}
+_CENT = Decimal("0.01")
+_MICRO = Decimal("0.000001")
+_TRUE = {"1", "true", "on", "yes"}
+_FALSE = {"", "0", "false", "off", "no"}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Display helpers
+# ----------------------------------------------------------------------------------------------------------
+
+
+def format_usd(value: Decimal) -> str:
+    """A dollar amount for display: cents from $1 up, up to six decimals below $1 (``$0.0135``, ``$1,350.00``).
+
+    The exact amount always travels next to it as a decimal string; this is only what a reader sees.
+    """
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1 or value == 0:
+        return f"{sign}${value.quantize(_CENT, ROUND_HALF_UP):,.2f}"
+    shown = value.quantize(_MICRO, ROUND_HALF_UP)
+    if shown == 0:
+        return f"{sign}<$0.000001" if not sign else "-<$0.000001"
+    text = format(shown.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{sign}${whole}.{frac.ljust(2, '0')}"
+
+
+def format_tokens(count: int) -> str:
+    return f"{count:,}"
+
+
+def _money(value: Decimal) -> dict:
+    return {"usd": dstr(value), "display": format_usd(value)}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Input parsing (every problem collected, each naming its field)
+# ----------------------------------------------------------------------------------------------------------
+
+
+class _Form:
+    def __init__(self, inputs: dict):
+        if not isinstance(inputs, dict):
+            raise InputError("inputs must be a JSON object", "inputs")
+        self.raw = inputs
+        self.errors: list[tuple[str, str]] = []
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.append((field, message))
+
+    def count(self, field: str, label: str) -> int:
+        value = self.raw.get(field, 0)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return 0
+        if isinstance(value, bool):
+            self.error(field, f"{label} must be a whole number")
+            return 0
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str):
+            text = value.strip().replace(",", "").replace("_", "").replace(" ", "")
+            try:
+                exact = Decimal(text)
+            except InvalidOperation:
+                self.error(field, f"{label} must be a whole number, not {value.strip()[:40]!r}")
+                return 0
+            if not exact.is_finite() or exact != exact.to_integral_value():
+                self.error(field, f"{label} must be a whole number of tokens, not {value.strip()[:40]}")
+                return 0
+            number = int(exact)
+        else:
+            self.error(field, f"{label} must be a whole number")
+            return 0
+        if number < 0:
+            self.error(field, f"{label} cannot be negative")
+            return 0
+        if number > 10**12:
+            self.error(field, f"{label} is implausibly large ({number:,}); enter tokens per request")
+            return 0
+        return number
+
+    def quantity(self, field: str, label: str) -> Decimal | None:
+        value = self.raw.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool):
+            self.error(field, f"{label} must be a number")
+            return None
+        try:
+            number = Decimal(value.strip().replace(",", "").replace("_", "") if isinstance(value, str)
+                             else str(value))
+        except InvalidOperation:
+            self.error(field, f"{label} must be a number, not {str(value).strip()[:40]!r}")
+            return None
+        if not number.is_finite():
+            self.error(field, f"{label} must be a finite number")
+            return None
+        if number < 0:
+            self.error(field, f"{label} cannot be negative")
+            return None
+        if number > 10**15:
+            self.error(field, f"{label} is implausibly large")
+            return None
+        return number
+
+    def flag(self, field: str, label: str) -> bool:
+        value = self.raw.get(field, False)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        self.error(field, f"{label} must be on or off")
+        return False
+
+    def geo(self) -> str:
+        value = self.raw.get("geo") or "global"
+        if not isinstance(value, str) or value.strip().lower() not in ("global", "us"):
+            self.error("geo", "inference region must be 'global' or 'us'")
+            return "global"
+        return value.strip().lower()
+
+    def day(self) -> _dt.date | None:
+        value = self.raw.get("at")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return parse_at(None)
+        if not isinstance(value, str):
+            self.error("at", "the price date must be a date like 2026-11-25")
+            return None
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            self.error("at", f"not a date: {value.strip()[:40]!r} (use YYYY-MM-DD)")
+            return None
+
+    def model(self, pricing: Pricing) -> Model | None:
+        value = self.raw.get("model") or DEFAULT_INPUTS["model"]
+        if not isinstance(value, str):
+            self.error("model", "model must be a model id")
+            return None
+        try:
+            return pricing.model(value)
+        except UnknownModelError as exc:
+            self.error("model", str(exc))
+            return None
+
+
+def _usage(form: _Form) -> Usage:
+    return Usage(
+        input=form.count("input", "Uncached input"),
+        output=form.count("output", "Output"),
+        cache_write_5m=form.count("cache_write_5m", "5-minute cache writes"),
+        cache_write_1h=form.count("cache_write_1h", "1-hour cache writes"),
+        cache_read=form.count("cache_read", "Cache reads"),
+        web_searches=form.count("web_searches", "Web searches"),
+    )
+
+
+def _fast_support(model: Model, day: _dt.date) -> str:
+    """'priced' (own fast rates), 'standard' (accepted, billed as standard) or '' (not offered)."""
+    period = model.period_at(day)
+    if period is None:
+        return ""
+    if period.fast is not None:
+        return "priced"
+    return "standard" if period.fast_billed_as_standard else ""
+
+
+def _requests(form: _Form) -> tuple[Decimal, str]:
+    per_month = form.quantity("requests_per_month", "Requests per month")
+    per_day = form.quantity("requests_per_day", "Requests per day")
+    if per_month is not None and per_day is not None:
+        form.error("requests_per_day", "give requests per day or per month, not both")
+        return Decimal(0), "month"
+    if per_day is not None:
+        return per_day * DAYS_PER_MONTH, "day"
+    return (per_month if per_month is not None else Decimal(0)), "month"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The model list
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _group(model: Model) -> str:
+    return {"current": "current", "legacy": "legacy", "deprecated": "legacy"}.get(model.status, "retired")
+
+
+def _model_entry(model: Model, day: _dt.date) -> dict:
+    period = model.period_at(day)
+    return {
+        "id": model.id,
+        "name": model.name,
+        "status": model.status,
+        "group": _group(model),
+        "availability": model.availability,
+        "context_window": model.context_window,
+        "max_output": model.max_output,
+        "priced": period is not None,
+        "prices_from": model.periods[0].effective_from.isoformat(),
+        "retired": model.retired.isoformat() if model.retired else None,
+        "supports": {"batch": True, "us": model.us_inference, "fast": _fast_support(model, day)},
+    }
+
+
+def _model_list(pricing: Pricing, day: _dt.date) -> dict:
+    groups: dict[str, list[dict]] = {"current": [], "legacy": [], "retired": []}
+    for m in pricing.models:
+        groups[_group(m)].append(_model_entry(m, day))
+    return {"groups": [{"key": k, "label": label, "models": groups[k]} for k, label in
+                       (("current", "Current"), ("legacy", "Legacy"), ("retired", "Retired (historical prices)"))
+                       if groups[k]]}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Handlers
+# ----------------------------------------------------------------------------------------------------------
+
+
+def models_handler(inputs: dict) -> dict:
+    """Every model in pricing.toml, grouped current / legacy / retired, with the toggles each supports."""
+    form = _Form(inputs)
+    day = form.day()
+    if form.errors:
+        raise InputError(form.errors)
+    pricing = load_pricing()
+    return {"at": day.isoformat(), "last_checked": pricing.last_checked.isoformat(), **_model_list(pricing, day)}
+
+
+def _cost_json(cost: Cost, requests: Decimal | None = None) -> dict:
+    items = []
+    for it in cost.items:
+        row = {
+            "bucket": it.bucket,
+            "label": BUCKET_LABELS[it.bucket],
+            "tokens": it.tokens,
+            "tokens_display": format_tokens(it.tokens),
+            "usd_per_mtok": dstr(it.usd_per_mtok) if it.usd_per_mtok is not None else None,
+            "rate_display": (f"{format_usd(it.usd_per_mtok)} / MTok" if it.usd_per_mtok is not None
+                             else f"{format_usd(it.usd_per_request)} each"),
+            **_money(it.usd),
+        }
+        if requests is not None:
+            row["monthly"] = _money(it.usd * requests)
+        items.append(row)
+    return {**cost.to_json(), "total": _money(cost.total), "items": items}
+
+
+def price_handler(inputs: dict) -> dict:
+    """One request priced: the same answer as ``claude-cost price --json``, with display strings."""
+    pricing = load_pricing()
+    form = _Form(inputs)
+    model, usage, day = form.model(pricing), _usage(form), form.day()
+    batch, fast, geo = form.flag("batch", "Batch API"), form.flag("fast", "Fast mode"), form.geo()
+    if form.errors:
+        raise InputError(form.errors)
+    return _cost_json(price(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing))
+
+
+def _check_limits(form: _Form, model: Model, usage: Usage, day: _dt.date, batch: bool, fast: bool,
+                  geo: str) -> None:
+    """Problems the cost model would refuse, reported against the field the reader should change."""
+    if model.period_at(day) is None:
+        first = model.periods[0].effective_from
+        last = model.periods[-1].effective_to
+        when = (f"its prices start on {first}" if day < first else
+                f"it was retired and its last price applied until {last}" if last else "no period covers it")
+        form.error("at", f"{model.name} has no price on {day}: {when}")
+        return
+    if model.context_window and usage.prompt_tokens > model.context_window:
+        form.error("input", f"the prompt (uncached input + cache writes + cache reads = "
+                            f"{usage.prompt_tokens:,} tokens) is above {model.name}'s "
+                            f"{model.context_window:,}-token context window")
+    if model.max_output and usage.output > model.max_output:
+        form.error("output", f"{usage.output:,} output tokens is above {model.name}'s maximum output of "
+                             f"{model.max_output:,} tokens")
+    if geo == "us" and not model.us_inference:
+        form.error("geo", f"{model.name} does not offer US-only inference; choose global")
+    if fast and not _fast_support(model, day):
+        form.error("fast", f"{model.name} has no fast mode on {day}")
+    if fast and batch:
+        form.error("fast", "fast mode cannot be combined with the Batch API; turn one of them off")
+
+
+def calculator_handler(inputs: dict) -> dict:
+    """The Cost Calculator: one request and a month of them, every current model, saving and break-even."""
+    pricing = load_pricing()
+    form = _Form(inputs)
+    model = form.model(pricing)
+    usage = _usage(form)
+    day = form.day()
+    batch, fast, geo = form.flag("batch", "Batch API"), form.flag("fast", "Fast mode"), form.geo()
+    requests, unit = _requests(form)
+    if model is not None and day is not None and not form.errors:
+        _check_limits(form, model, usage, day, batch, fast, geo)
+    if form.errors:
+        raise InputError(form.errors)
+
+    cost = price(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing)
+
+    # The no-lever baseline: the same prompt sent uncached, the same output, no Batch API.
+    plain = Usage(input=usage.prompt_tokens, output=usage.output, web_searches=usage.web_searches)
+    baseline = price(model, plain, batch=False, geo=geo, fast=fast, at=day, pricing=pricing)
+    saving = baseline.total - cost.total
+    percent = (saving / baseline.total * 100) if baseline.total else Decimal(0)
+
+    try:
+        be = break_even(model, at=day, pricing=pricing)
+        breakeven = {**be.to_json(), "note": ""}
+    except PriceError as exc:
+        breakeven = {"model": model.id, "ratio_5m": None, "ratio_1h": None, "reads_5m": None, "reads_1h": None,
+                     "note": str(exc)}
+
+    compared = list(pricing.current_models)
+    if model not in compared:
+        compared.append(model)
+    rows = compare_models(usage, models=compared, measured_on=model, batch=batch, geo=geo, fast=fast, at=day,
+                          pricing=pricing)
+    cheapest = next((r.model.id for r in rows if r.cost is not None), None)
+    comparison = []
+    for r in rows:
+        row = {"model": r.model.id, "model_name": r.model.name, "status": r.model.status,
+               "selected": r.model.id == model.id, "cheapest": r.model.id == cheapest,
+               "tokens": r.usage.prompt_tokens + r.usage.output, "reason": r.reason}
+        if r.cost is not None:
+            row["per_request"] = _money(r.cost.total)
+            row["monthly"] = _money(r.cost.total * requests)
+        comparison.append(row)
+
+    period = cost.period
+    return {
+        "inputs": {
+            "model": model.id, **{f: usage.tokens(f) for f in TOKEN_FIELDS}, "batch": batch, "fast": fast,
+            "geo": geo, "at": day.isoformat(), "requests_per_month": dstr(requests), "volume_unit": unit,
+        },
+        "model": _model_entry(model, day),
+        "per_request": _cost_json(cost, requests),
+        "requests_per_month": dstr(requests),
+        "requests_display": f"{requests.normalize():,f}",
+        "monthly": _money(cost.total * requests),
+        "baseline": {"per_request": _money(baseline.total), "monthly": _money(baseline.total * requests)},
+        "saving": {
+            "per_request": _money(saving),
+            "monthly": _money(saving * requests),
+            "percent": dstr(percent.quantize(Decimal("0.1"), ROUND_HALF_UP)),
+        },
+        "break_even": breakeven,
+        "comparison": comparison,
+        "tokenizer_note": (f"Token counts are as measured on {model.name}; models with a different tokenizer "
+                           f"are compared with counts scaled by {dstr(pricing.tokenizer_inflation)}."),
+        "prices": {"period_from": period.effective_from.isoformat(),
+                   "period_to": period.effective_to.isoformat() if period.effective_to else None,
+                   "source": period.source, "checked": period.checked.isoformat(),
+                   "last_checked": pricing.last_checked.isoformat()},
+        "days_per_month": DAYS_PER_MONTH,
+        **_model_list(pricing, day),
+    }
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Prerendered HTML (the build puts this in the page so figures show before Python loads)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def prerender_html(name: str, inputs: dict, result: dict) -> str:
+    """Static HTML with the key figures of a prerendered calculator result (no JavaScript needed)."""
+    if name != "calculator":
+        return ""
+    e = html.escape
+    per, monthly = result["per_request"], result["monthly"]
+    rows = "".join(
+        f"<tr><td>{e(it['label'])}</td><td>{e(it['tokens_display'])}</td><td>{e(it['rate_display'])}</td>"
+        f"<td>{e(it['display'])}</td></tr>" for it in per["items"] if it["tokens"])
+    return (
+        f"<p class=\"calc-figures\">{e(per['model_name'])}: "
+        f"<strong data-testid=\"total-usd\" data-value=\"{e(per['total']['usd'])}\">{e(per['total']['display'])}"
+        f"</strong> per request, "
+        f"<strong data-testid=\"monthly-usd\" data-value=\"{e(monthly['usd'])}\">{e(monthly['display'])}</strong>"
+        f" per month for {e(result['requests_display'])} requests (prices in force on {e(result['inputs']['at'])})."
+        f"</p><table><thead><tr><th>Bucket</th><th>Tokens</th><th>Rate</th><th>Cost</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
