@@ -1,0 +1,32 @@
+"""Shared fixtures for the unit tests (the browser tests add their own in tests/browser/conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ROOT_PRICING = REPO / "pricing.toml"
+
+#: Markers whose tests run only when the -m expression names them (see [tool.pytest.ini_options] markers).
+_OPT_IN_MARKERS = ("slow", "gigabyte")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    selected = config.getoption("markexpr") or ""
+    for marker in _OPT_IN_MARKERS:
+        if marker in selected:
+            continue
+        skip = pytest.mark.skip(reason=f"opt-in test: run with -m {marker}")
+        for item in items:
+            if item.get_closest_marker(marker) is not None:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pricing():
+    """The repository's real, validated pricing.toml."""
+    from calculators import load_pricing
+
+    return load_pricing(ROOT_PRICING)
