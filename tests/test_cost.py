@@ -160,12 +160,18 @@ CASES = [
     ("fast-opus55-read", "claude-opus-5-5", NOV, dict(cache_read=100_000), {"fast": True}, "0.04"),
     # Opus 5.5 fast + US: $8.80/$44: 10,000 x 8.80 = 88,000; 2,000 x 44 = 88,000 -> $0.176
     ("fast-opus55-us", "claude-opus-5-5", NOV, dict(input=10_000, output=2000), {"fast": True, "geo": "us"}, "0.176"),
-    # Opus 4.6 fast before 2026-09-01, $30/$150: 10,000 x 30 = 300,000; 2,000 x 150 = 300,000 -> $0.60
-    ("fast-opus46-before-sep", "claude-opus-4-6", "2026-06-01", dict(input=10_000, output=2000), {"fast": True},
-     "0.6"),
-    # Opus 4.6 fast from 2026-09-01 bills at standard $5/$25: 50,000 + 50,000 -> $0.10
-    ("fast-opus46-from-sep", "claude-opus-4-6", "2026-09-01", dict(input=10_000, output=2000), {"fast": True},
-     "0.1"),
+    # Opus 4.6 fast on 2026-06-26, $30/$150: 10,000 x 30 = 300,000; 2,000 x 150 = 300,000 -> $0.60
+    ("fast-opus46-before-fallback", "claude-opus-4-6", "2026-06-26", dict(input=10_000, output=2000),
+     {"fast": True}, "0.6"),
+    # Opus 4.6 fast from 2026-06-27 runs at standard speed and bills $5/$25: 50,000 + 50,000 -> $0.10
+    ("fast-opus46-after-fallback", "claude-opus-4-6", "2026-06-27", dict(input=10_000, output=2000),
+     {"fast": True}, "0.1"),
+    # Opus 4.7 fast before its removal on 2026-07-24, $30/$150: 1,000 x 30 + 1,000 x 150 = 180,000 u$
+    ("fast-opus47-before-removal", "claude-opus-4-7", "2026-07-23", dict(input=1000, output=1000),
+     {"fast": True}, "0.18"),
+    # Opus 4.8 fast on its last day 2026-11-29, $10/$50: 1,000 x 10 + 1,000 x 50 = 60,000 u$
+    ("fast-opus48-last-day", "claude-opus-4-8", "2026-11-29", dict(input=1000, output=1000), {"fast": True},
+     "0.06"),
     # Opus 4.6 fast before 2026-03-13 above 200K: fast covers the whole window with no long-context charge:
     # 250,000 x 30 = 7,500,000; 1,000 x 150 = 150,000 -> $7.65
     ("fast-opus46-no-long-context", "claude-opus-4-6", "2026-02-20", dict(input=250_000, output=1000),
@@ -244,8 +250,8 @@ def test_tier_and_notes_are_reported():
     assert price("claude-haiku-5-5", at=NOV, input=100_000).tier is None
 
 
-def test_fast_on_opus46_after_september_says_it_billed_standard():
-    cost = price("claude-opus-4-6", at="2026-09-01", input=10, fast=True)
+def test_fast_on_opus46_after_the_fallback_says_it_billed_standard():
+    cost = price("claude-opus-4-6", at="2026-06-27", input=10, fast=True)
     assert any("standard rates" in n for n in cost.notes)
 
 
@@ -287,8 +293,8 @@ def test_unknown_geo_is_an_error():
     assert err.value.field == "geo"
 
 
-@pytest.mark.parametrize(("model", "at"), [("claude-opus-4-7", NOV), ("claude-sonnet-4-6", NOV),
-                                           ("claude-haiku-5-5", NOV)])
+@pytest.mark.parametrize(("model", "at"), [("claude-opus-4-7", "2026-07-24"), ("claude-opus-4-8", "2026-11-30"),
+                                           ("claude-sonnet-4-6", NOV), ("claude-haiku-5-5", NOV)])
 def test_fast_where_the_model_has_no_fast_price_is_an_error(model, at):
     with pytest.raises(PriceError) as err:
         price(model, at=at, input=10, fast=True)
