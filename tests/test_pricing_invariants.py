@@ -17,7 +17,7 @@ from calculators import load_pricing
 from calculators.pricing import RATE_KEYS
 
 PRICING = load_pricing(Path(__file__).resolve().parent.parent / "pricing.toml")
-TODAY = dt.datetime.now(dt.timezone.utc).date()
+TODAY = dt.datetime.now(dt.UTC).date()
 
 # (model id, period effective_from, bucket) -> the published multiple of that row's input price.
 EXCEPTIONS = {
@@ -92,7 +92,7 @@ def test_fast_cache_rates_keep_the_period_ratios():
 def test_periods_ordered_without_gaps_or_overlaps(model):
     periods = model.periods
     assert periods, model.id
-    for before, after in zip(periods, periods[1:]):
+    for before, after in zip(periods, periods[1:], strict=False):
         assert before.effective_to == after.effective_from, (model.id, before.effective_from)
     assert all(p.effective_to is None or p.effective_to > p.effective_from for p in periods)
     # the newest period is open-ended: a model is never left without a price
