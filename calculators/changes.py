@@ -63,6 +63,7 @@ __all__ = [
     "review_checks",
     "run",
     "workload_cost",
+    "workloads_markdown",
 ]
 
 # ----------------------------------------------------------------------------------------------------------
@@ -747,9 +748,9 @@ def diff_markdown(d: PricingDiff) -> str:
         lines.append("")
     if any(m.effects for m in d.models):
         lines += ["<details><summary>Workloads</summary>", ""]
-        lines += [f"- **{w.name}**: {w.description}." for w in d.workloads]
-        lines += ["", "Each is priced with the cost model on the affected model, with the prices in force on the "
-                      "day shown, once with each file. \u2014 means the model has no price (or no room) for it.",
+        lines += [workloads_markdown(d.workloads),
+                  "Each is priced with the cost model on the affected model, with the prices in force on the day "
+                  "shown, once with each file. \u2014 means the model has no price (or no room) for it.",
                   "", "</details>", ""]
     return "\n".join(lines)
 
@@ -899,6 +900,11 @@ def exceptions_markdown(pricing: Pricing, exceptions: Sequence[RatioException] =
         rows.append(f"| `{exc.name}` | {name}{scope} | {_BUCKET_WORDS[exc.bucket]} | "
                     f"{dstr(RATIO_RULES[exc.bucket])}\u00d7 input | {dstr(exc.ratio)}\u00d7 input | {exc.reason} |")
     return "\n".join(rows) + "\n"
+
+
+def workloads_markdown(workloads: Sequence[Workload] = WORKLOADS) -> str:
+    """The canonical workloads as a Markdown list."""
+    return "\n".join(f"- **{w.name}**: {w.description}." for w in workloads) + "\n"
 
 
 def atom_feed(pricing: Pricing, *, site_url: str = "", page_path: str = "reference/changes/",

@@ -1,0 +1,80 @@
+"""MkDocs hook: the "What changed" page, its Atom feed, and the "Prices checked on" date on every page.
+
+* ``on_config`` puts the newest ``checked`` date of pricing.toml into ``config.extra.prices_checked`` (the
+  footer partial ``overrides/partials/copyright.html`` prints it with a link to the pricing reference).
+* ``on_files`` adds ``changes.xml`` (an Atom feed of the price changes) to the site as a generated file.
+* ``on_page_markdown`` replaces ``<!-- pricing-changes -->``, ``<!-- pricing-ratio-exceptions -->`` and
+  ``<!-- pricing-workloads -->`` with the change log, the table of documented ratio exceptions and the list of
+  canonical workloads, computed from pricing.toml by ``calculators.changes``. The Markdown sources hold no
+  prices.
+
+The pricing file is the one the package would load (``CLAUDE_COST_PRICING`` if set), read once per build.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from calculators import changes as _changes  # noqa: E402
+from calculators.pricing import PricingFileError, load_pricing  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.changes")
+
+CHANGES_MARKER = "<!-- pricing-changes -->"
+EXCEPTIONS_MARKER = "<!-- pricing-ratio-exceptions -->"
+WORKLOADS_MARKER = "<!-- pricing-workloads -->"
+FEED_PATH = "changes.xml"
+CHANGES_PAGE = "reference/changes.md"
+
+
+def _pricing():
+    try:
+        return load_pricing()
+    except PricingFileError as exc:
+        raise PluginError(f"hooks/changes.py: {exc}") from None
+
+
+def on_config(config, **kwargs):
+    pricing = _pricing()
+    config["extra"]["prices_checked"] = pricing.last_checked.isoformat()
+    config["extra"].setdefault("pricing_reference", "reference/pricing/")
+    config["extra"].setdefault("pricing_changes", "reference/changes/")
+    config["extra"].setdefault("pricing_feed", FEED_PATH)
+    return config
+
+
+def on_files(files, config, **kwargs):
+    """Add the Atom feed as a generated file, so `mkdocs serve` serves it and links to it validate."""
+    page_url = CHANGES_PAGE[: -len(".md")] + ("/" if config["use_directory_urls"] else ".html")
+    feed = _changes.atom_feed(_pricing(), site_url=config.get("site_url") or "", page_path=page_url)
+    existing = files.get_file_from_path(FEED_PATH)
+    if existing is not None:
+        files.remove(existing)
+    files.append(File.generated(config, FEED_PATH, content=feed))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    if not any(m in markdown for m in (CHANGES_MARKER, EXCEPTIONS_MARKER, WORKLOADS_MARKER)):
+        return markdown
+    pricing = _pricing()
+    markdown = markdown.replace(CHANGES_MARKER, _changes.changelog_markdown(pricing))
+    markdown = markdown.replace(EXCEPTIONS_MARKER, _changes.exceptions_markdown(pricing))
+    markdown = markdown.replace(WORKLOADS_MARKER, _changes.workloads_markdown())
+    return markdown
+
+
+def on_post_page(output, page, config, **kwargs):
+    """Advertise the feed on every page (`<link rel="alternate">`), relative to the page."""
+    href = "../" * page.url.count("/") + FEED_PATH
+    tag = f'<link rel="alternate" type="application/atom+xml" title="Claude API price changes" href="{href}">'
+    return output.replace("</head>", f"  {tag}\n  </head>", 1) if "</head>" in output else output
