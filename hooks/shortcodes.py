@@ -44,7 +44,7 @@ from calculators import (  # noqa: E402
     price,
     price_workload,
 )
-from calculators.cost import period_for  # noqa: E402
+from calculators.cost import period_for, scale_usage, tokenizer_factor  # noqa: E402
 from calculators.pricing import Model, Rates  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ from calculators.pricing import Model, Rates  # noqa: E402
 # ----------------------------------------------------------------------------------------------------------
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ARG001 (MkDocs signature)
+def on_page_markdown(markdown: str, page, config, files) -> str:
     from mkdocs.exceptions import PluginError
 
     try:
@@ -403,9 +403,17 @@ def _usage(args: Args) -> Usage:
 
 
 def _cost(args: Args, model_name: str) -> Decimal:
-    """The cost of one request described by the arguments, scaled by ``per=``."""
+    """The cost of one request described by the arguments, scaled by ``per=``.
+
+    With ``measured_on=MODEL`` the token counts are as measured on that model and are scaled by the
+    tokenizer difference between it and ``model_name`` (the newer tokenizer uses more tokens for the same text).
+    """
     model = args.model(model_name)
-    total = price(model, _usage(args), **_modifiers(args), at=args.day(), pricing=args.ctx.pricing).total
+    usage = _usage(args)
+    measured = args.opt("measured_on")
+    if measured is not None:
+        usage = scale_usage(usage, tokenizer_factor(args.model(measured), model, args.ctx.pricing))
+    total = price(model, usage, **_modifiers(args), at=args.day(), pricing=args.ctx.pricing).total
     return total * _per(args)
 
 
@@ -528,10 +536,12 @@ def _ratio(args: Args) -> Result:
     if den == 0:
         raise args.ctx.fail("cc:ratio: the denominator is zero")
     value = num / den
-    fmt = args.choice("format", ("times", "percent", "saving", "difference"), "times")
+    fmt = args.choice("format", ("times", "number", "percent", "saving", "difference"), "times")
     digits = args.integer("digits")
     if fmt == "times":
         return Result(times(value, 2 if digits is None else digits), value)
+    if fmt == "number":
+        return Result(times(value, 2 if digits is None else digits)[:-1], value)
     if fmt == "percent":
         return Result(percent(value, 0 if digits is None else digits), value)
     if fmt == "difference":
@@ -552,18 +562,22 @@ def _sub_value(args: Args, key: str) -> Decimal:
 
 @shortcode("multiplier", positional=1)
 def _multiplier(args: Args) -> Result:
-    """A price-file multiplier: batch, us, cache_write_5m, cache_write_1h, cache_read, tokenizer."""
+    """A price-file multiplier: batch, us, cache_write_5m, cache_write_1h, cache_read, tokenizer, or
+    cache_read_batch (a default cache read inside a batch: the cache-read times the batch multiplier)."""
     p = args.ctx.pricing
     which = args.pos(0, "a multiplier name")
     table = {"batch": p.batch_multiplier, "us": p.us_multiplier, "cache_write_5m": p.cache.write_5m_multiplier,
              "cache_write_1h": p.cache.write_1h_multiplier, "cache_read": p.cache.read_multiplier,
-             "tokenizer": p.tokenizer_inflation}
+             "tokenizer": p.tokenizer_inflation,
+             "cache_read_batch": p.cache.read_multiplier * p.batch_multiplier}
     if which not in table:
         raise args.ctx.fail(f"cc:multiplier: unknown multiplier {which!r} (use one of {', '.join(table)})")
     value = table[which]
-    fmt = args.choice("format", ("times", "percent", "extra", "off"), "times")
+    fmt = args.choice("format", ("times", "number", "percent", "extra", "off"), "times")
     if fmt == "times":
         return Result(times(value, 3), value)
+    if fmt == "number":
+        return Result(times(value, 3)[:-1], value)
     if fmt == "percent":
         return Result(percent(value, 1), value)
     if fmt == "extra":  # 1.1 -> 10%, 1.3 -> 30%
@@ -588,7 +602,11 @@ def _breakeven(args: Args) -> Result:
     model = args.model(args.pos(0, "a model"))
     ttl = args.choice("ttl", ("5m", "1h"), "5m")
     be = break_even(model, at=args.day(), pricing=args.ctx.pricing)
-    show = args.choice("show", ("reads", "ratio"), "reads")
+    show = args.choice("show", ("reads", "words", "ratio"), "reads")
+    if show == "words":
+        n = be.reads_5m if ttl == "5m" else be.reads_1h
+        words = {1: "one read", 2: "two reads", 3: "three reads", 4: "four reads", 5: "five reads"}
+        return Result(words.get(n, f"{n} reads"), Decimal(n))
     if show == "reads":
         value = Decimal(be.reads_5m if ttl == "5m" else be.reads_1h)
         return Result(str(value), value)
@@ -597,7 +615,7 @@ def _breakeven(args: Args) -> Result:
 
 
 MODEL_FIELDS = ("name", "id", "family", "status", "context", "max_output", "min_cacheable", "released",
-                "retires", "retired", "source", "checked", "aliases")
+                "retires", "retired", "source", "checked", "aliases", "tier")
 
 
 @shortcode("model", positional=2)
@@ -613,6 +631,11 @@ def _model(args: Args) -> Result:
         return Result(short_tokens(model.max_output), Decimal(model.max_output or 0))
     if what == "min_cacheable":
         return Result(tokens(model.min_cacheable_tokens), Decimal(model.min_cacheable_tokens))
+    if what == "tier":
+        tiers = period_for(model, args.day()).tiers
+        if not tiers:
+            raise args.ctx.fail(f"cc:model: {model.id} has no prompt-length tier on {args.day()}")
+        return Result(tokens(tiers[0].above_prompt_tokens), Decimal(tiers[0].above_prompt_tokens))
     if what == "aliases":
         return Result(", ".join(f"`{a}`" for a in model.aliases) or "none")
     if what == "id":
@@ -835,7 +858,8 @@ def _t_break_even(args: Args) -> str:
         rows.append([m.name, rate(r.cache_write_5m - r.input), rate(r.cache_write_1h - r.input),
                      rate(r.input - r.cache_read), format(be.ratio_5m.quantize(CENT, ROUND_HALF_UP), "f"),
                      str(be.reads_5m), format(be.ratio_1h.quantize(CENT, ROUND_HALF_UP), "f"), str(be.reads_1h)])
-    return _table(["Model", "5-min write premium", "1-hour write premium", "Saving per read", "5-min ratio",
+    return _table(["Model", "5-min write premium / MTok", "1-hour write premium / MTok", "Saving per read / MTok",
+                   "5-min ratio",
                    "Reads to pay back (5 min)", "1-hour ratio", "Reads to pay back (1 hour)"], rows)
 
 
@@ -914,7 +938,7 @@ def _t_compression(args: Args) -> str:
         args.model(args.opt("model") or "sonnet"), args.model(args.opt("summariser") or "haiku"),
         turns=args.integer("turns", 60), system=args.integer("system", 3000), user=args.integer("user", 400),
         reply=args.integer("reply", 600), keep=args.integer("keep", 6), every=args.integer("every", 10),
-        summary=args.integer("summary", 1500), cache=args.choice("cache", ("on", "off"), "on") == "on",
+        summary=args.integer("summary", 1500), instruction=args.integer("instruction", 200), cache=args.choice("cache", ("on", "off"), "on") == "on",
         day=args.day(), pricing=args.ctx.pricing)
     step = args.integer("rows", 10)
     rows = []
@@ -943,13 +967,14 @@ class TurnRow:
 
 def compression_curve(model: Model, summariser: Model, *, turns: int, system: int, user: int, reply: int,
                       keep: int, every: int, summary: int, cache: bool, day: _dt.date,
-                      pricing: Pricing) -> list[TurnRow]:
+                      pricing: Pricing, instruction: int = 200) -> list[TurnRow]:
     """Simulate a conversation turn by turn, with the full history and with older turns summarised.
 
     Each turn sends the system prompt, the history and a new user message of ``user`` tokens, and gets a
     reply of ``reply`` tokens. With compression, once ``keep + every`` past turns are held verbatim, the
     oldest ``every`` are folded (with the previous summary) into a new summary of ``summary`` tokens by the
-    ``summariser`` model; that call is charged to the turn that triggers it. With ``cache`` the request
+    ``summariser`` model (its input also carries an ``instruction`` of that many tokens); that call is charged
+    to the turn that triggers it. With ``cache`` the request
     carries one cache breakpoint at the end of its prompt, so the part of the prompt identical to the
     previous request's prompt is read from the cache (5-minute TTL) and the rest is written to it.
     """
@@ -960,7 +985,7 @@ def compression_curve(model: Model, summariser: Model, *, turns: int, system: in
         prompt = sum(n for _, n in segments)
         common = 0
         if cache and previous is not None:
-            for a, b in zip(segments, previous):
+            for a, b in zip(segments, previous, strict=False):
                 if a != b:
                     break
                 common += a[1]
@@ -984,7 +1009,7 @@ def compression_curve(model: Model, summariser: Model, *, turns: int, system: in
         if len(verbatim) >= keep + every:
             folded, verbatim = verbatim[:every], verbatim[every:]
             fold_in = (summary if summary_version else 0) + len(folded) * (user + reply)
-            extra = price(summariser, Usage(input=fold_in + 200, output=summary), at=day, pricing=pricing).total
+            extra = price(summariser, Usage(input=fold_in + instruction, output=summary), at=day, pricing=pricing).total
             summary_version += 1
         comp = [("system", system)]
         if summary_version:
