@@ -1,0 +1,191 @@
+"""Loading and validating pricing files.
+
+Each fixture in tests/broken_pricing/ is ``valid_minimal.toml`` with one mistake (three in
+``three_mistakes.toml``). Its header says what it must produce, one line per problem:
+
+    # expect: <key path>: <message>          the exact problem
+    # expect-start: <text>                   a problem that starts with this text ({file} = the fixture path)
+    # contains: <text>                       the previous problem contains this text
+    # hint: <text>                           the previous problem's hint contains this text
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from calculators import PricingFileError, UnknownModelError, load_pricing, parse_pricing
+from calculators.pricing import default_pricing_path
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "broken_pricing"
+VALID = FIXTURES / "valid_minimal.toml"
+BROKEN = sorted(p for p in FIXTURES.glob("*.toml") if p.name != VALID.name)
+ROOT_PRICING = HERE.parent / "pricing.toml"
+
+
+def _expectations(path: Path) -> list[dict]:
+    out: list[dict] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("# "):
+            continue
+        key, _, value = line[2:].partition(": ")
+        value = value.replace("{file}", str(path))
+        if key == "expect":
+            out.append({"exact": value, "contains": [], "hints": []})
+        elif key == "expect-start":
+            out.append({"start": value, "contains": [], "hints": []})
+        elif key == "contains":
+            out[-1]["contains"].append(value)
+        elif key == "hint":
+            out[-1]["hints"].append(value)
+    return out
+
+
+def _meaningful_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+
+
+def test_the_minimal_file_is_valid():
+    pricing = load_pricing(VALID)
+    assert [m.id for m in pricing.models] == ["claude-sonnet-9", "claude-haiku-1"]
+    assert pricing.model("sonnet").id == "claude-sonnet-9"
+
+
+def test_there_are_enough_broken_files():
+    assert len(BROKEN) >= 12
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_broken_file(path):
+    expected = _expectations(path)
+    assert expected, f"{path.name} has no '# expect:' header"
+    with pytest.raises(PricingFileError) as err:
+        load_pricing(path)
+    assert err.value.source == str(path)
+    problems = err.value.problems
+    lines = [f"{p.path}: {p.message}" for p in problems]
+    assert len(lines) == len(expected), "\n".join(lines)
+    for line, problem, want in zip(lines, problems, expected, strict=True):
+        if "exact" in want:
+            assert line == want["exact"]
+        else:
+            assert line.startswith(want["start"]), line
+        for text in want["contains"]:
+            assert text in line
+        for text in want["hints"]:
+            assert text in problem.hint
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_each_broken_file_differs_from_the_valid_one_by_its_mistake_only(path):
+    diff = [d for d in difflib.ndiff(_meaningful_lines(VALID), _meaningful_lines(path)) if d[:1] in "+-"]
+    # one edit is at most a few removed/added lines (a removed section is five)
+    limit = 10 if path.name in ("three_mistakes.toml", "broken_missing_section.toml") else 2
+    assert 0 < len(diff) <= limit, diff
+
+
+def test_three_mistakes_give_three_problems():
+    with pytest.raises(PricingFileError) as err:
+        load_pricing(FIXTURES / "three_mistakes.toml")
+    assert len(err.value.problems) == 3
+    # the message lists them all, one per line after a summary
+    assert str(err.value).count("\n") == 3
+
+
+def test_all_problems_are_reported_in_one_pass():
+    # six independent mistakes in one text: every one is reported
+    text = VALID.read_text()
+    for old, new in [('output_per_mtok = 15', 'output_per_mtok = -15'), ('input_per_mtok = 2\n', 'input_per_mtok = "2"\n'),
+                     ('status = "current"', 'status = "active"'), ('sonnet = "claude-sonnet-9"', 'sonnet = "nope"'),
+                     ('multiplier = 0.5', 'multiplier = 0'), ('new_vs_old = 1.3', 'new_vs_old = 1.3\nextra = 1')]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    with pytest.raises(PricingFileError) as err:
+        parse_pricing(text, source="six.toml")
+    assert sorted(p.path for p in err.value.problems) == sorted([
+        "models[0].periods[0].output_per_mtok", "models[0].periods[1].input_per_mtok", "models[0].status",
+        "families.sonnet", "batch.multiplier", "tokenizer.extra"])
+
+
+def test_real_file_with_one_edit_reports_its_key_path():
+    text = ROOT_PRICING.read_text(encoding="utf-8")
+    # the Haiku 5.5 tier's output price, quoted
+    old = "above_prompt_tokens = 100000\ninput_per_mtok = 0.50\noutput_per_mtok = 2.50"
+    assert text.count(old) == 1
+    with pytest.raises(PricingFileError) as err:
+        parse_pricing(text.replace(old, old.replace("2.50", '"2.50"')))
+    index = [m.id for m in load_pricing(ROOT_PRICING).models].index("claude-haiku-5-5")
+    assert [p.path for p in err.value.problems] == [f"models[{index}].periods[0].tiers[0].output_per_mtok"]
+
+
+def test_missing_file():
+    with pytest.raises(PricingFileError) as err:
+        load_pricing(FIXTURES / "does-not-exist.toml")
+    assert "cannot read" in err.value.problems[0].message
+
+
+def test_prices_are_decimals_never_floats():
+    pricing = load_pricing(ROOT_PRICING)
+    for m in pricing.models:
+        for p in m.periods:
+            for rates in [p.rates, *(t.rates for t in p.tiers)]:
+                for value in vars(rates).values():
+                    assert type(value) is Decimal
+    # 0.10 parsed as a float would not be exactly one tenth
+    assert pricing.model("claude-haiku-5-5").latest_period.rates.input * 10 == 1
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Finding the file
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_checkout_finds_the_root_file(monkeypatch):
+    monkeypatch.delenv("CLAUDE_COST_PRICING", raising=False)
+    # a stale calculators/pricing.toml in the checkout would shadow the root file: there must not be one
+    assert default_pricing_path().resolve() == ROOT_PRICING
+    assert Path(load_pricing().path).resolve() == ROOT_PRICING
+
+
+def test_environment_variable_overrides(monkeypatch):
+    monkeypatch.setenv("CLAUDE_COST_PRICING", str(VALID))
+    assert default_pricing_path() == VALID
+    assert load_pricing().model("sonnet").id == "claude-sonnet-9"
+
+
+def test_default_file_is_cached(monkeypatch):
+    monkeypatch.delenv("CLAUDE_COST_PRICING", raising=False)
+    assert load_pricing() is load_pricing()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Model lookup
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_lookup_is_exact_not_substring(pricing):
+    for name in ("claude-sonnet", "sonnet-4-6", "claude-sonnet-4", "claude-opus-4-6-20260205", "opus-5-5"):
+        with pytest.raises(UnknownModelError):
+            pricing.model(name)
+    assert pricing.find("claude-sonnet") is None
+    assert pricing.find(" Claude-Sonnet-4-6 ").id == "claude-sonnet-4-6"
+
+
+def test_unknown_model_suggestions(pricing):
+    with pytest.raises(UnknownModelError) as err:
+        pricing.model("claude-opus-4-5-2025110")
+    assert err.value.suggestions[0] == "claude-opus-4-5-20251101"
+    with pytest.raises(UnknownModelError) as err:
+        pricing.model("zzzz")
+    assert err.value.suggestions == []
+    assert "claude-cost models" in str(err.value)
+
+
+def test_active_and_current_models(pricing):
+    assert all(m.status != "retired" for m in pricing.active_models)
+    assert {m.status for m in pricing.current_models} == {"current"}
+    assert len(pricing.active_models) + sum(m.status == "retired" for m in pricing.models) == len(pricing.models)
