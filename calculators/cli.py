@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise CliError(f"`{args.command}` is not available in this build")
         return importlib.import_module(args._module).run(args)
     except PricingFileError as exc:
-        print(f"claude-cost: {exc}", file=sys.stderr)
+        for line in _problem_lines(exc):
+            print(f"claude-cost: error: {line}", file=sys.stderr)
         return EXIT_ERROR
     except (CliError, PriceError, UnknownModelError) as exc:
         print(f"claude-cost: error: {exc}", file=sys.stderr)
@@ -120,6 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claude-cost: interrupted", file=sys.stderr)
         return 130
+
+
+def _problem_lines(exc: PricingFileError) -> list[str]:
+    """One line per problem, each naming the file once (a file-level problem's path is the file itself)."""
+    return [str(p) if p.path == exc.source else f"{exc.source}: {p}" for p in exc.problems]
 
 
 def _pricing(args: argparse.Namespace):
@@ -237,8 +243,8 @@ def _check(args: argparse.Namespace) -> int:
     try:
         pricing = load_pricing(path) if path else load_pricing()
     except PricingFileError as exc:
-        for problem in exc.problems:
-            print(f"{exc.source}: {problem}")
+        for line in _problem_lines(exc):
+            print(line)
         return EXIT_ERROR
     try:
         from .changes import review_checks
