@@ -798,12 +798,14 @@ def _t_history(args: Args) -> str:
                     changes.append("the long-prompt premium ends: every prompt length at the standard rates")
                 if prev.fast is not None and per.fast is None:
                     changes.append("fast mode now runs at standard speed and standard rates"
-                                   if per.fast_billed_as_standard else "fast mode is no longer priced")
+                                   if per.fast_billed_as_standard else "fast mode is withdrawn (fast requests are rejected)")
                 elif prev.fast is not None and per.fast is not None and prev.fast.rates != per.fast.rates:
                     changes.append("fast mode " + ", ".join(_rate_changes(prev.fast.rates, per.fast.rates)))
                 if changes:
                     events.append((per.effective_from, order, f"**{m.name}**: " + "; ".join(changes)))
             prev = per
+        if prev is not None and prev.effective_to is not None:
+            events.append((prev.effective_to, order, f"**{m.name}**: no published price from this date"))
         if m.retired:
             events.append((m.retired, order, f"**{m.name}** retired from the Claude API"))
         elif m.retires:
