@@ -1,0 +1,123 @@
+"""Properties of the cost model over every model, price period and modifier (hypothesis).
+
+Token counts are drawn with extra weight on the tier thresholds (100,000 and 200,000 prompt tokens), where
+every rate of a request jumps: monotonicity must survive that jump.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calculators import BUCKETS, Usage, load_pricing, price, usage_from_api
+
+PRICING = load_pricing()
+
+# Days on both sides of every price change in the file, plus today's prices.
+DAYS = sorted({d for m in PRICING.models for p in m.periods
+               for d in (p.effective_from, p.effective_from - dt.timedelta(days=1))} | {dt.date(2026, 11, 25)})
+MODEL_DAYS = [(m, d) for m in PRICING.models for d in DAYS if m.period_at(d) is not None]
+
+tokens = st.one_of(
+    st.integers(0, 300_000),
+    st.integers(0, 2_000),
+    st.sampled_from([0, 49_999, 50_000, 50_001, 99_999, 100_000, 100_001, 199_999, 200_000, 200_001]),
+)
+usages = st.builds(Usage, input=tokens, output=tokens, cache_write_5m=tokens, cache_write_1h=tokens,
+                   cache_read=tokens, web_searches=st.integers(0, 40))
+
+
+@st.composite
+def requests(draw, allow_batch: bool = True, allow_us: bool = True, allow_fast: bool = True):
+    """A priceable request: (model, day, usage, modifiers)."""
+    model, day = draw(st.sampled_from(MODEL_DAYS))
+    period = model.period_at(day)
+    fast = allow_fast and (period.fast is not None or period.fast_billed_as_standard) and draw(st.booleans())
+    batch = allow_batch and not fast and draw(st.booleans())
+    geo = "us" if allow_us and model.us_inference and draw(st.booleans()) else "global"
+    return model, day, draw(usages), {"batch": batch, "geo": geo, "fast": fast}
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(requests(), st.sampled_from([*BUCKETS, "web_searches"]), st.integers(1, 250_000))
+def test_cost_is_monotone_in_every_count(request, bucket, extra):
+    model, day, usage, mods = request
+    more = dataclasses.replace(usage, **{bucket: getattr(usage, bucket) + extra})
+    assert price(model, more, at=day, **mods).total >= price(model, usage, at=day, **mods).total
+
+
+@SETTINGS
+@given(requests(allow_batch=False, allow_fast=False))
+def test_batch_halves_the_token_cost_exactly(request):
+    model, day, usage, mods = request
+    standard = price(model, usage, at=day, **mods)
+    batch = price(model, usage, at=day, **{**mods, "batch": True})
+    assert batch.token_usd * 2 == standard.token_usd
+    for b, s in zip(batch.items, standard.items, strict=True):
+        if b.bucket == "web_search":
+            assert b.usd == s.usd  # web search is not discounted
+        else:
+            assert b.usd * 2 == s.usd
+
+
+@SETTINGS
+@given(requests(allow_us=False))
+def test_us_inference_is_exactly_1_1x_the_token_cost(request):
+    model, day, usage, mods = request
+    if not model.us_inference:
+        return
+    standard = price(model, usage, at=day, **mods)
+    us = price(model, usage, at=day, **{**mods, "geo": "us"})
+    assert us.token_usd == standard.token_usd * Decimal("1.1")
+    assert us.total - us.token_usd == standard.total - standard.token_usd  # web search unchanged
+
+
+@SETTINGS
+@given(requests())
+def test_total_is_the_sum_of_the_items(request):
+    model, day, usage, mods = request
+    cost = price(model, usage, at=day, **mods)
+    assert cost.total == sum(i.usd for i in cost.items)
+    for item in cost.items:
+        assert item.usd >= 0
+        if item.bucket != "web_search":
+            assert item.usd == item.tokens * item.usd_per_mtok / 1_000_000
+    assert [i.bucket for i in cost.items[:5]] == list(BUCKETS)
+
+
+@SETTINGS
+@given(usages)
+def test_usage_object_round_trip(usage):
+    obj = {"input_tokens": usage.input, "output_tokens": usage.output,
+           "cache_creation_input_tokens": usage.cache_write_5m + usage.cache_write_1h,
+           "cache_read_input_tokens": usage.cache_read,
+           "cache_creation": {"ephemeral_5m_input_tokens": usage.cache_write_5m,
+                              "ephemeral_1h_input_tokens": usage.cache_write_1h},
+           "server_tool_use": {"web_search_requests": usage.web_searches}}
+    assert usage_from_api(obj).usage == usage
+
+
+def test_crossing_a_tier_raises_cost_one_token_at_a_time():
+    # Haiku 5.5 around 100,000 prompt tokens, and Opus 4.6 (before 2026-03-13) around 200,000
+    for name, day, threshold in (("claude-haiku-5-5", "2026-11-01", 100_000),
+                                 ("claude-opus-4-6", "2026-03-01", 200_000)):
+        totals = [price(name, at=day, cache_read=n // 2, input=n - n // 2, output=100).total
+                  for n in range(threshold - 3, threshold + 4)]
+        assert totals == sorted(totals)
+        assert len(set(totals)) == len(totals)
+
+
+def test_tier_rates_are_never_below_base_rates():
+    # the premise that keeps cost monotone across a threshold
+    for m in PRICING.models:
+        for p in m.periods:
+            for t in p.tiers:
+                for bucket in BUCKETS:
+                    assert getattr(t.rates, bucket) >= getattr(p.rates, bucket), (m.id, bucket)
