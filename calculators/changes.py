@@ -150,6 +150,7 @@ class Workload:
     usage: Usage
     requests: int = 1
     batch: bool = False
+    fast: bool = False
 
 
 WORKLOADS: tuple[Workload, ...] = (
@@ -165,6 +166,9 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("long_context", "Long-context request",
              "one request with a 300,000-token prompt and 4,000 output tokens",
              Usage(input=300_000, output=4_000)),
+    Workload("fast_turn", "Fast-mode turn",
+             "the baseline turn in fast mode, on models that offer it",
+             Usage(input=3_000, output=500), fast=True),
 )
 
 
@@ -178,7 +182,7 @@ def workload_cost(model: Model, workload: Workload, day: _dt.date, pricing: Pric
             t.above_prompt_tokens < prompt for t in period.tiers):
         return None  # larger than the model's window (a priced tier means a long-context beta existed)
     try:
-        cost = price(model, workload.usage, batch=workload.batch, at=day, pricing=pricing)
+        cost = price(model, workload.usage, batch=workload.batch, fast=workload.fast, at=day, pricing=pricing)
     except PriceError:
         return None
     return cost.total * workload.requests
@@ -868,7 +872,7 @@ def _effect_words(e: Effect) -> str:
     if e.old is None:
         return f"{e.workload.name.lower()} now {usd(e.new)}"
     if e.new is None:
-        return f"{e.workload.name.lower()} {usd(e.old)} \u2192 not available (no price, or larger than the context window)"
+        return f"{e.workload.name.lower()} {usd(e.old)} \u2192 not available"
     return f"{e.workload.name.lower()} {usd(e.old)} \u2192 {usd(e.new)} ({fmt_pct(e.pct)})"
 
 

@@ -353,6 +353,22 @@ def test_diff_history_edit(capsys):
     assert "| Long-context request | 2026-09-28 | $0.64 | $0.648 | +1.3% |" in out
 
 
+def test_diff_fast_mode_added_in_place(tmp_path):
+    from calculators.changes import diff_pricing
+
+    # Give Opus 4.6's current period (the last table before Sonnet 4.5's entry) fast-mode prices in place.
+    anchor = '\n[[models]]\nid = "claude-sonnet-4-5-20250929"'
+    fast = "\n[models.periods.fast]\ninput_per_mtok = 30\noutput_per_mtok = 150\n"
+    text = Path(_variant(tmp_path, "fast", anchor, fast + anchor)).read_text()
+    d = diff_pricing(load_pricing(fx("base")), parse_pricing(text), today=dt.date(2026, 11, 25))
+    opus = next(m for m in d.models if m.id == "claude-opus-4-6")
+    # Fast-mode turn on the 2026-03-13 period: 3,000 x 30 + 500 x 150 = 90,000 + 75,000 = 165,000 / 1M = 0.165;
+    # before, fast mode was not offered.
+    assert [(e.workload.key, e.day.isoformat(), e.old, e.new) for e in opus.effects] == [
+        ("fast_turn", "2026-03-13", None, D("0.165"))]
+    assert [p.path for p in d.history_edits] == ["models[2].periods[1]"]
+
+
 def test_diff_of_identical_files(capsys):
     code, out, _ = run_cli(capsys, "diff", fx("base"), fx("base"))
     assert code == 0
@@ -407,7 +423,7 @@ def test_every_ratio_exception_is_used(pricing, exc):
 
 
 def test_workloads_are_distinct_shapes():
-    assert len({w.key for w in WORKLOADS}) == 4
+    assert len({w.key for w in WORKLOADS}) == len(WORKLOADS) == 5
     long = next(w for w in WORKLOADS if w.key == "long_context")
     assert long.usage.prompt_tokens > 200_000  # above the historic long-context threshold
 
