@@ -239,10 +239,11 @@ CUES: dict[str, dict[str, int]] = {
         "rigorous*": 2, "hypothes*": 2, "diagnos*": 2, "investigate": 1, "debug*": 1, "design": 1,
         "plan": 1, "planning": 1, "strateg*": 1, "analy*": 1, "evaluate": 1, "justify": 1,
         "implication*": 1, "optimi*": 1, "critique": 1, "compare": 1, "explain why": 1, "edge case*": 1,
-        "algorithm*": 1, "complex": 1, "calculate": 1, "weigh": 1, "pros and cons": 1,
+        "algorithm*": 1, "complex": 1, "calculate": 1, "weigh": 1, "pros and cons": 1, "next step": 1,
+        "each step": 1, "keep going": 1,
     },
     "agentic": {
-        "agent": 2, "agentic": 2, "autonomous*": 2, "use the tools": 2, "use tools": 2, "tool call*": 2,
+        "agent": 1, "agents": 1, "agentic": 2, "autonomous*": 2, "use the tools": 2, "use tools": 2, "tool call*": 2,
         "call the": 1, "function call*": 2, "browse": 1, "search the web": 2, "run the tests": 2,
         "execute": 1, "iterate": 1, "until the": 1, "until all": 1, "loop": 1, "navigate": 1,
         "open a pull request": 2, "commit": 1, "terminal": 1, "shell": 1, "scratchpad": 1,
@@ -773,6 +774,26 @@ class RecommendWorkload:
     output_tokens: int | None = None
     turns: int = 1
 
+    def __post_init__(self) -> None:
+        for name in ("requests_per_day", "gap_minutes"):
+            try:
+                value = Decimal(str(getattr(self, name)))
+            except InvalidOperation:
+                raise PriceError(f"{name} must be a number", name) from None
+            if not value.is_finite() or value < 0:
+                raise PriceError(f"{name} must be zero or positive", name)
+            object.__setattr__(self, name, value)
+        if self.repeats not in REPEATS:
+            raise PriceError(f"repeats must be one of {', '.join(REPEATS)}", "repeats")
+        if self.mode not in MODES:
+            raise PriceError(f"mode must be one of {', '.join(MODES)}", "mode")
+        if isinstance(self.turns, bool) or not isinstance(self.turns, int) or self.turns < 1:
+            raise PriceError("turns must be a whole number, 1 or more", "turns")
+        if self.output_tokens is not None and (isinstance(self.output_tokens, bool) or
+                                               not isinstance(self.output_tokens, int) or self.output_tokens < 1):
+            raise PriceError("output_tokens must be a whole number, 1 or more (or None for unknown)",
+                             "output_tokens")
+
     def to_json(self) -> dict:
         return {"requests_per_day": dstr(self.requests_per_day), "repeats": self.repeats,
                 "gap_minutes": dstr(self.gap_minutes), "mode": self.mode,
@@ -913,11 +934,22 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
         conv = squeezed
         plan.compress = True
         plan.max_prompt = min(plan.max_prompt, squeezed.max_prompt)
+    else:
+        plan.levers.append(_not_applied(
+            "compression", "Compress long conversations",
+            "single-turn work: there is no history to compress" if turns == 1 else
+            f"{turns} turns per conversation is short (compression applies from {LONG_CONVERSATION_TURNS})"))
 
     # Caching the repeated prefix.
     prefix = shape.prefix
     cache_kw: dict = {}
-    if wl.repeats != "none" and prefix > 0:
+    if wl.repeats == "none":
+        plan.levers.append(_not_applied("caching", "Prompt caching",
+                                        "nothing repeats across requests, so there is no prefix to cache"))
+    elif prefix == 0:
+        plan.levers.append(_not_applied("caching", "Prompt caching",
+                                        "there is no system prompt or tool definition to cache"))
+    else:
         minimum = model.min_cacheable_tokens
         gap = wl.gap_minutes
         if prefix < minimum:
@@ -958,7 +990,10 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
 
     # Batch for offline work.
     batch_share = Decimal(0)
-    if wl.mode == "offline":
+    if wl.mode != "offline":
+        plan.levers.append(_not_applied("batch", "Message Batches API",
+                                        "a caller waits for the answer; batches take up to 24 hours"))
+    else:
         batch_share = Decimal(1)
         plan.batch = True
         plan.levers.append({
@@ -1638,9 +1673,11 @@ def _print_text(rec: dict) -> None:
         print(f"Runner-up: {ru['model_name']} — lost because {ru['why']}")
     print("\nLevers:")
     for lv in rec["levers"]:
-        state = f"saves {lv['saving_monthly']['display']}/month" if lv["applies"] else "does not apply"
+        state = ("does not apply" if not lv["applies"] else "caps the worst case" if lv["id"] == "output_cap"
+                 else f"saves {lv['saving_monthly']['display']}/month")
         print(f"  - {lv['label']}: {state}\n      {lv['detail']}")
-    print(f"\nMonthly cost ({rec['workload']['requests_per_month']} requests, {DAYS_PER_MONTH}-day month):")
+    print(f"\nMonthly cost ({Decimal(rec['workload']['requests_per_month']):,} requests, "
+          f"{DAYS_PER_MONTH}-day month):")
     width = max(len(r["model_name"]) for r in rec["costs"])
     print(f"  {'model'.ljust(width)}  {'no levers':>14}  {'with levers':>14}")
     for r in rec["costs"]:

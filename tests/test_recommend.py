@@ -1,0 +1,673 @@
+"""The Prompt-Pricing Recommender: labelled example prompts, rules, levers, hand-checked savings, edge cases, CLI.
+
+Expected tiers and levers below were decided by reading each prompt, not by running the code. Money figures
+are worked out by hand from the prices in pricing.toml, with the arithmetic in a comment.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from calculators import bridge
+from calculators.cost import rates_at
+from calculators.pricing import load_pricing, parse_pricing
+from calculators.recommend import (
+    DEFAULT_INPUTS,
+    RULES,
+    Features,
+    Feature,
+    RecommendInputError,
+    RecommendWorkload,
+    TokenRange,
+    cache_hit_rate,
+    estimate_tokens,
+    recommend,
+    route,
+    rule_table_markdown,
+    simulate_conversation,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "recommend_cases"
+POLICY = (CASES / "ticket_policy.txt").read_text(encoding="utf-8")  # about 750 tokens: above 512, cacheable
+AT = "2026-11-25"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Building blocks for the example prompts
+# ----------------------------------------------------------------------------------------------------------
+
+
+def prose(n_paragraphs: int, topic: str = "the river town") -> str:
+    """Neutral filler text (no cue words), for long documents."""
+    sentences = [
+        f"The archive of {topic} holds letters written by ferrymen, millers and schoolteachers.",
+        "In the spring floods the lower streets were closed and the market moved to the church square.",
+        "A stone bridge replaced the wooden one after the winter when the ice broke three of its piers.",
+        "The mill changed hands four times and ground grain, then bark, then paper pulp.",
+        "Most families kept a garden behind the house and sold apples at the autumn fair.",
+        "The railway arrived late, and the station sat on the hill a mile from the water.",
+        "Records from the parish list births, marriages and the names of ships registered at the quay.",
+        "Photographs from the period show carts, barges and children standing on the towpath.",
+    ]
+    out = []
+    for p in range(n_paragraphs):
+        out.append(" ".join(sentences[(p + k) % len(sentences)] for k in range(6)))
+    return "\n\n".join(out)
+
+
+PY_FILE = '''```python
+import json
+from pathlib import Path
+
+
+def load_orders(path):
+    data = json.loads(Path(path).read_text())
+    return [o for o in data if o["status"] != "cancelled"]
+
+
+class OrderTotals:
+    def __init__(self, orders):
+        self.orders = orders
+
+    def total(self):
+        return sum(o["amount"] for o in self.orders)
+```'''
+
+DIFF = '''diff --git a/app/payments.py b/app/payments.py
+--- a/app/payments.py
++++ b/app/payments.py
+@@ -12,7 +12,9 @@ def charge(customer, amount):
+-    if amount > 0:
++    if amount >= 0:
+         gateway.charge(customer.card, amount)
++    log.info("charged %s", amount)
+     return True
+'''
+
+MULTI_FILE = '''Files:
+- src/billing/invoice.py
+- src/billing/tax.py
+- src/api/routes.py
+- tests/test_invoice.py
+
+```python
+# src/billing/invoice.py
+from .tax import vat_for
+
+def invoice_total(lines):
+    return sum(l.amount for l in lines) + vat_for(lines)
+```
+
+```python
+# src/api/routes.py
+from billing.invoice import invoice_total
+
+def get_invoice(request):
+    return {"total": invoice_total(request.lines)}
+```'''
+
+TOOLS = json.dumps([
+    {"name": "search_orders", "description": "Find orders by customer email.",
+     "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]}},
+    {"name": "issue_refund", "description": "Refund an order.",
+     "input_schema": {"type": "object", "properties": {"order_id": {"type": "string"}}}},
+    {"name": "send_email", "description": "Email the customer.",
+     "input_schema": {"type": "object", "properties": {"body": {"type": "string"}}}},
+])
+
+CODING_TOOLS = json.dumps([
+    {"name": "read_file", "description": "Read a file in the repository.",
+     "input_schema": {"type": "object", "properties": {"path": {"type": "string"}}}},
+    {"name": "write_file", "description": "Write a file.",
+     "input_schema": {"type": "object", "properties": {"path": {"type": "string"},
+                                                       "content": {"type": "string"}}}},
+    {"name": "run_tests", "description": "Run the test suite and return the output.",
+     "input_schema": {"type": "object", "properties": {}}},
+])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Labelled examples: (id, kind, inputs, expected tier, expected applied levers besides the output cap)
+# ----------------------------------------------------------------------------------------------------------
+
+# Workloads used below.
+BUSY = {"requests_per_day": 20000, "repeats": "system", "gap_minutes": 1}        # 5-minute cache
+SPREAD = {"requests_per_day": 300, "repeats": "system", "gap_minutes": 20}      # 1-hour cache
+RARE = {"requests_per_day": 10, "repeats": "system", "gap_minutes": 180}        # too far apart to cache
+OFFLINE = {"mode": "offline", "requests_per_day": 5000, "repeats": "system", "gap_minutes": 1}
+NO_REPEAT = {"repeats": "none"}
+
+EXAMPLES = [
+    # --- classification -------------------------------------------------------------------------------
+    ("cls-tickets", "classification",
+     {"system": POLICY + "\n\nClassify the message into one of: billing, meter, outage, other. "
+                         "Respond only with the category.", "prompt": "My bill doubled this month??", **BUSY},
+     "small", {"caching"}),
+    ("cls-sentiment", "classification",
+     {"prompt": "Classify the sentiment of this review as positive, negative or neutral: 'The tent leaks.'",
+      **NO_REPEAT}, "small", set()),
+    ("cls-spam-offline", "classification",
+     {"system": POLICY + "\n\nLabel each forum post as spam or not spam. Answer yes or no.",
+      "prompt": "Cheap watches!!! click here", **OFFLINE}, "small", {"caching", "batch"}),
+    ("cls-intent-rare", "classification",
+     {"system": POLICY + "\n\nTriage the message: which category does the customer's intent belong to?",
+      "prompt": "I am moving house next week.", **RARE}, "small", set()),
+    # --- extraction ------------------------------------------------------------------------------------
+    ("ext-invoice", "extraction",
+     {"system": "Extract the invoice number, date, total and supplier name. Return valid JSON with those "
+                "fields and nothing else.", "prompt": "INVOICE 2291 from Acme Ltd, 3 March 2026, total 41.20 GBP",
+      **NO_REPEAT}, "small", set()),
+    ("ext-entities", "extraction",
+     {"prompt": "Find all the named entities (people, places, organisations) in this paragraph and list all "
+                "of them: Maria Lopez flew from Lisbon to meet the board of Northwind in Oslo.", **NO_REPEAT},
+     "small", set()),
+    ("ext-policy-cached", "extraction",
+     {"system": POLICY + "\n\nExtract the account number, meter serial and reading date from the message. "
+                         "Output JSON only.",
+      "prompt": "Account 7012345678, meter AB12345678, reading taken 04/11/2026: 23145", **SPREAD},
+     "small", {"caching"}),
+    ("ext-batch", "extraction",
+     {"system": POLICY + "\n\nPull out the customer's postcode and phone number as key-value pairs.",
+      "prompt": "Call me on 07700 900123, I live at CF10 1AA.", **OFFLINE}, "small", {"caching", "batch"}),
+    # --- templated rewrite -----------------------------------------------------------------------------
+    ("rw-translate", "templated rewrite",
+     {"prompt": "Translate into French: Your parcel has been dispatched and will arrive on Thursday.",
+      **NO_REPEAT}, "small", set()),
+    ("rw-template", "templated rewrite",
+     {"system": "Rewrite the note below as a polite email using this template: Dear {{name}}, ... Kind "
+                "regards, {{agent}}.", "prompt": "tell him the refund is late, sorry", **NO_REPEAT},
+     "small", set()),
+    ("rw-proofread", "templated rewrite",
+     {"prompt": "Proofread and fix the grammar: their going to the store tomorow to by apples.",
+      **NO_REPEAT}, "small", set()),
+    ("rw-tone-cached", "templated rewrite",
+     {"system": POLICY + "\n\nRephrase the agent's draft reply in plain English with a warm tone.",
+      "prompt": "Your standing charge is applied per diem irrespective of consumption.", **BUSY},
+     "small", {"caching"}),
+    # --- code review -----------------------------------------------------------------------------------
+    ("cr-diff", "code review",
+     {"prompt": "Review this diff for bugs:\n\n" + DIFF, **NO_REPEAT}, "standard", set()),
+    ("cr-file", "code review",
+     {"system": "You are a careful code reviewer.", "prompt": "Please review this file:\n\n" + PY_FILE,
+      **NO_REPEAT}, "standard", set()),
+    ("cr-security-deep", "code review",
+     {"prompt": "Do a security review of this diff. Think step by step about the root cause of the "
+                "vulnerability and explain the trade-offs of each fix.\n\n" + DIFF, **NO_REPEAT},
+     "advanced", set()),
+    ("cr-batch", "code review",
+     {"system": POLICY + "\n\nYou also review small code changes to our billing scripts.",
+      "prompt": "Review this pull request diff:\n\n" + DIFF, **OFFLINE}, "standard", {"caching", "batch"}),
+    # --- multi-file refactor ---------------------------------------------------------------------------
+    ("mf-refactor", "multi-file refactor",
+     {"prompt": "Refactor the invoice code so tax is computed in one place across files:\n\n" + MULTI_FILE,
+      **NO_REPEAT}, "advanced", set()),
+    ("mf-rename", "multi-file refactor",
+     {"prompt": "Rename invoice_total to compute_invoice_total in src/billing/invoice.py, src/api/routes.py "
+                "and tests/test_invoice.py, and update every import.\n\n" + PY_FILE, **NO_REPEAT},
+     "advanced", set()),
+    ("mf-migrate", "multi-file refactor",
+     {"prompt": "Migrate these modules from json to orjson across the codebase:\n\n" + MULTI_FILE,
+      "output_tokens": 3000, **NO_REPEAT}, "advanced", set()),
+    ("mf-offline", "multi-file refactor",
+     {"system": POLICY, "prompt": "Refactor the billing package:\n\n" + MULTI_FILE, **OFFLINE},
+     "advanced", {"caching", "batch"}),
+    # --- long-document question answering --------------------------------------------------------------
+    ("doc-qa", "long-document QA",
+     {"prompt": "<document>\n" + prose(60) + "\n</document>\n\nWhen did the railway arrive in the town?",
+      **NO_REPEAT}, "standard", set()),
+    ("doc-qa-cached", "long-document QA",
+     {"prompt": "<document>\n" + prose(60) + "\n</document>\n\nWho wrote the letters in the archive?",
+      "repeats": "system_and_documents", "requests_per_day": 2000, "gap_minutes": 2}, "standard", {"caching"}),
+    ("doc-analysis", "long-document QA",
+     {"prompt": prose(60) + "\n\nAnalyse the implications of the bridge rebuild for the town's trade and "
+                            "compare them with the arrival of the railway; justify your conclusions.",
+      **NO_REPEAT}, "advanced", set()),
+    ("doc-extract", "long-document QA",
+     {"prompt": prose(60) + "\n\nExtract every place name mentioned above as a JSON list.", **NO_REPEAT},
+     "small", set()),
+    # --- agentic multi-step ----------------------------------------------------------------------------
+    ("ag-support", "agentic multi-step",
+     {"system": "You are a support agent. Use the tools to find the order, plan the next step, and keep going "
+                "until the customer's problem is solved.", "tools": TOOLS,
+      "prompt": "I never received order 5521 and want my money back.", **NO_REPEAT}, "advanced", set()),
+    ("ag-tools-only", "agentic multi-step",
+     {"system": "Answer the customer's question. You can look up orders.", "tools": TOOLS,
+      "prompt": "Where is my order?", **NO_REPEAT}, "standard", set()),
+    ("ag-research", "agentic multi-step",
+     {"prompt": "You are an autonomous research agent. Search the web for the three most cited papers on "
+                "river flood modelling, evaluate their methods step by step and write a plan for a follow-up "
+                "study.", **NO_REPEAT}, "advanced", set()),
+    ("ag-coder", "agentic multi-step",
+     {"system": "You are an autonomous coding agent working in a repository. Plan the change, reason about "
+                "the trade-offs, edit the files, run the tests and iterate until they pass.",
+      "tools": CODING_TOOLS, "prompt": "Move the VAT logic out of the invoice module:\n\n" + MULTI_FILE,
+      **NO_REPEAT}, "frontier", set()),
+    ("ag-long-chat", "agentic multi-step",
+     {"system": "You are a support agent. Use the tools, plan each step and keep going until done.",
+      "tools": TOOLS, "prompt": "Where is my refund for order 5521?", "turns": 14, **NO_REPEAT},
+     "advanced", {"compression"}),
+    # --- chit-chat -------------------------------------------------------------------------------------
+    ("chat-hello", "chit-chat", {"prompt": "Hey! How are you doing today?", **NO_REPEAT}, "small", set()),
+    ("chat-joke", "chit-chat", {"prompt": "Tell me a joke about penguins, something fun.", **NO_REPEAT},
+     "small", set()),
+    ("chat-companion", "chit-chat",
+     {"system": "You are a friendly companion for casual small talk.", "prompt": "Hi there",
+      **NO_REPEAT}, "small", set()),
+    ("chat-long", "chit-chat",
+     {"system": POLICY + "\n\nYou are also happy to make friendly small talk.",
+      "prompt": "Hello, how are you?", "turns": 12, **BUSY}, "small", {"caching", "compression"}),
+    # --- general work (no rule fires but the default) --------------------------------------------------
+    ("gen-question", "general",
+     {"prompt": "What should I pack for a three-day hike in the Lake District in October?", **NO_REPEAT},
+     "standard", set()),
+    ("gen-letter", "general",
+     {"prompt": "Write a short letter to my landlord asking for the boiler to be repaired.", **NO_REPEAT},
+     "standard", set()),
+]
+
+TIER_MODEL = {"small": "haiku", "standard": "sonnet", "advanced": "opus", "frontier": "fable"}
+
+
+def run_example(inputs: dict) -> dict:
+    inputs = {"at": AT, **inputs}
+    response = bridge.call("recommend", inputs)
+    assert response["ok"], response
+    return response["result"]
+
+
+def test_there_are_enough_labelled_examples_of_every_kind():
+    kinds = {}
+    for _id, kind, *_ in EXAMPLES:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert len(EXAMPLES) >= 30
+    for kind in ("classification", "extraction", "templated rewrite", "code review", "multi-file refactor",
+                 "long-document QA", "agentic multi-step", "chit-chat"):
+        assert kinds.get(kind, 0) >= 3, kind
+
+
+@pytest.mark.parametrize("case_id,kind,inputs,tier,levers", EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_labelled_example(case_id, kind, inputs, tier, levers):
+    result = run_example(inputs)
+    pricing = load_pricing()
+    assert result["tier"] == tier, (result["rules"], [f["id"] for f in result["features"]])
+    assert result["model"] == pricing.model(TIER_MODEL[tier]).id
+    applied = {lv["id"] for lv in result["levers"] if lv["applies"]}
+    assert applied == levers | {"output_cap"}
+    # Every fired rule is in the documented table (or is the context-window check), and one decided.
+    table = {r.id for r in RULES}
+    assert all(r["id"] in table for r in result["rules"])
+    assert any(r["decisive"] for r in result["rules"])
+    # Every feature shows evidence.
+    assert all(f["evidence"] for f in result["features"])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Token estimate
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_token_estimate_by_hand():
+    # "The quick brown fox jumps over the lazy dog." has 35 letters and 1 punctuation mark, no newlines.
+    # low  = 35 x 0.2 + 1 x 0.5 = 7.5 -> 7 ; high = 35 x 0.3 + 1 x 1.0 = 11.5 -> 12 ; mid = (7+12+1)//2 = 10
+    assert estimate_tokens("The quick brown fox jumps over the lazy dog.") == TokenRange(7, 12)
+    assert estimate_tokens("The quick brown fox jumps over the lazy dog.").mid == 10
+    # 4 CJK characters: low 4 x 0.7 = 2.8 -> 2 ; high 4 x 1.5 = 6
+    assert estimate_tokens("你好世界") == TokenRange(2, 6)
+    # "def f():\n    return 1\n": letters/digits d,e,f,f,r,e,t,u,r,n,1 = 11; punctuation ( ) : = 3;
+    # whitespace runs: 2 newlines + 2 double spaces = 4.
+    # low = 11x0.2 + 3x0.5 + 4x0.2 = 2.2 + 1.5 + 0.8 = 4.5 -> 4 ; high = 3.3 + 3 + 4 = 10.3 -> 11
+    assert estimate_tokens("def f():\n    return 1\n") == TokenRange(4, 11)
+    assert estimate_tokens("") == TokenRange(0, 0)
+
+
+def test_newer_tokenizer_inflation_comes_from_the_pricing_file():
+    pricing = load_pricing()
+    result = run_example({"prompt": "a" * 4000, "repeats": "none"})
+    # 4000 letters: low 800, high 1200 on the older tokenizer; x1.3 -> 1040 .. 1560 on the newer one.
+    assert pricing.tokenizer_inflation == Decimal("1.3")
+    assert result["tokens"]["older_tokenizer"] == {"low": 800, "mid": 1000, "high": 1200}
+    assert result["tokens"]["newer_tokenizer"] == {"low": 1040, "mid": 1300, "high": 1560}
+    assert "not available offline" in result["tokens"]["note"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Hand-checked money
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _sonnet_rates():
+    r = rates_at("claude-sonnet-5-5", AT)
+    # The figures below assume Sonnet 5.5 at $2 input, $10 output, $0.10 cache read, $2.50 5-minute write.
+    assert (r.input, r.output, r.cache_read, r.cache_write_5m) == (2, 10, Decimal("0.10"), Decimal("2.50"))
+    return r
+
+
+def test_caching_saving_by_hand():
+    _sonnet_rates()
+    result = run_example({"system": "a" * 4000, "prompt": "b" * 400, "output_tokens": 200,
+                          "requests_per_day": 1000, "repeats": "system", "gap_minutes": 1})
+    assert result["model"] == "claude-sonnet-5-5"  # no feature: the default rule
+    # Tokens on the newer tokenizer: system 4000 letters -> 1040..1560, mid 1300; user 400 letters ->
+    # 80..120 older -> 104..156 newer, mid 130. Output 200. 30,000 requests a month (1,000 a day x 30).
+    # Without levers: (1300 + 130) x $2/M + 200 x $10/M = 0.00286 + 0.002 = $0.00486 -> x 30,000 = $145.80
+    # Hit rate with a 1-minute mean gap and a 5-minute TTL: 1 - e^-5 = 0.993262... -> 0.9933
+    #   (below the cap 1 - 1/1000 = 0.999).
+    # With caching, per request: 130 x 2/M + 200 x 10/M + 0.9933 x 1300 x 0.10/M + 0.0067 x 1300 x 2.50/M
+    #   = 0.00026 + 0.002 + 0.000129129 + 0.000021775 = 0.002410904 -> x 30,000 = $72.32712
+    # Saving = 145.80 - 72.32712 = $73.47288
+    caching = next(lv for lv in result["levers"] if lv["id"] == "caching")
+    assert caching["applies"] and caching["ttl"] == "5m" and caching["cache_hit_rate"] == "0.9933"
+    assert Decimal(caching["saving_monthly"]["usd"]) == Decimal("73.47288")
+    rec = next(r for r in result["costs"] if r["model"] == "claude-sonnet-5-5")
+    assert Decimal(rec["without_levers"]["usd"]) == Decimal("145.8")
+    assert Decimal(rec["with_levers"]["usd"]) == Decimal("72.32712")
+    assert result["saving"]["recommended_monthly"]["usd"] == "72.32712"
+
+
+def test_batch_saving_by_hand():
+    _sonnet_rates()
+    result = run_example({"system": "a" * 4000, "prompt": "b" * 400, "output_tokens": 200,
+                          "requests_per_day": 1000, "repeats": "system", "gap_minutes": 1, "mode": "offline"})
+    # Same workload as above through the Batch API: every token at 50%: 72.32712 x 0.5 = $36.16356,
+    # so batch saves 72.32712 - 36.16356 = $36.16356 on top of caching.
+    batch = next(lv for lv in result["levers"] if lv["id"] == "batch")
+    assert Decimal(batch["saving_monthly"]["usd"]) == Decimal("36.16356")
+    assert result["saving"]["recommended_monthly"]["usd"] == "36.16356"
+    assert "batches.create" in result["code"]["python"]
+
+
+def test_saving_against_the_most_expensive_current_model_by_hand():
+    r = rates_at("claude-fable-5-2", AT)
+    assert (r.input, r.output) == (8, 40)  # Fable 5.2: $8 input, $40 output
+    result = run_example({"prompt": "a" * 4000, "output_tokens": 100, "requests_per_day": 100,
+                          "repeats": "none"})
+    # 3,000 requests/month of 1,300 input + 100 output tokens (newer tokenizer, mid).
+    # Fable 5.2, no levers: (1300 x 8 + 100 x 40)/M = 0.0104 + 0.004 = 0.0144 -> x 3,000 = $43.20
+    # Sonnet 5.5 (recommended, nothing to cache or batch): (1300 x 2 + 100 x 10)/M = 0.0036 -> $10.80
+    # Saving = 43.20 - 10.80 = $32.40 = 75%
+    s = result["saving"]
+    assert s["baseline_model"] == "claude-fable-5-2"
+    assert Decimal(s["baseline_monthly"]["usd"]) == Decimal("43.2")
+    assert Decimal(s["recommended_monthly"]["usd"]) == Decimal("10.8")
+    assert Decimal(s["saving_monthly"]["usd"]) == Decimal("32.4")
+    assert s["saving_percent"] == "75%"
+
+
+def test_hit_rate_and_ttl_choice():
+    # 1 - e^(-60/20) = 1 - 0.049787 = 0.950213 -> 0.9502 (1-hour TTL, 20-minute gap)
+    assert cache_hit_rate(60, Decimal(20), Decimal(1000)) == Decimal("0.9502")
+    # Capped at 1 - 1/requests_per_day: 10 a day -> at most 0.9
+    assert cache_hit_rate(5, Decimal("0.1"), Decimal(10)) == Decimal("0.9")
+    result = run_example({"system": POLICY, "prompt": "hello there friend", **SPREAD})
+    caching = next(lv for lv in result["levers"] if lv["id"] == "caching")
+    assert caching["ttl"] == "1h" and caching["cache_hit_rate"] == "0.9502"
+    assert '"ttl": "1h"' in result["code"]["python"]
+    result = run_example({"system": POLICY, "prompt": "hello there friend", **RARE})
+    caching = next(lv for lv in result["levers"] if lv["id"] == "caching")
+    assert not caching["applies"] and "1 hour" in caching["detail"]
+
+
+def test_prefix_below_minimum_cacheable_length_is_not_cached():
+    result = run_example({"system": "Be brief.", "prompt": "What is a kilowatt hour?", **BUSY})
+    caching = next(lv for lv in result["levers"] if lv["id"] == "caching")
+    assert not caching["applies"]
+    assert "minimum cacheable length of 512" in caching["detail"]
+    assert "cache_control" not in result["code"]["python"]
+
+
+def test_conversation_compression_by_hand():
+    # 10 turns, prefix 100, user 50, output 50; compaction once 8 turns are in the history.
+    # Turns 1..8 send 150, 250, ..., 850 (sum 4,000). After turn 8 the oldest 4 turns (400 tokens) become an
+    # 80-token summary (400 x 0.2) in one extra call (input 400, output 80). Turn 9 sends 100+80+400+50 = 630,
+    # turn 10 sends 100+80+500+50 = 730. Input 4,000 + 400 + 630 + 730 = 5,760 -> 576 per turn;
+    # output 10 x 50 + 80 = 580 -> 58 per turn.
+    c = simulate_conversation(10, 100, 50, 50, True)
+    assert (c.prompt_per_request, c.output_per_request, c.summary_calls, c.max_prompt) == (576, 58, 1, 850)
+    # Without compression turns 9 and 10 send 950 and 1,050: (4,000 + 950 + 1,050)/10 = 600.
+    c = simulate_conversation(10, 100, 50, 50, False)
+    assert (c.prompt_per_request, c.output_per_request, c.max_prompt) == (600, 50, 1050)
+
+
+def test_levers_add_up_to_the_total_saving():
+    result = run_example({"system": POLICY, "prompt": "Tell me a joke about meters", "turns": 16,
+                          "mode": "offline", "requests_per_day": 3000, "gap_minutes": 2})
+    applied = [lv for lv in result["levers"] if lv["applies"]]
+    assert {lv["id"] for lv in applied} == {"compression", "caching", "batch", "output_cap"}
+    total = sum(Decimal(lv["saving_monthly"]["usd"]) for lv in applied)
+    assert total == Decimal(result["saving"]["levers_saving_monthly"]["usd"])
+    assert all(Decimal(lv["saving_monthly"]["usd"]) > 0 for lv in applied if lv["id"] != "output_cap")
+
+
+def test_every_current_model_is_costed_with_and_without_levers():
+    result = run_example(DEFAULT_INPUTS)
+    pricing = load_pricing()
+    assert {r["model"] for r in result["costs"]} == {m.id for m in pricing.current_models}
+    for row in result["costs"]:
+        assert Decimal(row["with_levers"]["usd"]) <= Decimal(row["without_levers"]["usd"])
+    limited = [r for r in result["costs"] if r["availability"] == "limited"]
+    assert all("not recommended" in r["note"] for r in limited)
+    assert result["saving"]["baseline_model"] not in {r["model"] for r in limited}
+    assert result["runner_up"]["model"] == pricing.model("sonnet").id
+    assert "no rule" in result["runner_up"]["why"]
+
+
+def test_runner_up_names_the_deciding_rule():
+    result = run_example({"prompt": "Review this diff for bugs:\n\n" + DIFF, "repeats": "none"})
+    assert result["model"] == load_pricing().model("sonnet").id
+    ru = result["runner_up"]
+    assert ru["model"] == load_pricing().model("haiku").id
+    assert "`code`" in ru["why"]
+    assert ru["monthly_difference"]["cheaper"] is True
+
+
+def test_output_cap_and_stop_sequence():
+    result = run_example({"system": "Classify the text into one of: a, b. Respond only with the label.",
+                          "prompt": "text", "output_tokens": 10, "repeats": "none"})
+    cap = next(lv for lv in result["levers"] if lv["id"] == "output_cap")
+    # 10 expected tokens x 1.5 = 15 -> the next cap on the ladder is 16.
+    assert cap["max_tokens"] == 16 and cap["stop_sequence"] == "</label>"
+    assert "max_tokens=16" in result["code"]["python"]
+    assert 'stop_sequences=["</label>"]' in result["code"]["python"]
+    haiku = rates_at("claude-haiku-5-5", AT)
+    # Worst case without a cap: 128,000 output tokens x haiku output rate; with it: 16 tokens.
+    m = load_pricing().model("haiku")
+    assert Decimal(cap["worst_case_before"]["usd"]) == m.max_output * haiku.output / 1_000_000
+    assert Decimal(cap["worst_case_after"]["usd"]) == 16 * haiku.output / 1_000_000
+
+
+def test_generated_code_is_valid_python():
+    for inputs in (DEFAULT_INPUTS, {"system": POLICY, "prompt": "x", **OFFLINE},
+                   {"system": POLICY, "tools": TOOLS, "prompt": "x", "turns": 12},
+                   {"prompt": prose(3) + "\n\nWho wrote the letters?", "repeats": "system_and_documents"},
+                   {"system": "x" * 5000, "prompt": "y", "tools": CODING_TOOLS}):
+        code = run_example(inputs)["code"]["python"]
+        compile(code, "<generated>", "exec")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Rules
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _feats(**scores):
+    return Features({k: Feature(k, k, v, ()) for k, v in scores.items()})
+
+
+def test_route_semantics():
+    assert route(_feats())[0] == "standard"
+    assert route(_feats(classification=2))[0] == "small"
+    assert route(_feats(classification=2, code=3))[0] == "standard"  # escalation beats demotion
+    assert route(_feats(reasoning=4))[0] == "advanced"
+    assert route(_feats(reasoning=3))[0] == "standard"
+    assert route(_feats(code=3, multi_file=3))[0] == "advanced"
+    assert route(_feats(agentic=3, code=3, multi_file=3, reasoning=4))[0] == "frontier"
+    tier, fired = route(_feats(classification=2, code=3))
+    assert [r["id"] for r in fired] == ["default", "code"]  # the demotion's own condition excludes code
+    tier, fired = route(_feats(code=3, multi_file=3))
+    lower = next(r for r in fired if r["id"] == "code")
+    assert lower["overridden"] and not lower["decisive"]
+    assert next(r for r in fired if r["id"] == "multi-file-code")["decisive"]
+
+
+def test_rule_table_is_documented():
+    table = rule_table_markdown()
+    for r in RULES:
+        assert f"`{r.id}`" in table
+        assert r.when and r.why
+
+
+def test_evidence_points_at_the_line():
+    result = run_example({"system": "Be kind.\nBe brief.\nClassify the message as spam or not.",
+                          "prompt": "hello", "repeats": "none"})
+    cls = next(f for f in result["features"] if f["id"] == "classification")
+    assert cls["evidence"][0]["where"] == "system prompt, line 3"
+
+
+def test_cue_words_inside_a_long_pasted_document_are_ignored():
+    middle = prose(30) + "\n\nWe had to plan and design a complex strategy and analyse the trade-offs.\n\n" + prose(30)
+    result = run_example({"prompt": middle + "\n\nWhen was the bridge built?", "repeats": "none"})
+    assert "reasoning" not in {f["id"] for f in result["features"]}
+
+
+def test_language_feature():
+    result = run_example({"prompt": "请把这段话翻译成英文：我们明天上午十点在车站见面。", "repeats": "none"})
+    lang = next(f for f in result["features"] if f["id"] == "language")
+    assert "Chinese" in lang["evidence"][0]["text"]
+    result = run_example({"prompt": "Der Kunde ist mit der Lieferung nicht zufrieden und die Rechnung ist "
+                                    "falsch, das ist nicht gut und der Fahrer war zu spät.", "repeats": "none"})
+    assert next(f for f in result["features"] if f["id"] == "language")["detail"] == "German"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Edge cases
+# ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("inputs", [{}, {"prompt": ""}, {"prompt": "   \n\t "}, {"system": "\x00\x00"}])
+def test_empty_prompt_is_a_clear_error(inputs):
+    response = bridge.call("recommend", inputs)
+    assert not response["ok"]
+    assert response["errors"][0]["field"] == "prompt"
+    assert "empty" in response["errors"][0]["message"]
+
+
+def test_tools_alone_are_not_a_prompt():
+    response = bridge.call("recommend", {"tools": TOOLS})
+    assert not response["ok"] and "tool definitions" in response["errors"][0]["message"]
+
+
+def test_bad_workload_fields_are_reported_per_field():
+    response = bridge.call("recommend", {"prompt": "hi", "requests_per_day": "lots", "repeats": "always",
+                                         "turns": "0", "gap_minutes": "-3", "output_tokens": "1.5",
+                                         "mode": "later", "at": "yesterday"})
+    assert not response["ok"]
+    fields = {e["field"] for e in response["errors"]}
+    assert fields == {"requests_per_day", "repeats", "turns", "gap_minutes", "output_tokens", "mode", "at"}
+
+
+def test_unknown_output_length_is_accepted():
+    for value in ("", "unknown", None):
+        result = run_example({"prompt": "Classify as spam or not: win money", "output_tokens": value,
+                              "repeats": "none"})
+        assert result["tokens"]["output_source"].startswith("assumed")
+
+
+def test_prompt_beyond_every_context_window_is_reported():
+    text = (ROOT / "pricing.toml").read_text(encoding="utf-8")
+    small = parse_pricing(text.replace("context_window = 1000000", "context_window = 2000"), "small.toml")
+    rec = recommend("a" * 20_000, workload=RecommendWorkload(repeats="none"), at=AT, pricing=small)
+    # 20,000 letters -> 4,000..6,000 older, 5,200..7,800 newer tokens: more than 2,000 on every model.
+    assert rec.model is None
+    assert "more than the largest context window" in rec.data["error"]
+    assert rec.data["costs"] == [] and rec.data["levers"] == []
+
+
+def test_prompt_beyond_every_context_window_with_the_real_file():
+    # 3.6 million letters (18 per repeat): mid 0.25 tokens a letter -> 900,000 older, x 1.3 = 1,170,000
+    # newer-tokenizer tokens, more than the 1,000,000-token window of every current model.
+    words = "flood meadow harbour " * 200_000
+    rec = recommend(words, workload=RecommendWorkload(repeats="none"), at=AT)
+    assert rec.model is None and "context window" in rec.data["error"]
+
+
+def test_binary_input_does_not_crash():
+    blob = bytes(range(256)) * 200
+    result = run_example({"prompt": blob.decode("utf-8", errors="replace"), "repeats": "none"})
+    assert "binary" in {f["id"] for f in result["features"]}
+    garbage = random.Random(5).randbytes(60_000).decode("latin-1")
+    run_example({"prompt": garbage, "system": garbage[:3000], "tools": garbage[:500]})
+    run_example({"prompt": "x" * 200_000})             # one 200 KB word
+    run_example({"prompt": "a/" * 100_000 + ".py"})    # a path-like 200 KB token
+
+
+def test_recommend_input_error_for_library_callers():
+    with pytest.raises(RecommendInputError):
+        recommend("")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# CLI
+# ----------------------------------------------------------------------------------------------------------
+
+
+def cli(*args: str, stdin: str | bytes = b"") -> subprocess.CompletedProcess:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    p = subprocess.run([sys.executable, "-m", "calculators", "recommend", *args], input=data,
+                       capture_output=True, cwd=ROOT, timeout=60)
+    return subprocess.CompletedProcess(p.args, p.returncode, p.stdout.decode(), p.stderr.decode())
+
+
+def test_cli_json_shape_from_stdin():
+    p = cli("--json", "--at", AT, "--repeats", "none", stdin="Classify this email as spam or not spam: WIN")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["model"] == load_pricing().model("haiku").id
+    assert isinstance(out["rules"], list) and {"id", "kind", "tier", "when", "why"} <= set(out["rules"][0])
+    assert isinstance(out["levers"], list) and {"id", "label", "applies", "detail", "saving_monthly"} <= set(
+        out["levers"][0])
+    assert all(isinstance(lv["saving_monthly"]["usd"], str) for lv in out["levers"])
+
+
+def test_cli_files_and_flags(tmp_path):
+    (tmp_path / "system.txt").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "user.txt").write_text("Which category: my meter is broken", encoding="utf-8")
+    (tmp_path / "tools.json").write_text(TOOLS, encoding="utf-8")
+    p = cli("--json", "--at", AT, "--system-file", str(tmp_path / "system.txt"), "--prompt-file",
+            str(tmp_path / "user.txt"), "--tools-file", str(tmp_path / "tools.json"), "--offline",
+            "--requests-per-day", "2,000", "--gap-minutes", "3", "--output-tokens", "50", "--turns", "1")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert {lv["id"] for lv in out["levers"] if lv["applies"]} == {"caching", "batch", "output_cap"}
+    assert out["workload"]["requests_per_month"] == "60000"
+    text = cli("--at", AT, "--prompt-file", str(tmp_path / "user.txt"))
+    assert text.returncode == 0 and "Recommended:" in text.stdout and "Runner-up:" in text.stdout
+
+
+def test_cli_errors_are_one_line():
+    p = cli("--json", stdin="")
+    assert p.returncode == 1 and "empty" in p.stderr and "Traceback" not in p.stderr
+    p = cli("--prompt-file", "/nonexistent/prompt.txt")
+    assert p.returncode == 1 and "cannot read prompt file" in p.stderr and "Traceback" not in p.stderr
+    p = cli("--turns", "zero", stdin="hello")
+    assert p.returncode == 1 and "--turns" in p.stderr and "Traceback" not in p.stderr
+    p = cli(stdin=bytes(range(256)) * 50)
+    assert p.returncode == 0 and "Traceback" not in p.stderr
+
+
+def test_cli_prompt_beyond_context_window_exits_non_zero(tmp_path):
+    text = (ROOT / "pricing.toml").read_text(encoding="utf-8")
+    small = tmp_path / "small.toml"
+    small.write_text(text.replace("context_window = 1000000", "context_window = 2000"), encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "calculators", "--pricing", str(small), "recommend", "--json"],
+                       input=b"a" * 20_000, capture_output=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 1
+    assert json.loads(p.stdout)["model"] is None
+    assert b"context window" in p.stderr
