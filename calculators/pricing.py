@@ -468,7 +468,9 @@ class _Validator:
         for i, r in enumerate(models_raw):
             if not isinstance(r, dict):
                 continue
-            names = [("id", r.get("id"))] + [(f"aliases[{j}]", a) for j, a in enumerate(r.get("aliases", []) or [])]
+            aliases = r.get("aliases", [])  # not a list: already reported by strings(); do not walk its characters
+            names = [("id", r.get("id"))] + ([(f"aliases[{j}]", a) for j, a in enumerate(aliases)]
+                                             if isinstance(aliases, list) else [])
             for where, name in names:
                 if not isinstance(name, str):
                     continue
