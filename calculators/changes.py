@@ -394,11 +394,15 @@ def history_edits(base: Pricing, new: Pricing, today: _dt.date) -> list[Problem]
     """Edits that change a price already in force on or before ``today`` (a new period must be added instead).
 
     Periods that have not started yet may be edited or removed (a scheduled change can be cancelled), and an
-    open-ended period may be closed to make room for a new one.
+    open-ended period may be closed to make room for a new one that starts today or later. A new period that
+    starts before today reprices usage already priced, so it is reported too (a change recorded late passes
+    with ``--allow-history-edit``).
     """
     out: list[Problem] = []
     hint = ("add a new [[models.periods]] with effective_from = the day the price changed and set effective_to "
             "on the old one; to correct a wrong figure, rerun with --allow-history-edit and give the source")
+    late = ("if Anthropic's change really took effect on that day and is recorded late, rerun with "
+            "--allow-history-edit and link the announcement; otherwise start the new period today or later")
     for key, label in (("write_5m_multiplier", "cache.write_5m_multiplier"),
                        ("write_1h_multiplier", "cache.write_1h_multiplier"),
                        ("read_multiplier", "cache.read_multiplier")):
@@ -438,6 +442,10 @@ def history_edits(base: Pricing, new: Pricing, today: _dt.date) -> list[Problem]
                 out.append(Problem(where, f"{m.id}: edits prices in force since {op.effective_from}: {what}", hint))
             if op.effective_to != np_.effective_to:
                 if op.effective_to is None:
+                    end = np_.effective_to
+                    if end < today and end not in by_start:
+                        out.append(Problem(f"{where}.effective_to", f"{m.id}: ends the prices in force on {end}, before "
+                                                                    f"today ({today}), with no period after it", late))
                     continue  # closing an open period to append a new one
                 if op.effective_to > today and (np_.effective_to is None or np_.effective_to > today):
                     continue  # moving or cancelling a scheduled end
@@ -445,13 +453,24 @@ def history_edits(base: Pricing, new: Pricing, today: _dt.date) -> list[Problem]
                 now = np_.effective_to or "open-ended"
                 out.append(Problem(f"{where}.effective_to", f"{m.id}: moved from {was} to {now}, which reprices "
                                                             "days that are already past", hint))
+        old_starts = {p.effective_from for p in old.periods}
+        for j, p in enumerate(m.periods):
+            if p.effective_from not in old_starts and p.effective_from < today:
+                out.append(Problem(f"models[{i}].periods[{j}].effective_from",
+                                   f"{m.id}: a new period starts on {p.effective_from}, before today ({today}): usage "
+                                   "from that day on would be repriced", late))
     return out
 
 
 def _base_pricing(pricing: Pricing, base: str | None) -> Pricing | None:
     """The version to compare with: ``--base`` (file or revision), else git HEAD's copy of the same file."""
     if base:
-        return load_revision(base)
+        try:
+            return load_revision(base)
+        except PricingFileError as exc:
+            first = exc.problems[0] if exc.problems else "unreadable"
+            raise _cli_error(f"--base {base}: not a valid pricing file ({len(exc.problems)} problem(s), the first: "
+                             f"{first}); fix it or pick another base") from None
     path = Path(pricing.path) if pricing.path else None
     if path is None or not path.is_file():
         return None

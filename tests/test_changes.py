@@ -185,6 +185,15 @@ def test_lifecycle_dates(capsys, tmp_path):
     assert "models[3].retired: claude-sonnet-4-5-20250929: retirement date 2026-11-20 is in the future" in out
 
 
+def test_invalid_base_is_one_line(capsys):
+    code, out, err = run_cli(capsys, "check", fx("base"), "--base", fx("retired_no_date"))
+    assert code == 1
+    assert err.strip().splitlines() == [
+        f"claude-cost: error: --base {fx('retired_no_date')}: not a valid pricing file (1 problem(s), the first: "
+        "models[3].retired: a retired model needs its retirement date (hint: add retired = YYYY-MM-DD)); fix it "
+        "or pick another base"]
+
+
 def test_global_multiplier_and_removed_model_are_history_edits(tmp_path):
     base = load_pricing(fx("base"))
     today = dt.date(2026, 11, 25)
@@ -218,8 +227,23 @@ def test_moving_a_past_boundary_is_a_history_edit():
     moved = parse_pricing(text.replace("effective_to = 2026-03-13", "effective_to = 2026-03-20")
                           .replace("effective_from = 2026-03-13", "effective_from = 2026-03-20"))
     paths = [p.path for p in history_edits(base, moved, dt.date(2026, 11, 25))]
-    # Opus 4.6 (models[2]): the first period's end moved, and the period from 2026-03-13 vanished.
-    assert paths == ["models[2].periods[0].effective_to", "models[2].periods"]
+    # Opus 4.6 (models[2]): the first period's end moved, the period from 2026-03-13 vanished, and a period
+    # starting in the past (2026-03-20) appeared.
+    assert paths == ["models[2].periods[0].effective_to", "models[2].periods", "models[2].periods[1].effective_from"]
+
+
+def test_new_period_starting_in_the_past_is_flagged(capsys):
+    # price_cut.toml adds a period from 2026-12-01; reviewed on 2026-12-05 it would reprice 12-01 .. 12-04.
+    code, out, _ = run_cli(capsys, "check", fx("price_cut"), "--base", fx("base"), "--today", "2026-12-05")
+    lines = [line for line in out.splitlines() if ".effective_from:" in line]
+    assert lines == [
+        f"{fx('price_cut')}: models[0].periods[1].effective_from: claude-sonnet-5-5: a new period starts on "
+        "2026-12-01, before today (2026-12-05): usage from that day on would be repriced (hint: if Anthropic's "
+        "change really took effect on that day and is recorded late, rerun with --allow-history-edit and link the "
+        "announcement; otherwise start the new period today or later)"]
+    # On the day itself it is an ordinary change.
+    code, out, _ = run_cli(capsys, "check", fx("price_cut"), "--base", fx("base"), "--today", "2026-12-01")
+    assert ".effective_from:" not in out
 
 
 def test_default_base_is_git_head(capsys, tmp_path):
