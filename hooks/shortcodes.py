@@ -52,6 +52,14 @@ from calculators.pricing import Model, Rates  # noqa: E402
 # ----------------------------------------------------------------------------------------------------------
 
 
+def on_config(config):
+    """``mkdocs serve`` rebuilds in one process: forget the price file read by the previous build."""
+    from calculators import pricing as _pricing
+
+    _pricing._load_default.cache_clear()
+    return config
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     from mkdocs.exceptions import PluginError
 
@@ -997,26 +1005,29 @@ def compression_curve(model: Model, summariser: Model, *, turns: int, system: in
             usage = Usage(input=prompt, output=reply)
         return prompt, price(model, usage, at=day, pricing=pricing).total
 
+    def exchange(i: int) -> list[tuple[str, int]]:
+        return [(f"user{i}", user), (f"reply{i}", reply)]
+
     rows: list[TurnRow] = []
     prev_plain = prev_comp = None
     summary_version = 0
-    verbatim: list[int] = []  # indexes of past turns held verbatim in the compressed conversation
+    verbatim: list[int] = []  # past turns held word for word in the compressed conversation
     total_plain = total_comp = Decimal(0)
     for t in range(1, turns + 1):
-        plain = [("system", system)] + [(f"turn{i}", user + reply) for i in range(1, t)] + [(f"user{t}", user)]
+        plain = [("system", system)] + [s for i in range(1, t) for s in exchange(i)] + [(f"user{t}", user)]
         prompt_plain, cost_plain = request(plain, prev_plain)
         prev_plain = plain
 
         extra = Decimal(0)
         if len(verbatim) >= keep + every:
             folded, verbatim = verbatim[:every], verbatim[every:]
-            fold_in = (summary if summary_version else 0) + len(folded) * (user + reply)
-            extra = price(summariser, Usage(input=fold_in + instruction, output=summary), at=day, pricing=pricing).total
+            fold_in = (summary if summary_version else 0) + len(folded) * (user + reply) + instruction
+            extra = price(summariser, Usage(input=fold_in, output=summary), at=day, pricing=pricing).total
             summary_version += 1
         comp = [("system", system)]
         if summary_version:
             comp.append((f"summary{summary_version}", summary))
-        comp += [(f"turn{i}", user + reply) for i in verbatim] + [(f"user{t}", user)]
+        comp += [s for i in verbatim for s in exchange(i)] + [(f"user{t}", user)]
         prompt_comp, cost_comp = request(comp, prev_comp)
         prev_comp = comp
         cost_comp += extra
