@@ -191,15 +191,21 @@ def _fmt_rate(value: Decimal) -> str:
 
 
 def _read_json(path: str) -> object:
+    name = "stdin" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            # bytes where possible: json.loads detects UTF-8 (with or without a BOM), UTF-16 and UTF-32
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        else:
+            data = Path(path).read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        return json.loads(text)
+        return json.loads(data)
     except json.JSONDecodeError as exc:
-        raise CliError(f"{'stdin' if path == '-' else path}: not valid JSON (line {exc.lineno}, column "
-                       f"{exc.colno}: {exc.msg})") from None
+        raise CliError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{name}: not JSON text (expected UTF-8, UTF-16 or UTF-32)") from None
 
 
 def _price(args: argparse.Namespace) -> int:

@@ -342,3 +342,27 @@ def test_check_process_with_three_mistakes(tmp_path):
     assert proc.returncode != 0
     assert len(proc.stdout.splitlines()) == 3
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_usage_file_with_a_bom_or_utf16(capsys, tmp_path, encoding):
+    # Windows tools write a BOM (Notepad) or UTF-16 (PowerShell redirection)
+    path = tmp_path / "usage.json"
+    path.write_text(json.dumps({"input_tokens": 2000, "output_tokens": 500}), encoding=encoding)
+    # 2,000 x 3 + 500 x 15 = 13,500 u$
+    assert run_json(capsys, "price", "--usage", str(path), "--model", "claude-sonnet-4-6",
+                    "--at", NOV)["total_usd"] == "0.0135"
+
+
+def test_usage_file_that_is_not_text(capsys, tmp_path):
+    path = tmp_path / "usage.json"
+    path.write_bytes(b"\x80\x81\xfe{}")
+    assert_one_line_error(*run(capsys, "price", "--usage", str(path), "--model", "sonnet"), str(path))
+
+
+def test_usage_stdin_bytes_with_bom(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "calculators", "price", "--usage", "-", "--json", "--at", NOV],
+                          input=b"\xef\xbb\xbf" + json.dumps(RESPONSE).encode(), capture_output=True, cwd=tmp_path,
+                          env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total_usd"] == RESPONSE_TOTAL
