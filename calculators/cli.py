@@ -138,7 +138,7 @@ def _pricing(args: argparse.Namespace):
 
 
 def _models(args: argparse.Namespace) -> int:
-    from .cost import parse_at, period_for
+    from .cost import parse_at
 
     pricing = _pricing(args)
     day = parse_at(args.at)
@@ -171,7 +171,7 @@ def _models(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     print(f"USD per million tokens, prices in force on {day}")
     for n, row in enumerate(table):
-        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
     return EXIT_OK
