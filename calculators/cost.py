@@ -44,7 +44,7 @@ __all__ = [
 
 #: Token buckets in display order; the same words are used by the CLI flags, JSON and the browser.
 BUCKETS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
-_RATE_FIELD = dict(zip(BUCKETS, ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")))
+_RATE_FIELD = dict(zip(BUCKETS, ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output"), strict=True))
 assert set(_RATE_FIELD.values()) == set(BUCKET_FIELDS)
 
 
@@ -95,9 +95,9 @@ class Usage:
 def parse_at(at: object) -> _dt.date:
     """The UTC day a price is looked up for: a date, a datetime, an ISO string, or ``None`` for today."""
     if at is None or at == "":
-        return _dt.datetime.now(_dt.timezone.utc).date()
+        return _dt.datetime.now(_dt.UTC).date()
     if isinstance(at, _dt.datetime):
-        return at.astimezone(_dt.timezone.utc).date() if at.tzinfo else at.date()
+        return at.astimezone(_dt.UTC).date() if at.tzinfo else at.date()
     if isinstance(at, _dt.date):
         return at
     if isinstance(at, str):
@@ -108,7 +108,7 @@ def parse_at(at: object) -> _dt.date:
             stamp = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise PriceError(f"not a date: {at!r} (use YYYY-MM-DD or an ISO 8601 timestamp)", "at") from None
-        return stamp.astimezone(_dt.timezone.utc).date() if stamp.tzinfo else stamp.date()
+        return stamp.astimezone(_dt.UTC).date() if stamp.tzinfo else stamp.date()
     raise PriceError(f"not a date: {at!r}", "at")
 
 
