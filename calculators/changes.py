@@ -795,16 +795,20 @@ def _plain(value: object) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="OLD", help="the old pricing file or a git revision (e.g. main)")
-    parser.add_argument("new", metavar="NEW", nargs="?", default="pricing.toml",
-                        help="the new pricing file or git revision (default: pricing.toml)")
+    parser.add_argument("new", metavar="NEW", nargs="?", default=None,
+                        help="the new pricing file or git revision (default: the pricing.toml in use)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
     old = load_revision(args.old)
-    new = load_revision(args.new)
-    d = diff_pricing(old, new, old_label=args.old, new_label=args.new, today=_today(getattr(args, "today", None)))
+    if args.new is None:
+        new = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
+        new_label = Path(new.path).name
+    else:
+        new, new_label = load_revision(args.new), args.new
+    d = diff_pricing(old, new, old_label=args.old, new_label=new_label, today=_today(getattr(args, "today", None)))
     if args.json:
         print(json.dumps(d.to_json(), indent=2))
     else:

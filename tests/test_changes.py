@@ -393,6 +393,13 @@ def test_diff_fast_mode_added_in_place(tmp_path):
     assert [p.path for p in d.history_edits] == ["models[2].periods[1]"]
 
 
+def test_diff_new_defaults_to_the_pricing_file_in_use(capsys):
+    code, out, err = run_cli(capsys, "--pricing", fx("price_cut"), "diff", fx("base"), "--today", TODAY)
+    assert code == 0, err
+    assert out.splitlines()[0] == f"## Pricing changes: `{fx('base')}` \u2192 `price_cut.toml`"
+    assert "| Batch extraction job | 2026-12-01 | $10.00 | $7.50 | -25% |" in out  # as in test_diff_price_cut
+
+
 def test_diff_of_identical_files(capsys):
     code, out, _ = run_cli(capsys, "diff", fx("base"), fx("base"))
     assert code == 0
