@@ -671,3 +671,27 @@ def test_cli_prompt_beyond_context_window_exits_non_zero(tmp_path):
     assert p.returncode == 1
     assert json.loads(p.stdout)["model"] is None
     assert b"context window" in p.stderr
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The page
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_page_documents_the_rule_table_and_mounts_the_default_inputs():
+    import re
+    from html.parser import HTMLParser
+
+    page = (ROOT / "docs" / "calculators" / "recommender.md").read_text(encoding="utf-8")
+    assert rule_table_markdown() in page, "regenerate the rule table on the page from RULES"
+    div = re.search(r"<div data-calc=\"recommender\"[^>]*></div>", page)
+    assert div, "the page must mount the recommender"
+
+    class Attrs(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.attrs = dict(attrs)
+
+    parser = Attrs()
+    parser.feed(div.group())
+    assert parser.attrs["data-handler"] == "recommend"
+    assert json.loads(parser.attrs["data-inputs"]) == DEFAULT_INPUTS
