@@ -23,7 +23,11 @@ import importlib
 import io
 import json
 import os
+import logging
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +42,21 @@ from mkdocs.structure.files import File, Files
 #: Pyodide files the worker loads (everything else in the npm package is for Node or for debugging).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 
+#: Where the worker unpacks the archive (the memory snapshot is taken with the same path).
+SITE_DIR = "/home/pyodide/claude_cost"
+
+#: Python run once the archive is unpacked: in the build's memory snapshot and again (as a cheap no-op after a
+#: snapshot) in the browser. Keep it idempotent.
+WARMUP = f"""
+import sys
+if {SITE_DIR!r} not in sys.path:
+    sys.path.insert(0, {SITE_DIR!r})
+from calculators import bridge, scenarios
+from calculators.pricing import load_pricing
+load_pricing()
+"""
+
+log = logging.getLogger("mkdocs.hooks.runtime")
 _state: dict = {}
 
 
@@ -57,12 +76,16 @@ def on_config(config, **kwargs):
     digest = hashlib.sha256(archive).hexdigest()[:12]
     archive_uri = f"assets/py/calculators-{digest}.zip"
     pyodide_uri = f"assets/pyodide/{version}/"
+    snapshot = _memory_snapshot(root, pyodide_dir, version, archive, digest)
+    snapshot_uri = f"assets/py/snapshot-{hashlib.sha256(snapshot).hexdigest()[:12]}.bin" if snapshot else None
     _state.update(root=root, pyodide_dir=pyodide_dir, version=version, archive=archive,
-                  archive_uri=archive_uri, pyodide_uri=pyodide_uri)
+                  archive_uri=archive_uri, pyodide_uri=pyodide_uri, snapshot=snapshot, snapshot_uri=snapshot_uri)
     # Read by overrides/main.html; paths are relative to the site root (the script resolves them).
-    config.extra["claude_cost_runtime"] = json.dumps(
-        {"archive": archive_uri, "pyodide": pyodide_uri, "sw": "sw.js", "version": version},
-        separators=(",", ":"))
+    settings = {"archive": archive_uri, "pyodide": pyodide_uri, "sw": "sw.js", "version": version,
+                "site_dir": SITE_DIR, "warmup": WARMUP}
+    if snapshot_uri:
+        settings["snapshot"] = snapshot_uri
+    config.extra["claude_cost_runtime"] = json.dumps(settings, separators=(",", ":"))
     return config
 
 
@@ -71,6 +94,8 @@ def on_files(files: Files, config, **kwargs):
     for name in PYODIDE_FILES:
         files.append(File.generated(config, _state["pyodide_uri"] + name,
                                     abs_src_path=str(_state["pyodide_dir"] / name)))
+    if _state["snapshot_uri"]:
+        files.append(File.generated(config, _state["snapshot_uri"], content=_state["snapshot"]))
     files.append(File.generated(config, _state["pyodide_uri"] + "pyodide-lock.json",
                                 content=_trimmed_lockfile(_state["pyodide_dir"])))
     files.append(File.generated(config, "sw.js", content=_service_worker(_state)))
@@ -80,7 +105,13 @@ def on_files(files: Files, config, **kwargs):
 def on_page_content(html_text: str, page, config, files, **kwargs):
     if "data-calc" not in html_text:
         return html_text
-    return _MOUNT.sub(lambda m: _prerender(m, page.file.src_uri), html_text)
+    seen: list[int] = []
+
+    def mount(match: re.Match) -> str:
+        seen.append(1)
+        return (_STATUS if len(seen) == 1 else "") + _prerender(match, page.file.src_uri)
+
+    return _MOUNT.sub(mount, html_text)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -122,6 +153,71 @@ def _fresh_pricing() -> None:
         cached.cache_clear()
 
 
+# Node script that boots Pyodide, unpacks the archive, runs WARMUP and saves the interpreter's memory. The
+# browser restores it instead of booting Python from scratch (seconds saved on every cold start). The
+# snapshot is only valid for the exact Pyodide build, which Pyodide checks itself (BUILD_ID).
+_SNAPSHOT_JS = """
+import { readFileSync, writeFileSync } from "node:fs";
+const { loadPyodide } = await import(process.env.CC_PYODIDE + "/pyodide.mjs");
+const py = await loadPyodide({ indexURL: process.env.CC_PYODIDE + "/", packages: [], _makeSnapshot: true,
+                               stdout: () => {}, stderr: (t) => console.error(t) });
+try {
+  const zip = readFileSync(process.env.CC_ARCHIVE);
+  py.unpackArchive(new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength), "zip",
+                   { extractDir: process.env.CC_SITE_DIR });
+  py.runPython(process.env.CC_WARMUP);
+  writeFileSync(process.env.CC_OUT, py.makeMemorySnapshot());
+} catch (err) {
+  // Only the message: Node would otherwise print a whole minified source line.
+  console.log(String((err && err.message) || err).trim().split("\\n").slice(-3).join(" | ").slice(0, 600));
+  process.exit(2);
+}
+"""
+
+
+def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes, digest: str) -> bytes | None:
+    """A Pyodide memory snapshot with the package imported and prices loaded, or None without Node.
+
+    Cached in ``.cache/pyodide-snapshots/`` by everything it depends on, so ``mkdocs serve`` rebuilds stay fast.
+    Set ``CLAUDE_COST_NO_SNAPSHOT=1`` to build without one (the browser then boots Python the slow way).
+    """
+    if os.environ.get("CLAUDE_COST_NO_SNAPSHOT"):
+        return None
+    node = shutil.which("node")
+    if node is None:
+        log.warning("hooks/runtime.py: Node.js not found, so no Pyodide memory snapshot is built; the "
+                    "calculators still work but start a few seconds slower")
+        return None
+    key = hashlib.sha256("\0".join((version, digest, _SNAPSHOT_JS, WARMUP, SITE_DIR)).encode()).hexdigest()[:16]
+    cache_dir = root / ".cache" / "pyodide-snapshots"
+    cached = cache_dir / f"{key}.bin"
+    if cached.is_file():
+        return cached.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        zip_path, out = Path(tmp) / "calculators.zip", Path(tmp) / "snapshot.bin"
+        zip_path.write_bytes(archive)
+        env = {**os.environ, "CC_PYODIDE": str(pyodide_dir), "CC_ARCHIVE": str(zip_path), "CC_OUT": str(out),
+               "CC_SITE_DIR": SITE_DIR, "CC_WARMUP": WARMUP}
+        env.pop("CLAUDE_COST_PRICING", None)  # the archive already carries the chosen price file
+        try:
+            proc = subprocess.run([node, "--input-type=module", "-e", _SNAPSHOT_JS], env=env, cwd=tmp,
+                                  capture_output=True, text=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.warning(f"hooks/runtime.py: building the Pyodide memory snapshot failed ({exc}); continuing without")
+            return None
+        if proc.returncode != 0 or not out.is_file():
+            detail = (proc.stdout.strip() or proc.stderr.strip()[-300:] or f"exit status {proc.returncode}")
+            log.warning(f"hooks/runtime.py: building the Pyodide memory snapshot failed: {detail[:600]}; "
+                        f"continuing without")
+            return None
+        data = out.read_bytes()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob("*.bin"):
+        old.unlink(missing_ok=True)
+    cached.write_bytes(data)
+    return data
+
+
 def _trimmed_lockfile(pyodide_dir: Path) -> bytes:
     """Pyodide's lock file without its package list: the worker installs no packages (119 KB saved)."""
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
@@ -130,7 +226,7 @@ def _trimmed_lockfile(pyodide_dir: Path) -> bytes:
 
 def _service_worker(state: dict) -> str:
     """A service worker caching only immutable files: the hashed archive and the versioned Pyodide files."""
-    immutable = [state["archive_uri"]] + [state["pyodide_uri"] + n for n in (*PYODIDE_FILES, "pyodide-lock.json")]
+    immutable = [state["archive_uri"]] + ([state["snapshot_uri"]] if state["snapshot_uri"] else []) + [state["pyodide_uri"] + n for n in (*PYODIDE_FILES, "pyodide-lock.json")]
     cache = "claude-cost-runtime-" + hashlib.sha256("\n".join(immutable).encode()).hexdigest()[:12]
     return _SW_TEMPLATE.replace("__CACHE__", json.dumps(cache)).replace("__FILES__", json.dumps(immutable))
 
@@ -179,6 +275,22 @@ self.addEventListener("fetch", (event) => {
 # ----------------------------------------------------------------------------------------------------------
 # Prerendering mount points
 # ----------------------------------------------------------------------------------------------------------
+
+# The runtime status line, in the static HTML so that it also speaks when no script runs at all (a page
+# opened from file://, where browsers refuse module scripts): the inline script then says so plainly.
+_STATUS = """<p class="calc-runtime-status" data-testid="runtime-status" data-state="loading" role="status" \
+aria-live="polite">Loading live recalculation\u2026</p><script>(function () {
+  var el = document.currentScript.previousElementSibling;
+  function off(text) { if (!window.claudeCostRuntime) { el.setAttribute("data-state", "failed"); el.textContent = text; } }
+  var built = " The figures shown were computed when the site was built.";
+  if (location.protocol === "file:") {
+    off("Live recalculation is off: this page was opened from a file; serve the site over http to recalculate." + built);
+  } else {
+    window.addEventListener("load", function () {
+      off("Live recalculation is off: this browser did not run the site's scripts." + built);
+    });
+  }
+})();</script>"""
 
 _MOUNT = re.compile(r"<div\b(?P<attrs>[^>]*\bdata-calc=[^>]*)>\s*</div>", re.S)
 

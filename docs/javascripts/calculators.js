@@ -1,1 +1,189 @@
-// Site-wide loader for calculator mount points (filled in by the runtime work).
+// Site-wide loader for the calculators (loaded as a module on every page, does nothing without a mount
+// point). For each [data-calc] element it imports widgets/<name>.js and calls mount(element, api); all
+// widgets of a page share ONE module Web Worker that runs Python (worker.mjs). Contract:
+// /work/notes/runtime-contract.md. Instant navigation is off in mkdocs.yml, so one run per page load is
+// enough; if it is ever turned on, call boot() again from Material's document$ observable.
+
+const HERE = new URL(".", import.meta.url); // <site>/javascripts/
+const ROOT = new URL("..", HERE); // the site root, whatever base path the site is served under
+
+const TEXT = {
+  loading: "Loading live recalculation…",
+  live: "Live: figures recalculate as you type.",
+};
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function runtimeConfig() {
+  const meta = document.querySelector('meta[name="claude-cost-runtime"]');
+  if (!meta) return null;
+  try {
+    return JSON.parse(meta.content);
+  } catch {
+    return null;
+  }
+}
+
+function unsupportedReason() {
+  if (location.protocol === "file:") {
+    return "Live recalculation is off: this page was opened from a file. Serve the site over http (for example `make serve`) to recalculate; the figures shown were computed when the site was built.";
+  }
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    return "Live recalculation is off: this browser lacks WebAssembly or Web Workers. The figures shown were computed when the site was built.";
+  }
+  return "";
+}
+
+function statusElement(firstMount) {
+  let el = document.querySelector('[data-testid="runtime-status"]');
+  if (!el) {
+    el = document.createElement("p");
+    el.className = "calc-runtime-status";
+    el.setAttribute("data-testid", "runtime-status");
+    el.setAttribute("role", "status");
+    el.setAttribute("aria-live", "polite");
+    firstMount.before(el);
+  }
+  return el;
+}
+
+function createRuntime(statusEl) {
+  const listeners = new Set();
+  const pending = new Map();
+  let nextId = 1;
+  let worker = null;
+  const runtime = { state: "loading", message: "", timings: null };
+
+  function setStatus(state, message = "") {
+    runtime.state = state;
+    runtime.message = message;
+    statusEl.dataset.state = state;
+    statusEl.textContent = state === "failed" ? message : TEXT[state];
+    for (const cb of listeners) cb(state, message);
+    if (state === "failed") {
+      for (const { reject } of pending.values()) reject(new Error(message));
+      pending.clear();
+    }
+  }
+
+  const config = runtimeConfig();
+  const reason = unsupportedReason() || (config ? "" : "Live recalculation is off: the page lacks its runtime settings (rebuild the site).");
+  setStatus("loading");
+  if (reason) {
+    setStatus("failed", reason);
+  } else {
+    try {
+      worker = new Worker(new URL("worker.mjs", HERE), { type: "module", name: "claude-cost-python" });
+    } catch (err) {
+      setStatus("failed", `Live recalculation could not start (${err.message}). The figures shown were computed when the site was built.`);
+    }
+  }
+  if (worker) {
+    worker.onmessage = (event) => {
+      const msg = event.data;
+      if (msg.type === "status") {
+        runtime.timings = msg.timings || null;
+        if (msg.state === "live") {
+          performance.mark("claude-cost-live");
+          setStatus("live");
+          registerServiceWorker(config);
+        } else {
+          setStatus("failed", `Live recalculation could not start: ${msg.message}. The figures shown were computed when the site was built.`);
+        }
+        return;
+      }
+      const waiter = pending.get(msg.id);
+      if (!waiter) return;
+      pending.delete(msg.id);
+      if (msg.error) waiter.reject(new Error(msg.error));
+      else waiter.resolve(msg.response);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      setStatus("failed", `Live recalculation stopped: ${event.message || "the Python worker could not run"}. The figures shown stay as they were.`);
+    };
+    worker.postMessage({
+      type: "init",
+      pyodide: new URL(config.pyodide, ROOT).href,
+      archive: new URL(config.archive, ROOT).href,
+      snapshot: config.snapshot ? new URL(config.snapshot, ROOT).href : null,
+      siteDir: config.site_dir,
+      warmup: config.warmup,
+    });
+  }
+
+  return {
+    get status() {
+      return runtime.state;
+    },
+    get message() {
+      return runtime.message;
+    },
+    get timings() {
+      return runtime.timings;
+    },
+    onStatus(cb) {
+      listeners.add(cb);
+      cb(runtime.state, runtime.message);
+      return () => listeners.delete(cb);
+    },
+    call(name, inputs) {
+      if (runtime.state === "failed" || !worker) return Promise.reject(new Error(runtime.message || "runtime not available"));
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, name, inputs });
+      });
+    },
+  };
+}
+
+function registerServiceWorker(config) {
+  // Keeps the versioned Pyodide files and the hashed archive for the next visit (never pages or prices).
+  if (!config.sw || !("serviceWorker" in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.register(new URL(config.sw, ROOT).href, { scope: ROOT.pathname }).catch(() => undefined);
+}
+
+function prerendered(el) {
+  const script = el.querySelector("script[data-calc-prerender]");
+  if (!script) return null;
+  try {
+    return JSON.parse(script.textContent);
+  } catch {
+    return null;
+  }
+}
+
+export function boot(root = document) {
+  const mounts = [...root.querySelectorAll("[data-calc]")].filter((el) => !el.dataset.calcMounted);
+  if (!mounts.length) return null;
+  window.claudeCostRuntime = window.claudeCostRuntime || createRuntime(statusElement(mounts[0]));
+  const runtime = window.claudeCostRuntime;
+  for (const el of mounts) {
+    el.dataset.calcMounted = "1";
+    const name = el.dataset.calc;
+    const api = {
+      call: runtime.call,
+      get status() {
+        return runtime.status;
+      },
+      onStatus: runtime.onStatus,
+      escape: escapeHtml,
+      prerendered: prerendered(el),
+    };
+    import(new URL(`widgets/${name}.js`, HERE).href)
+      .then((mod) => mod.mount(el, api))
+      .catch((err) => {
+        console.warn(`calculator ${name}: the widget did not load`, err);
+        const note = document.createElement("p");
+        note.className = "calc-error";
+        note.textContent = `The ${name} tool could not load (${err.message}); the figures below were computed when the site was built.`;
+        el.prepend(note);
+      });
+  }
+  return runtime;
+}
+
+boot();

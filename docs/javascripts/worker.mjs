@@ -1,0 +1,78 @@
+// The one Python runtime of a page: a module Web Worker that loads the self-hosted Pyodide, unpacks the
+// calculators archive and answers {id, name, inputs} with calculators.bridge.call_json. The page's main
+// thread never runs Python. Protocol (see /work/notes/runtime-contract.md):
+//   main -> worker  {type: "init", pyodide: URL of the Pyodide folder, archive: URL of the archive,
+//                    snapshot: URL of the build's memory snapshot or null, siteDir, warmup: Python source}
+//   main -> worker  {id, name, inputs}
+//   worker -> main  {type: "status", state: "live" | "failed", message, timings}
+//   worker -> main  {id, response} or {id, error}
+
+let ready = null;
+let callJson = null;
+
+function fetchBytes(url) {
+  return fetch(url).then((res) => {
+    if (!res.ok) throw new Error(`could not download ${new URL(url).pathname} (HTTP ${res.status})`);
+    return res.arrayBuffer();
+  });
+}
+
+async function boot(loadPyodide, indexURL, snapshotBytes) {
+  const options = { indexURL, packages: [], stdout: () => {}, stderr: () => {} };
+  if (snapshotBytes) options._loadSnapshot = snapshotBytes;
+  return loadPyodide(options);
+}
+
+async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup }) {
+  const t0 = performance.now();
+  // Everything that does not depend on something else starts now, in parallel.
+  const archiveBytes = fetchBytes(archive);
+  const snapshotBytes = snapshot ? fetchBytes(snapshot).then((b) => new Uint8Array(b)) : null;
+  if (snapshotBytes) snapshotBytes.catch(() => undefined);
+  const asm = import(indexURL + "pyodide.asm.mjs"); // the same module record loadPyodide imports later
+  asm.catch(() => undefined);
+  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+  let py;
+  let restored = Boolean(snapshotBytes);
+  try {
+    py = await boot(loadPyodide, indexURL, snapshotBytes);
+  } catch (err) {
+    if (!snapshotBytes) throw err;
+    // A snapshot that does not fit this runtime: boot Python from scratch instead (slower, same result).
+    restored = false;
+    py = await boot(loadPyodide, indexURL, null);
+  }
+  const tLoaded = performance.now();
+  py.unpackArchive(await archiveBytes, "zip", { extractDir: siteDir });
+  py.runPython(warmup);
+  callJson = py.pyimport("calculators.bridge").call_json;
+  return { snapshot: restored, load_ms: Math.round(tLoaded - t0), ready_ms: Math.round(performance.now() - t0) };
+}
+
+self.onmessage = (event) => {
+  const msg = event.data || {};
+  if (msg.type === "init") {
+    if (ready) return;
+    ready = start(msg);
+    ready.then(
+      (timings) => self.postMessage({ type: "status", state: "live", message: "", timings }),
+      (err) => self.postMessage({ type: "status", state: "failed", message: String((err && err.message) || err) }),
+    );
+    return;
+  }
+  const { id, name, inputs } = msg;
+  if (!ready) {
+    self.postMessage({ id, error: "the runtime was not started" });
+    return;
+  }
+  ready.then(
+    () => {
+      try {
+        self.postMessage({ id, response: JSON.parse(callJson(JSON.stringify({ name, inputs }))) });
+      } catch (err) {
+        self.postMessage({ id, error: `Python failed: ${String((err && err.message) || err).split("\n").slice(-2).join(" ")}` });
+      }
+    },
+    (err) => self.postMessage({ id, error: String((err && err.message) || err) }),
+  );
+};
