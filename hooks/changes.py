@@ -8,12 +8,14 @@
   canonical workloads, computed from pricing.toml by ``calculators.changes``. The Markdown sources hold no
   prices.
 
-The pricing file is the one the package would load (``CLAUDE_COST_PRICING`` if set), read once per build.
+The pricing file is the one the package would load (``CLAUDE_COST_PRICING`` if set), read afresh at the start
+of every build. Changes dated after the build day (``CLAUDE_COST_DOCS_AT`` or today) are marked scheduled.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +27,8 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from calculators import changes as _changes  # noqa: E402
-from calculators.pricing import PricingFileError, load_pricing  # noqa: E402
+from calculators.cost import PriceError, parse_at  # noqa: E402
+from calculators.pricing import PricingFileError, default_pricing_path, load_pricing  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.changes")
 
@@ -36,14 +39,29 @@ FEED_PATH = "changes.xml"
 CHANGES_PAGE = "reference/changes.md"
 
 
+_build: dict = {}  # the price file and the day of the current build (`mkdocs serve` rebuilds in one process)
+
+
 def _pricing():
+    if "pricing" not in _build:
+        try:
+            # An explicit path bypasses the package's cache, so every build reads the file as it is now.
+            _build["pricing"] = load_pricing(default_pricing_path())
+        except PricingFileError as exc:
+            raise PluginError(f"hooks/changes.py: {exc}") from None
+    return _build["pricing"]
+
+
+def _today():
+    """The day the site is built for: ``CLAUDE_COST_DOCS_AT`` (as the shortcodes use) or today (UTC)."""
     try:
-        return load_pricing()
-    except PricingFileError as exc:
-        raise PluginError(f"hooks/changes.py: {exc}") from None
+        return parse_at(os.environ.get("CLAUDE_COST_DOCS_AT", "").strip() or None)
+    except PriceError as exc:
+        raise PluginError(f"hooks/changes.py: CLAUDE_COST_DOCS_AT: {exc}") from None
 
 
 def on_config(config, **kwargs):
+    _build.clear()
     pricing = _pricing()
     config["extra"]["prices_checked"] = pricing.last_checked.isoformat()
     config["extra"].setdefault("pricing_reference", "reference/pricing/")
@@ -55,7 +73,7 @@ def on_config(config, **kwargs):
 def on_files(files, config, **kwargs):
     """Add the Atom feed as a generated file, so `mkdocs serve` serves it and links to it validate."""
     page_url = CHANGES_PAGE[: -len(".md")] + ("/" if config["use_directory_urls"] else ".html")
-    feed = _changes.atom_feed(_pricing(), site_url=config.get("site_url") or "", page_path=page_url)
+    feed = _changes.atom_feed(_pricing(), site_url=config.get("site_url") or "", page_path=page_url, today=_today())
     existing = files.get_file_from_path(FEED_PATH)
     if existing is not None:
         files.remove(existing)
@@ -67,7 +85,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     if not any(m in markdown for m in (CHANGES_MARKER, EXCEPTIONS_MARKER, WORKLOADS_MARKER)):
         return markdown
     pricing = _pricing()
-    markdown = markdown.replace(CHANGES_MARKER, _changes.changelog_markdown(pricing))
+    markdown = markdown.replace(CHANGES_MARKER, _changes.changelog_markdown(pricing, _today()))
     markdown = markdown.replace(EXCEPTIONS_MARKER, _changes.exceptions_markdown(pricing))
     markdown = markdown.replace(WORKLOADS_MARKER, _changes.workloads_markdown())
     return markdown

@@ -528,6 +528,7 @@ def test_hook_renders_page_from_temporary_pricing_file(tmp_path, monkeypatch):
     temp = tmp_path / "pricing.toml"
     shutil.copy(FIX / "price_cut.toml", temp)
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(temp))
+    monkeypatch.delenv("CLAUDE_COST_DOCS_AT", raising=False)
     hook = _load_hook()
     config = {"extra": {}}
     hook.on_config(config)
@@ -541,10 +542,17 @@ def test_hook_renders_page_from_temporary_pricing_file(tmp_path, monkeypatch):
     assert "- **Claude Sonnet 5.5 price change**: input $2.00 \u2192 $1.00 per MTok (-50%)" in rendered
     assert "| `fable-5-2-cheap-read` |" in rendered  # the exceptions table
     assert "- **Long-context request**: one request with a 300,000-token prompt" in rendered
-    # The same page from the real file does not mention the fixture-only cut.
+    # The next build (same process, as under `mkdocs serve`) reads the file afresh: the real file has no such cut.
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(REPO / "pricing.toml"))
+    hook.on_config(config)
     real = hook.on_page_markdown(source, page=None, config=config, files=None)
     assert "input $2.00 \u2192 $1.00" not in real
+    # The build day follows CLAUDE_COST_DOCS_AT, like the shortcodes: after 2026-12-01 the cut is no longer scheduled.
+    monkeypatch.setenv("CLAUDE_COST_PRICING", str(temp))
+    monkeypatch.setenv("CLAUDE_COST_DOCS_AT", "2026-12-02")
+    hook.on_config(config)
+    later = hook.on_page_markdown(source, page=None, config=config, files=None)
+    assert "### 2026-12-01 { #2026-12-01 }" in later
 
 
 def test_built_site_shows_checked_date_footer_and_feed(tmp_path, monkeypatch):
