@@ -152,6 +152,10 @@ CASES = [
     # 300,000 x 3 = 900,000; 1,000 x 11.25 = 11,250 -> $0.91125
     ("sonnet4-long-context-batch", "claude-sonnet-4-20250514", "2026-01-15", dict(input=300_000, output=1000),
      {"batch": True}, "0.91125"),
+    # Sonnet 4 on 2026-03-13 with batch, no tier: $1.50/$7.50: 300,000 x 1.50 = 450,000; 1,000 x 7.50 = 7,500
+    # -> $0.4575
+    ("sonnet4-after-long-context-batch", "claude-sonnet-4-0", "2026-03-13", dict(input=300_000, output=1000),
+     {"batch": True}, "0.4575"),
 
     # --- fast mode
     # Opus 5.5 fast $8/$40: 10,000 x 8 = 80,000; 2,000 x 40 = 80,000 -> $0.16
@@ -180,6 +184,13 @@ CASES = [
     ("fast-opus5", "claude-opus-5", NOV, dict(input=10**6, output=100_000), {"fast": True}, "15"),
     # Fable 5.2 fast $16/$80: 1,000 x 16 = 16,000; 1,000 x 80 = 80,000 -> $0.096
     ("fast-fable52", "claude-fable-5-2", "2026-11-20", dict(input=1000, output=1000), {"fast": True}, "0.096"),
+
+    # Sonnet 5 $2/$10, plain 0.1x read = $0.20: 1,000,000 x 0.20 = 200,000; 100,000 x 10 = 1,000,000 -> $1.20
+    ("sonnet5-derived-read", "claude-sonnet-5", NOV, dict(cache_read=10**6, output=100_000), {}, "1.2"),
+    # Opus 4.7 US, 1h write 2 x $5 x 1.1 = $11: 100,000 x 11 = 1,100,000 u$ = $1.10
+    ("us-opus47-write-1h", "claude-opus-4-7", NOV, dict(cache_write_1h=100_000), {"geo": "us"}, "1.1"),
+    # Mythos 5.2, priced as Fable 5.2 ($8/$40): 1,000 x 8 + 1,000 x 40 = 48,000 u$
+    ("mythos52", "claude-mythos-5-2", "2026-11-20", dict(input=1000, output=1000), {}, "0.048"),
 
     # --- web search, $10 per 1,000 = $0.01 each, not discounted or multiplied
     # 1,000 x $3 = 3,000 u$; 3 searches x $0.01 = $0.03 -> $0.033
@@ -491,18 +502,26 @@ def test_usage_dataclass_prompt_tokens():
 # ----------------------------------------------------------------------------------------------------------
 
 
-def test_today_is_in_the_latest_periods():
-    # turn_cost prices at today's prices; the figures below assume the periods in force since 2026-10-07.
-    assert parse_at(None) >= dt.date(2026, 10, 7)
+@pytest.fixture
+def today_is_nov_25(monkeypatch):
+    """turn_cost prices at today's prices: pin "today" so that a later price change cannot move these figures."""
+    import calculators.cost as cost_module
+
+    real = cost_module.parse_at
+    monkeypatch.setattr(cost_module, "parse_at", lambda at: dt.date(2026, 11, 25) if at is None else real(at))
 
 
-def test_turn_cost_explicit_model():
+def test_today_is_read_in_utc():
+    assert parse_at(None) == dt.datetime.now(dt.UTC).date()
+
+
+def test_turn_cost_explicit_model(today_is_nov_25):
     # Sonnet 4.6: 10,000-token prompt of which 8,000 cached: 2,000 x 3 = 6,000; 8,000 x 0.30 = 2,400;
     # 1,000 out x 15 = 15,000 -> 23,400 u$
     assert turn_cost(10_000, 1000, 8000, model="claude-sonnet-4-6") == D("0.0234")
 
 
-def test_turn_cost_defaults_to_the_sonnet_shortcut():
+def test_turn_cost_defaults_to_the_sonnet_shortcut(today_is_nov_25):
     # "sonnet" -> Sonnet 5.5 ($2/$10, read $0.10): 2,000 x 2 = 4,000; 8,000 x 0.10 = 800; 1,000 x 10 = 10,000
     # -> 14,800 u$
     assert turn_cost(10_000, 1000, 8000) == D("0.0148")
