@@ -1,0 +1,708 @@
+"""Reading usage logs: line parsers for every supported format, a byte-level fast path, and de-duplication.
+
+This module turns bytes into *records*: one tuple per billed request (or per aggregate row of an Admin API
+usage report). Pricing and the report live in :mod:`calculators.logs`.
+
+A record is a plain tuple (cheap to build, to pickle between processes and to keep by the hundred thousand):
+
+    (file, line, timestamp, model, input, cache_write_5m, cache_write_1h, cache_read, output, web_searches,
+     batch, geo, fast, service_tier, session, key, sidechain, logged_cost, kind, pos)
+
+``kind`` is ``"request"`` for one API call and ``"aggregate"`` for a row that sums many calls (Admin API usage
+report, Console CSV); per-turn statistics use requests only. ``pos`` orders records of one file
+(the byte offset of the line) so that de-duplication can prefer the later of two equally complete copies.
+
+The fast path (:func:`fast_claude_code`) reads a Claude Code assistant line without parsing its message text:
+it locates the ``usage`` object, ``model``, ids and timestamp by their keys in the raw bytes, and checks the
+surrounding structure (the usage object closes the message object, which is a direct child of the line's
+top-level object). Whenever one of those checks is not met it returns ``None`` and the caller parses the line
+with :func:`json.loads` (the reference path). Both paths produce the same tuple; the tests run both.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+
+# Record field positions.
+(F_FILE, F_LINE, F_TS, F_MODEL, F_IN, F_W5, F_W1, F_RD, F_OUT, F_WEB, F_BATCH, F_GEO, F_FAST, F_TIER,
+ F_SESSION, F_KEY, F_SIDE, F_LOGGED, F_KIND, F_POS) = range(20)
+TOKEN_FIELDS = (F_IN, F_W5, F_W1, F_RD, F_OUT)
+
+#: Models Claude Code writes for messages it makes up locally (API errors, interruptions); never billed.
+SYNTHETIC_MODELS = frozenset({"<synthetic>"})
+
+FORMATS = ("auto", "claude-code", "api", "stream", "usage-report", "cost-report", "csv")
+
+
+class BadLine(ValueError):
+    """A line that cannot be read; the message says why (it is listed with file:line)."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The usage object (same rules as calculators.cost.usage_from_api, but returning plain values)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _int(obj: Mapping, key: str, where: str = "") -> int:
+    value = obj.get(key)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise BadLine(f"{where}{key} is not a whole number ({value!r})")
+    if value < 0:
+        raise BadLine(f"{where}{key} is negative ({value})")
+    return value
+
+
+def usage_values(u: Mapping):
+    """Like :func:`usage_values_checked`, with a shortcut for the common all-integer usage object."""
+    if type(u) is dict and "cache_creation" in u and "server_tool_use" not in u and "inference_geo" not in u \
+            and "speed" not in u:
+        g = u.get
+        inp, out, rd, cr, cc = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
+            g("cache_creation_input_tokens"), g("cache_creation")
+        if type(cc) is dict and len(cc) == 2:
+            w5, w1 = cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens")
+            if type(inp) is int and type(out) is int and type(rd) is int and type(cr) is int and type(w5) is int \
+                    and type(w1) is int and min(inp, out, rd, cr, w5, w1) >= 0 and cr == w5 + w1:
+                tier = g("service_tier")
+                tier = tier if type(tier) is str else None
+                return (inp, w5, w1, rd, out, 0, tier == "batch", "global", False, tier)
+    return usage_values_checked(u)
+
+
+def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool, str, bool, str | None]:
+    """(input, 5m writes, 1h writes, cache reads, output, web searches, batch, geo, fast, service_tier).
+
+    ``input_tokens`` is the uncached part only. ``cache_creation`` splits writes by TTL; without it every
+    write is a 5-minute write; when the total is larger than the split, the rest counts as 5-minute writes.
+    """
+    if not isinstance(u, Mapping):
+        raise BadLine("usage is not an object")
+    created = _int(u, "cache_creation_input_tokens")
+    cc = u.get("cache_creation")
+    if isinstance(cc, Mapping):
+        w5 = _int(cc, "ephemeral_5m_input_tokens", "cache_creation.")
+        w1 = _int(cc, "ephemeral_1h_input_tokens", "cache_creation.")
+        if created > w5 + w1:
+            w5 = created - w1
+    else:
+        w5, w1 = created, 0
+    stu = u.get("server_tool_use")
+    web = _int(stu, "web_search_requests", "server_tool_use.") if isinstance(stu, Mapping) else 0
+    tier = u.get("service_tier")
+    tier = tier if isinstance(tier, str) else None
+    geo_raw = u.get("inference_geo")
+    if geo_raw not in (None, "global", "us", "not_available"):
+        raise BadLine(f"inference_geo {geo_raw!r} has no published price")
+    return (_int(u, "input_tokens"), w5, w1, _int(u, "cache_read_input_tokens"), _int(u, "output_tokens"), web,
+            tier == "batch", "us" if geo_raw == "us" else "global", u.get("speed") == "fast", tier)
+
+
+_USAGE_KEYS = frozenset({"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"})
+
+
+def _record(file, line, ts, model, uv, session, key, side, logged, kind, pos):
+    return (file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
+            session, key, side, logged, kind, pos)
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _logged_cost(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# JSONL: Claude Code session logs, API responses, streaming events (one reference parser per line)
+# ----------------------------------------------------------------------------------------------------------
+
+
+class LineState:
+    """Per-file state for JSONL parsing: the streaming message being assembled, and options."""
+
+    __slots__ = ("default_model", "file", "fmt", "stream", "stream_line", "stream_pos")
+
+    def __init__(self, file: str, fmt: str = "auto", default_model: str | None = None):
+        self.file = file
+        self.fmt = fmt
+        self.default_model = default_model
+        self.stream: dict | None = None
+        self.stream_line = 0
+        self.stream_pos = 0
+
+
+IGNORED, RECORD, SYNTHETIC = 0, 1, 2
+
+
+def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> int:
+    """Read one parsed JSONL value. Appends records to ``out``; returns what the line was."""
+    if not isinstance(obj, dict):
+        raise BadLine("not a JSON object")
+    fmt = st.fmt
+    typ = obj.get("type")
+    msg = obj.get("message")
+    # Claude Code: top-level type "assistant" with message.usage
+    if typ == "assistant" and isinstance(msg, dict) and fmt in ("auto", "claude-code"):
+        u = msg.get("usage")
+        if not isinstance(u, dict):
+            return IGNORED
+        model = msg.get("model")
+        if not isinstance(model, str) or not model:
+            raise BadLine("assistant record without message.model")
+        if model in SYNTHETIC_MODELS:
+            return SYNTHETIC
+        uv = usage_values(u)
+        mid = _str_or_none(msg.get("id"))
+        rid = _str_or_none(obj.get("requestId"))
+        out.append(_record(st.file, line, _str_or_none(obj.get("timestamp")), model, uv,
+                           _str_or_none(obj.get("sessionId")), (mid, rid) if mid else None,
+                           obj.get("isSidechain") is True, _logged_cost(obj.get("costUSD")), "request", pos))
+        return RECORD
+    if fmt == "claude-code":
+        return IGNORED
+    # Streaming events (message_start opens a message; message_delta usage is cumulative)
+    if typ in ("message_start", "message_delta", "message_stop") and fmt in ("auto", "stream"):
+        if typ == "message_start":
+            if not isinstance(msg, dict) or not isinstance(msg.get("usage"), dict):
+                raise BadLine("message_start without message.usage")
+            flush_stream(st, out)
+            st.stream = {"usage": dict(msg["usage"]), "model": msg.get("model"), "id": msg.get("id"),
+                         "ts": _str_or_none(obj.get("timestamp")) or _str_or_none(obj.get("created_at")),
+                         "session": _session_of(obj)}
+            st.stream_line, st.stream_pos = line, pos
+            return IGNORED
+        if typ == "message_delta":
+            u = obj.get("usage")
+            if st.stream is None:
+                raise BadLine("message_delta without a message_start before it")
+            if isinstance(u, dict):
+                for k, v in u.items():  # cumulative: the newest value replaces the older one
+                    if v is not None:
+                        st.stream["usage"][k] = v
+            return IGNORED
+        n = len(out)
+        flush_stream(st, out)
+        return RECORD if len(out) > n else IGNORED
+    if fmt == "stream":
+        return IGNORED
+    # API responses, {model, usage, timestamp?}, or a bare usage object
+    u = obj.get("usage")
+    if isinstance(u, dict) and typ in (None, "message"):
+        model = obj.get("model") if isinstance(obj.get("model"), str) else st.default_model
+    elif typ is None and _USAGE_KEYS & obj.keys():
+        u, model = obj, st.default_model
+    else:
+        return IGNORED
+    if not model:
+        raise BadLine("no model: the line has usage but no 'model' field (give --model)")
+    if model in SYNTHETIC_MODELS:
+        return SYNTHETIC
+    uv = usage_values(u)
+    rid = _str_or_none(obj.get("id"))
+    ts = _str_or_none(obj.get("timestamp")) or _str_or_none(obj.get("created_at"))
+    out.append(_record(st.file, line, ts, model, uv, _session_of(obj), (rid, None) if rid else None, False,
+                       None, "request", pos))
+    return RECORD
+
+
+def _session_of(obj: dict) -> str | None:
+    for key in ("session_id", "sessionId", "api_key_id", "api_key"):
+        if isinstance(obj.get(key), str) and obj[key]:
+            return obj[key]
+    meta = obj.get("metadata")
+    if isinstance(meta, dict) and isinstance(meta.get("user_id"), str):
+        return meta["user_id"]
+    return None
+
+
+def flush_stream(st: LineState, out: list) -> None:
+    """Turn the streaming message being assembled into a record (at message_stop, a new start or EOF)."""
+    s = st.stream
+    if s is None:
+        return
+    st.stream = None
+    model = s["model"] if isinstance(s["model"], str) and s["model"] else st.default_model
+    if not model or model in SYNTHETIC_MODELS:
+        return
+    try:
+        uv = usage_values(s["usage"])
+    except BadLine:
+        return
+    mid = _str_or_none(s["id"])
+    out.append(_record(st.file, st.stream_line, s["ts"], model, uv, s["session"], (mid, None) if mid else None,
+                       False, None, "request", st.stream_pos))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The fast path for Claude Code assistant lines
+# ----------------------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_loads = json.loads
+try:  # optional C JSON parser (CPython only); the standard-library paths stay the reference
+    if __import__("os").environ.get("CLAUDE_COST_PURE_PYTHON"):
+        raise ImportError
+    import orjson as _orjson
+
+    def _loads_accel(data, _o=_orjson.loads, _e=_orjson.JSONDecodeError):
+        try:
+            return _o(data)
+        except _e:  # whatever orjson refuses (e.g. integers above 64 bits), json decides
+            return _loads(data)
+
+    HAVE_ORJSON = True
+except ImportError:
+    _loads_accel = _loads
+    HAVE_ORJSON = False
+_scan = json.JSONDecoder().scan_once
+_FLAT_KEYS = re.compile(rb'"(timestamp|requestId|sessionId|isSidechain|costUSD)":("[^"]*"|true|false|null|[-0-9.eE+]+)')
+
+
+def _flat_value(value: bytes | None) -> str | None | bool:
+    """A string value found by _FLAT_KEYS: None if absent or null/empty, False if it needs unescaping."""
+    if value is None or value == b"null" or value == b'""':
+        return None
+    if value[:1] != b'"' or b"\\" in value:
+        return False
+    return value[1:-1].decode("utf-8")
+
+
+def _flat_str(buf: bytes, key: bytes) -> str | None | bool:
+    """The string value of ``"key":"..."`` in a flat region; None if absent, False if unsure."""
+    i = buf.find(key)
+    if i < 0:
+        return None
+    if buf.find(key, i + 1) >= 0:
+        return False
+    j = i + len(key)
+    k = buf.find(b'"', j)
+    if k < 0:
+        return False
+    value = buf[j:k]
+    if b"\\" in value:
+        return False
+    return value.decode("utf-8") if value else None
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Chunks of lines
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Counts:
+    """What happened to every line: records + malformed + ignored + synthetic (+ blank) = lines."""
+
+    __slots__ = ("blank", "ignored", "lines", "malformed", "malformed_list", "records", "synthetic")
+
+    def __init__(self):
+        self.lines = self.records = self.malformed = self.ignored = self.synthetic = self.blank = 0
+        self.malformed_list: list[tuple[str, int, str]] = []
+
+    def bad(self, file: str, line: int, why: str, keep: int = 20) -> None:
+        self.malformed += 1
+        if len(self.malformed_list) < keep:
+            self.malformed_list.append((file, line, why[:200]))
+
+    def merge(self, other: Counts, line_offset: int = 0) -> None:
+        for name in ("lines", "records", "malformed", "ignored", "synthetic", "blank"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for f, n, why in other.malformed_list:
+            if len(self.malformed_list) < 20:
+                self.malformed_list.append((f, n + line_offset, why))
+
+    def to_json(self) -> dict:
+        return {"lines": self.lines, "records": self.records, "malformed": self.malformed,
+                "ignored": self.ignored, "synthetic": self.synthetic, "blank": self.blank}
+
+
+_CC_LINE = re.compile(rb'"usage":(\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\})\}(,[^{}\[\]\n]*)\}[ \t\r]*(?=\n|\Z)')
+
+
+def parse_lines(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
+                fast: bool = True) -> int:
+    """Parse complete lines in ``buf`` (lines split by ``\\n``; the last one has no newline).
+
+    Returns the number of lines. With ``fast``, Claude Code assistant lines are found with one regular
+    expression over the whole buffer (the usage object closing the message, then flat top-level keys up to
+    the end of the line) and read by :func:`_fast_at`; every other line goes through :func:`_parse_each`.
+    """
+    if not fast or st.fmt not in ("auto", "claude-code"):
+        return _parse_each(buf, st, first_line, base_pos, out, counts, _loads)
+    if HAVE_ORJSON:  # a C parser reads whole lines faster than the byte-level fast path finds fields
+        return _parse_each(buf, st, first_line, base_pos, out, counts, _loads_accel)
+    lineno = first_line
+    prev = 0
+    n = len(buf)
+    file = st.file
+    append = out.append
+    for m in _CC_LINE.finditer(buf):
+        us = m.start()
+        ls = buf.rfind(b"\n", prev, us) + 1
+        if ls < prev:
+            ls = prev
+        if ls > prev:
+            lineno += _parse_each(buf[prev:ls - 1], st, lineno, base_pos + prev, out, counts)
+        try:
+            rec = _fast_at(buf, ls, us, m, file, lineno, base_pos + ls)
+        except ValueError as exc:  # a usage value the slow path would refuse in the same words
+            counts.lines += 1
+            counts.bad(file, lineno, str(exc))
+        else:
+            if rec is None:  # not sure: the reference path reads the line
+                _parse_each(buf[ls:m.end()], st, lineno, base_pos + ls, out, counts)
+            elif rec is SYNTHETIC:
+                counts.lines += 1
+                counts.synthetic += 1
+            else:
+                counts.lines += 1
+                counts.records += 1
+                append(rec)
+        lineno += 1
+        prev = m.end() + 1
+    if prev <= n:
+        lineno += _parse_each(buf[prev:], st, lineno, base_pos + prev, out, counts)
+    return lineno - first_line
+
+
+def _fast_at(buf: bytes, ls: int, us: int, m, file: str, lineno: int, pos: int):
+    """The record of the Claude Code line starting at ``ls`` whose usage key is at ``us`` (see parse_lines)."""
+    tail = m.group(2)
+    if b'"type":"assistant"' not in tail:
+        return None
+    p = buf.find(b'"message":{"id":"', ls, us)
+    if p < 0:
+        return None
+    head = buf[ls:p]
+    if head[:1] != b"{" or head.count(b"{") != 1 or b"[" in head or b"}" in head:
+        return None
+    mq = buf.find(b'"', p + 17, us)
+    mid = buf[p + 17:mq]
+    if mq < 0 or b"\\" in mid:
+        return None
+    mo = buf.find(b'"model":"', p, us)
+    if mo < 0 or buf.find(b'"model":"', mo + 9, us) >= 0 or buf.find(b'"usage":{', mo, us) >= 0:
+        return None
+    me = buf.find(b'"', mo + 9, us)
+    model_b = buf[mo + 9:me]
+    if not model_b or b"\\" in model_b:
+        return None
+    try:
+        text = m.group(1).decode("ascii")
+        u, stop = _scan(text, 0)
+    except (ValueError, StopIteration):
+        return None
+    if stop != len(text):
+        return None
+    model = model_b.decode("utf-8")
+    if model in SYNTHETIC_MODELS:
+        return SYNTHETIC
+    ts = rid = sid = logged = None
+    side = False
+    found = _FLAT_KEYS.findall(head + tail)
+    if len(found) > 5 or len({k for k, _ in found}) != len(found):
+        return None
+    for key, value in found:
+        if key == b"timestamp":
+            ts = value
+        elif key == b"requestId":
+            rid = value
+        elif key == b"sessionId":
+            sid = value
+        elif key == b"isSidechain":
+            side = value == b"true"
+        else:
+            logged = value
+    ts = _flat_value(ts)
+    rid = _flat_value(rid)
+    sid = _flat_value(sid)
+    if ts is False or rid is False or sid is False:
+        return None
+    if logged is not None:
+        if logged == b"null":
+            logged = None
+        elif _NUMBER.fullmatch(logged):
+            logged = _logged_cost(_loads(logged))
+        else:
+            return None
+    uv = usage_values(u)  # BadLine propagates: the slow path would say the same
+    midv = mid.decode("utf-8") if mid else None
+    return _record(file, lineno, ts, model, uv, sid, (midv, rid) if midv else None, side, logged, "request", pos)
+
+
+def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
+                loads=_loads) -> int:
+    """The line-by-line reader (reference path): every line of ``buf``."""
+    lineno = first_line - 1
+    pos = base_pos
+    file = st.file
+    for raw in buf.split(b"\n"):
+        lineno += 1
+        here = pos
+        pos += len(raw) + 1
+        line = raw.strip()
+        if not line:
+            counts.blank += 1
+            continue
+        if line.startswith(b"data:"):  # server-sent events as captured from the wire
+            line = line[5:].strip()
+        elif line.startswith((b"event:", b"id:", b"retry:", b":")):
+            counts.ignored += 1
+            continue
+        if b'"usage"' not in line and b'_tokens"' not in line and b'"message_stop"' not in line:
+            # Cannot hold a billed request: skip it unparsed unless it does not even look like an object.
+            if line[:1] == b"{" and line[-1:] == b"}":
+                counts.ignored += 1
+            else:
+                counts.bad(file, lineno, "not a JSON object (cut short or not JSON Lines?)")
+            continue
+        try:
+            obj = loads(line)
+        except (ValueError, RecursionError) as exc:
+            counts.bad(file, lineno, f"not valid JSON ({str(exc)[:80]})")
+            continue
+        try:
+            n = len(out)
+            kind = parse_object(obj, st, lineno, here, out)
+        except (BadLine, RecursionError) as exc:
+            counts.bad(file, lineno, str(exc))
+            continue
+        if kind == SYNTHETIC:
+            counts.synthetic += 1
+        elif len(out) > n:  # (a streaming message is counted on the line that completed it)
+            counts.records += 1
+        else:
+            counts.ignored += 1
+    counts.lines += lineno - first_line + 1
+    return lineno - first_line + 1
+
+
+def finish_lines(st: LineState, out: list, counts: Counts) -> None:
+    """At the end of a file: a streaming message without message_stop is still a billed request."""
+    n = len(out)
+    flush_stream(st, out)
+    if len(out) > n and counts.ignored:  # its message_start line was counted as ignored
+        counts.records += 1
+        counts.ignored -= 1
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Whole documents: Admin API usage and cost reports, Console CSV
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _pages(text: str, file: str, counts: Counts) -> list:
+    """One JSON document, a JSON array of pages, or JSON Lines of pages."""
+    try:
+        doc = json.loads(text)
+        docs = doc if isinstance(doc, list) else [doc]
+        counts.lines += 1
+        return [(1, d) for d in docs]
+    except ValueError:
+        pass
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        counts.lines += 1
+        if not line.strip():
+            counts.blank += 1
+            continue
+        try:
+            out.append((n, json.loads(line)))
+        except ValueError as exc:
+            counts.bad(file, n, f"not valid JSON ({str(exc)[:80]})")
+    return out
+
+
+def parse_usage_report(text: str, file: str, counts: Counts) -> list:
+    """Rows of ``/v1/organizations/usage_report/messages`` pages -> aggregate records."""
+    out = []
+    for n, page in _pages(text, file, counts):
+        data = page.get("data") if isinstance(page, dict) else None
+        if not isinstance(data, list):
+            counts.bad(file, n, "not a usage report page (no 'data' list)")
+            continue
+        for bucket in data:
+            results = bucket.get("results") if isinstance(bucket, dict) else None
+            if not isinstance(results, list):
+                counts.bad(file, n, "bucket without a 'results' list")
+                continue
+            ts = _str_or_none(bucket.get("starting_at"))
+            for r in results:
+                if not isinstance(r, dict):
+                    counts.bad(file, n, "result is not an object")
+                    continue
+                model = r.get("model")
+                if not isinstance(model, str) or not model:
+                    counts.bad(file, n, "result without 'model' (group the report by model)")
+                    continue
+                try:
+                    u = dict(r)
+                    u["input_tokens"] = r.get("uncached_input_tokens")
+                    u.pop("cache_creation_input_tokens", None)
+                    uv = usage_values(u)
+                except BadLine as exc:
+                    counts.bad(file, n, str(exc))
+                    continue
+                session = _str_or_none(r.get("api_key_id")) or _str_or_none(r.get("workspace_id"))
+                out.append(_record(file, n, ts, model, uv, session, None, False, None, "aggregate", len(out)))
+                counts.records += 1
+    return out
+
+
+def parse_cost_report(text: str, file: str, counts: Counts) -> list:
+    """Rows of ``/v1/organizations/cost_report`` -> (day, model, cost_type, description, amount_cents, tier)."""
+    from decimal import Decimal, InvalidOperation
+
+    out = []
+    for n, page in _pages(text, file, counts):
+        data = page.get("data") if isinstance(page, dict) else None
+        if not isinstance(data, list):
+            counts.bad(file, n, "not a cost report page (no 'data' list)")
+            continue
+        for bucket in data:
+            results = bucket.get("results") if isinstance(bucket, dict) else None
+            if not isinstance(results, list):
+                counts.bad(file, n, "bucket without a 'results' list")
+                continue
+            day = (_str_or_none(bucket.get("starting_at")) or "")[:10]
+            for r in results:
+                if not isinstance(r, dict):
+                    counts.bad(file, n, "result is not an object")
+                    continue
+                try:
+                    cents = Decimal(str(r.get("amount")))
+                    if not cents.is_finite():
+                        raise InvalidOperation
+                except InvalidOperation:
+                    counts.bad(file, n, f"amount {r.get('amount')!r} is not a decimal string")
+                    continue
+                if r.get("currency", "USD") != "USD":
+                    counts.bad(file, n, f"currency {r.get('currency')!r}: only USD is supported")
+                    continue
+                out.append((day, _str_or_none(r.get("model")), r.get("cost_type") or "tokens",
+                            _str_or_none(r.get("description")), cents, _str_or_none(r.get("service_tier"))))
+                counts.records += 1
+    return out
+
+
+_CSV_COLUMNS = {
+    "day": ("usage_date_utc", "date", "usage_date", "day"),
+    "model": ("model_version", "model", "model_id"),
+    "session": ("api_key", "api_key_id", "api_key_name"),
+    "workspace": ("workspace", "workspace_id", "workspace_name"),
+    "usage_type": ("usage_type", "service_tier"),
+    "input": ("usage_input_tokens_no_cache", "uncached_input_tokens", "input_tokens"),
+    "w5": ("usage_input_tokens_cache_write_5m", "cache_write_5m_tokens"),
+    "w1": ("usage_input_tokens_cache_write_1h", "cache_write_1h_tokens"),
+    "read": ("usage_input_tokens_cache_read", "cache_read_input_tokens", "cache_read_tokens"),
+    "output": ("usage_output_tokens", "output_tokens"),
+    "web": ("web_search_count", "web_search_requests"),
+    "geo": ("inference_geo",),
+    "speed": ("speed",),
+    "cost": ("cost_usd", "cost", "amount_usd"),
+}
+
+
+def parse_csv(text: str, file: str, counts: Counts) -> tuple[list, list]:
+    """Console usage CSV (token columns) -> aggregate records; a cost CSV (``cost_usd``) -> billed rows.
+
+    Columns are found by name (case and surrounding spaces ignored), in any order; extra columns are ignored.
+    """
+    import csv
+    from decimal import Decimal, InvalidOperation
+
+    rows = csv.reader(text.splitlines())
+    records, billed = [], []
+    header = None
+    col: dict[str, int] = {}
+    for n, row in enumerate(rows, 1):
+        counts.lines += 1
+        if not any(c.strip() for c in row):
+            counts.blank += 1
+            continue
+        if header is None:
+            header = [c.strip().lower().lstrip("\ufeff") for c in row]
+            for name, options in _CSV_COLUMNS.items():
+                for o in options:
+                    if o in header:
+                        col[name] = header.index(o)
+                        break
+            counts.ignored += 1
+            if "day" not in col or "model" not in col:
+                counts.bad(file, n, "CSV header needs a date column (usage_date_utc) and a model column "
+                                    "(model_version)")
+                return records, billed
+            continue
+
+        def get(name, row=row):
+            i = col.get(name)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        day, model = get("day")[:10], get("model")
+        if not day or not model:
+            counts.bad(file, n, "row without a date or a model")
+            continue
+        if "cost" in col and "input" not in col:
+            try:
+                usd = Decimal(get("cost").replace("$", "").replace(",", ""))
+            except InvalidOperation:
+                counts.bad(file, n, f"cost {get('cost')!r} is not a number")
+                continue
+            billed.append((day, model, "tokens", None, usd * 100, None))
+            counts.records += 1
+            continue
+        try:
+            def num(name):
+                text = get(name).replace(",", "").replace("_", "")
+                if not text:
+                    return 0
+                try:
+                    value = int(text)
+                except ValueError:
+                    value = float(text)
+                    if not value.is_integer():
+                        raise BadLine(f"{name}: {text!r} is not a whole number") from None
+                    value = int(value)
+                if value < 0:
+                    raise BadLine(f"{name}: negative count {text}")
+                return value
+            utype = get("usage_type").lower()
+            geo = get("geo").lower()
+            uv = (num("input"), num("w5"), num("w1"), num("read"), num("output"), num("web"),
+                  "batch" in utype, "us" if geo == "us" else "global", get("speed").lower() == "fast",
+                  "batch" if "batch" in utype else (utype or None))
+        except (BadLine, ValueError) as exc:
+            counts.bad(file, n, str(exc))
+            continue
+        session = get("session") or get("workspace") or None
+        records.append(_record(file, n, day, model, uv, session, None, False, None, "aggregate", n))
+        counts.records += 1
+    return records, billed
+
+
+def sniff(head: bytes) -> str:
+    """Guess the format from the first bytes of a file."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        return "api"
+    first_line = text.split(b"\n", 1)[0]
+    if text[:1] not in (b"{", b"[") and not first_line.startswith((b"data:", b"event:")):
+        if b"," in first_line:
+            return "csv"
+        return "api"
+    if (b'"results"' in head and b'"data"' in head) and (b'"starting_at"' in head):
+        return "cost-report" if b'"amount"' in head else "usage-report"
+    if b'"message_start"' in head or first_line.startswith((b"data:", b"event:")):
+        return "stream"
+    if b'"sessionId"' in head or b'"type":"assistant"' in head or b'"type":"user"' in head:
+        return "claude-code"
+    return "api"

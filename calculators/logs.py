@@ -1,0 +1,1109 @@
+"""The usage-log analyser: real logs in, the true cost and what each lever would have saved out.
+
+Inputs (auto-detected per file; ``--format`` overrides): JSON Lines of Messages API responses,
+``{model, usage, timestamp}`` objects or bare ``usage`` objects (with ``--model``); streaming event logs
+(``message_start`` + cumulative ``message_delta`` usage, raw or as server-sent ``data:`` lines); Claude Code
+session logs (directory trees of ``*.jsonl``); Admin API usage-report and cost-report pages; Console CSV
+exports. See :mod:`calculators._logs_parse` for the line parsers and the fast path.
+
+Rules, in one place:
+
+* **Streaming duplicates.** Claude Code writes one line per content block of a response, all with the same
+  ``message.id`` and ``requestId``. Records with the same (message id, request id) are one request; the copy
+  kept is the most complete one: the highest ``output_tokens``, then the most input-side tokens (uncached +
+  cache writes + cache reads), then web searches; between equal copies the first one read is kept. Records
+  without a message id are never merged. API responses and streamed messages are merged by message ``id``.
+* **Dated prices.** Each record is priced by the price period in force on the UTC day of its own timestamp,
+  so history does not move when prices change. Records without a timestamp use ``--at`` (default today) and
+  are counted in the notes.
+* **Unknown models** are never priced at $0: they are listed under ``unpriced`` with their token counts.
+  Model names are matched exactly (id or alias), never by substring.
+* ``<synthetic>`` **model** records are messages Claude Code makes up locally (API errors, interrupted turns);
+  no API call was made, so they are skipped and counted as ``synthetic``, whatever usage they carry.
+* Lines that cannot be read are counted and the first 20 listed as file:line with the reason; analysis
+  goes on. Every line is accounted for: records + malformed + ignored + synthetic + blank = lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import json
+import os
+import sys
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from . import _logs_parse as P
+from ._logs_parse import (
+    F_BATCH,
+    F_FAST,
+    F_FILE,
+    F_GEO,
+    F_IN,
+    F_KEY,
+    F_KIND,
+    F_LINE,
+    F_LOGGED,
+    F_MODEL,
+    F_OUT,
+    F_RD,
+    F_SESSION,
+    F_SIDE,
+    F_TIER,
+    F_TS,
+    F_W1,
+    F_W5,
+    F_WEB,
+    FORMATS,
+    Counts,
+    LineState,
+)
+from .cost import BUCKETS, PriceError, Usage, dstr, parse_at, price
+from .pricing import Pricing, UnknownModelError, load_pricing
+
+__all__ = ["Analysis", "add_arguments", "analyze_paths", "run"]
+
+FEMTO = Decimal("1e-15")  # per-record money is kept as whole femto-dollars (exact integers)
+_RATE_SCALE = Decimal(10) ** 9  # USD per MTok -> femto-dollars per token
+BLOCK = 8 << 20
+PIECE = 48 << 20
+FIVE_MIN, ONE_HOUR = 300, 3600
+_JSONL_FORMATS = ("auto", "claude-code", "api", "stream")
+_DOC_FORMATS = ("usage-report", "cost-report", "csv")
+
+
+def _usd(femto: int) -> Decimal:
+    return (Decimal(femto) * FEMTO).normalize() if femto else Decimal(0)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Collecting and de-duplicating records
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _completeness(r: tuple) -> tuple[int, int, int]:
+    return (r[F_OUT], r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD], r[F_WEB])
+
+
+class Collector:
+    """Records from any number of files, de-duplicated as they arrive (see the module docstring)."""
+
+    def __init__(self):
+        self.best: dict = {}
+        self.nokey: list = []
+        self.duplicates = 0
+        self.counts = Counts()
+        self.billed: list = []
+        self.files: list[dict] = []
+
+    def add(self, records) -> None:
+        best = self.best
+        for r in records:
+            k = r[F_KEY]
+            if k is None:
+                self.nokey.append(r)
+                continue
+            old = best.get(k)
+            if old is None:
+                best[k] = r
+            else:
+                self.duplicates += 1
+                if _completeness(r) > _completeness(old):
+                    best[k] = r
+
+    def records(self) -> list:
+        return list(self.best.values()) + self.nokey
+
+
+def _read_piece(path: str, name: str, fmt: str, start: int, end: int, model: str | None, fast: bool):
+    """Parse whole lines in bytes [start, end) of one JSONL file; returns (records, counts, lines)."""
+    out: list = []
+    counts = Counts()
+    st = LineState(name, fmt, model)
+    lineno = 1
+    pos = start
+    carry = b""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = end - start
+        while left > 0:
+            block = fh.read(min(BLOCK, left))
+            if not block:
+                break
+            left -= len(block)
+            buf = carry + block if carry else block
+            cut = buf.rfind(b"\n")
+            if cut < 0:
+                carry = buf
+                continue
+            n = P.parse_lines(buf[:cut], st, lineno, pos, out, counts, fast)
+            lineno += n
+            pos += cut + 1
+            carry = buf[cut + 1:]
+        if carry:
+            lineno += P.parse_lines(carry, st, lineno, pos, out, counts, fast)
+    P.finish_lines(st, out, counts)
+    local = Collector()
+    local.add(out)
+    return local.records(), counts, lineno - 1, local.duplicates
+
+
+def _run_task(task):
+    return [_read_piece(*piece) for piece in task]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Finding files and planning the work
+# ----------------------------------------------------------------------------------------------------------
+
+_DIR_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
+
+
+def expand_paths(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _DIR_SUFFIXES)
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise PriceError(f"{raw}: no such file or directory", "path")
+    if not files:
+        raise PriceError(f"no log files found in {', '.join(paths)} (looked for {', '.join(_DIR_SUFFIXES)})",
+                         "path")
+    return files
+
+
+def _line_starts(path: Path, size: int, pieces: int) -> list[int]:
+    """Split a file into about ``pieces`` byte ranges that start at line starts."""
+    bounds = [0]
+    with open(path, "rb") as fh:
+        for k in range(1, pieces):
+            at = size * k // pieces
+            if at <= bounds[-1]:
+                continue
+            fh.seek(at)
+            while True:
+                chunk = fh.read(1 << 16)
+                if not chunk:
+                    at = size
+                    break
+                i = chunk.find(b"\n")
+                if i >= 0:
+                    at += i + 1
+                    break
+                at += len(chunk)
+            if bounds[-1] < at < size:
+                bounds.append(at)
+    bounds.append(size)
+    return bounds
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pricing records (exactly as calculators.cost.price, with the rates of each case computed once)
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Unpriced(Exception):
+    pass
+
+
+class Pricer:
+    """Per (model, day, modifiers, tier) the femto-dollar rate per token of every bucket, from ``price()``."""
+
+    def __init__(self, pricing: Pricing):
+        self.pricing = pricing
+        self._period: dict = {}
+        self._rates: dict = {}
+        self.notes: dict[str, int] = {}
+
+    def rates(self, model: str, day: str, batch: bool, geo: str, fast: bool, prompt: int):
+        pk = (model, day)
+        mp = self._period.get(pk)
+        if mp is None:
+            m = self.pricing.find(model)
+            if m is None:
+                mp = Unpriced("not in pricing.toml (names are matched exactly)")
+            else:
+                mp = (m, m.period_at(_dt.date.fromisoformat(day)))
+                if mp[1] is None:
+                    mp = Unpriced(f"no price on {day}: {m.id}'s prices start on {m.periods[0].effective_from}"
+                                  if _dt.date.fromisoformat(day) < m.periods[0].effective_from
+                                  else f"no price on {day}")
+            self._period[pk] = mp
+        if isinstance(mp, Unpriced):
+            raise mp
+        m, period = mp
+        tk = 0
+        if not fast:
+            for t in period.tiers:
+                if prompt > t.above_prompt_tokens:
+                    tk += 1
+        key = (model, day, batch, geo, fast, tk)
+        got = self._rates.get(key)
+        if got is None:
+            try:
+                cost = price(m, Usage(input=prompt), batch=batch, geo=geo, fast=fast, at=day,
+                             pricing=self.pricing)
+            except PriceError as exc:
+                got = Unpriced(str(exc))
+            else:
+                rates = []
+                for b in BUCKETS:
+                    f = cost.item(b).usd_per_mtok * _RATE_SCALE
+                    if f != f.to_integral_value():
+                        raise PriceError(f"{m.id}: a {b} rate has more than 9 decimal places")
+                    rates.append(int(f))
+                web = self.pricing.web_search_per_request / FEMTO
+                got = (m, tuple(rates), int(web), cost.notes)
+            self._rates[key] = got
+        if isinstance(got, Unpriced):
+            raise got
+        for note in got[3]:
+            self.notes[note] = self.notes.get(note, 0) + 1
+        return got
+
+
+def _day_of(ts: str | None) -> str | None:
+    if not ts:
+        return None
+    if len(ts) >= 10 and ts[4:5] == "-" and ts[7:8] == "-" and (len(ts) == 10 or ts.endswith("Z")
+                                                                 or ts.endswith("+00:00")):
+        return ts[:10]
+    try:
+        return parse_at(ts).isoformat()
+    except PriceError:
+        return None
+
+
+def _epoch(ts: str | None) -> float | None:
+    if not ts:
+        return None
+    try:
+        d = _dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=_dt.UTC)
+    return d.timestamp()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The analysis
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Options:
+    def __init__(self, since=None, until=None, at=None, batch_share="0.5", route_to="haiku", model=None,
+                 fmt="auto"):
+        self.since = _date_opt(since, "since")
+        self.until = _date_opt(until, "until")
+        self.at = parse_at(at).isoformat()
+        try:
+            self.batch_share = Decimal(str(batch_share))
+        except Exception:
+            raise PriceError(f"batch share must be a number between 0 and 1, got {batch_share!r}",
+                             "batch_share") from None
+        if not (0 <= self.batch_share <= 1):
+            raise PriceError(f"batch share must be between 0 and 1, got {batch_share}", "batch_share")
+        self.route_to = route_to or "haiku"
+        self.model = model or None
+        if fmt not in FORMATS:
+            raise PriceError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", "format")
+        self.fmt = fmt
+
+
+def _date_opt(value, name):
+    if value in (None, ""):
+        return None
+    try:
+        return _dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        raise PriceError(f"--{name}: not a date: {value!r} (use YYYY-MM-DD)", name) from None
+
+
+class Analysis:
+    """Everything needed for the report, built from a :class:`Collector`."""
+
+    def __init__(self, collector: Collector, options: Options, pricing: Pricing):
+        self.c = collector
+        self.o = options
+        self.pricing = pricing
+        self.pricer = Pricer(pricing)
+        self._build()
+
+    # -- pricing every record --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        o, pricer = self.o, self.pricer
+        since, until = o.since, o.until
+        self.priced: list = []  # (record, day, model, rates, web_rate, femto total)
+        self.unpriced: dict[str, dict] = {}
+        self.undated = 0
+        self.filtered = 0
+        for r in self.c.records():
+            day = _day_of(r[F_TS])
+            if day is None:
+                self.undated += 1
+                day = o.at
+            if (since and day < since) or (until and day > until):
+                self.filtered += 1
+                continue
+            prompt = r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD]
+            try:
+                m, rates, web, _ = pricer.rates(r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST], prompt)
+            except (Unpriced, UnknownModelError) as exc:
+                u = self.unpriced.setdefault(r[F_MODEL], {"records": 0, **{b: 0 for b in BUCKETS},
+                                                          "web_searches": 0, "reason": str(exc)})
+                u["records"] += 1
+                for b, f in zip(BUCKETS, P.TOKEN_FIELDS, strict=True):
+                    u[b] += r[f]
+                u["web_searches"] += r[F_WEB]
+                continue
+            total = (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
+                     + r[F_OUT] * rates[4] + r[F_WEB] * web)
+            self.priced.append((r, day, m, rates, web, total))
+
+    # -- the report --------------------------------------------------------------------------------------------
+    def report(self) -> dict:
+        pricing = self.pricing
+        priced = self.priced
+        by_model: dict[str, dict] = {}
+        by_day: dict[str, list] = {}
+        by_session: dict[str, list] = {}
+        bucket_f = [0, 0, 0, 0, 0, 0]
+        tokens = [0, 0, 0, 0, 0, 0]
+        logged = Decimal(0)
+        logged_n = 0
+        total = 0
+        tiers_priority = 0
+        for r, day, m, rates, web, cost in priced:
+            total += cost
+            bm = by_model.get(m.id)
+            if bm is None:
+                bm = by_model[m.id] = {"name": m.name, "records": 0, "t": [0] * 6, "f": [0] * 6}
+            bm["records"] += 1
+            t, f = bm["t"], bm["f"]
+            for i, (fld, rate) in enumerate(zip(P.TOKEN_FIELDS, rates, strict=True)):
+                n = r[fld]
+                t[i] += n
+                f[i] += n * rate
+            t[5] += r[F_WEB]
+            f[5] += r[F_WEB] * web
+            d = by_day.get(day)
+            if d is None:
+                d = by_day[day] = [0, 0]
+            d[0] += cost
+            d[1] += 1
+            s = r[F_SESSION] or "(none)"
+            ss = by_session.get(s)
+            if ss is None:
+                ss = by_session[s] = [0, 0, day, day]
+            ss[0] += cost
+            ss[1] += 1
+            if day < ss[2]:
+                ss[2] = day
+            if day > ss[3]:
+                ss[3] = day
+            if r[F_LOGGED] is not None:
+                logged += Decimal(r[F_LOGGED])
+                logged_n += 1
+            if r[F_TIER] == "priority":
+                tiers_priority += 1
+        for bm in by_model.values():
+            for i in range(6):
+                tokens[i] += bm["t"][i]
+                bucket_f[i] += bm["f"][i]
+
+        requests = sorted(c for r, _, _, _, _, c in priced if r[F_KIND] == "request")
+        total_usd = _usd(total)
+        prompt_all = tokens[0] + tokens[1] + tokens[2] + tokens[3]
+        bucket_names = (*BUCKETS, "web_search")
+        out = {
+            "pricing_checked": pricing.last_checked.isoformat(),
+            "files": self.c.files,
+            "total_usd": dstr(total_usd),
+            "records": len(priced),
+            "malformed": self.c.counts.malformed,
+            "malformed_lines": [{"file": f, "line": n, "reason": why} for f, n, why in self.c.counts.malformed_list],
+            "lines": self.c.counts.to_json(),
+            "duplicates_merged": self.c.duplicates,
+            "filtered_out": self.filtered,
+            "since": self.o.since, "until": self.o.until,
+            "first_day": min(by_day) if by_day else None,
+            "last_day": max(by_day) if by_day else None,
+            "unpriced": self.unpriced,
+            "by_model": {
+                mid: {"name": bm["name"], "records": bm["records"], "total_usd": dstr(_usd(sum(bm["f"]))),
+                      **{b: bm["t"][i] for i, b in enumerate(BUCKETS)}, "web_searches": bm["t"][5],
+                      "usd_by_bucket": {b: dstr(_usd(bm["f"][i])) for i, b in enumerate(bucket_names)}}
+                for mid, bm in sorted(by_model.items(), key=lambda kv: -sum(kv[1]["f"]))
+            },
+            "by_day": [{"day": d, "total_usd": dstr(_usd(v[0])), "records": v[1]} for d, v in sorted(by_day.items())],
+            "by_session": [{"session": s, "total_usd": dstr(_usd(v[0])), "records": v[1], "first_day": v[2],
+                            "last_day": v[3]}
+                           for s, v in sorted(by_session.items(), key=lambda kv: (-kv[1][0], kv[0]))],
+            "per_turn": _turn_stats(requests),
+            "cache": {
+                "hit_rate": _ratio(tokens[3], prompt_all),
+                "read_tokens": tokens[3], "prompt_tokens": prompt_all,
+                "requests_reading": sum(1 for r, *_ in priced if r[F_RD] and r[F_KIND] == "request"),
+            },
+            "tokens": {b: tokens[i] for i, b in enumerate(BUCKETS)} | {"web_searches": tokens[5]},
+            "spend_by_bucket": {b: {"usd": dstr(_usd(bucket_f[i])), "share": _ratio(bucket_f[i], total)}
+                                for i, b in enumerate(bucket_names)},
+            "logged_cost_usd": dstr(logged) if logged_n else None,
+            "what_if": self.what_ifs(total, requests),
+            "reconciliation": self.reconcile(),
+            "notes": self.notes(logged, logged_n, tiers_priority),
+        }
+        return out
+
+    def notes(self, logged, logged_n, priority) -> list[str]:
+        notes = []
+        c = self.c.counts
+        if self.c.duplicates:
+            notes.append(f"{self.c.duplicates:,} duplicate records of streamed responses were merged (same "
+                         f"message id and request id; the most complete usage is kept)")
+        if c.synthetic:
+            notes.append(f"{c.synthetic:,} '<synthetic>' records (made by Claude Code locally, no API call) "
+                         f"were skipped")
+        if self.undated:
+            notes.append(f"{self.undated:,} records have no readable timestamp; they are priced at the prices "
+                         f"of {self.o.at}")
+        if self.unpriced:
+            n = sum(u["records"] for u in self.unpriced.values())
+            notes.append(f"{n:,} records could not be priced (see 'unpriced'); they are not in the total")
+        if logged_n:
+            notes.append(f"{logged_n:,} records carry a costUSD written by Claude Code: they sum to "
+                         f"${_money(logged)}; the total here is computed from pricing.toml")
+        if priority:
+            notes.append(f"{priority:,} records ran on Priority Tier, which has no published per-token price; "
+                         f"they are priced at standard rates")
+        if any(r[F_KIND] == "aggregate" for r, *_ in self.priced):
+            notes.append("usage reports and CSV rows sum many requests: per-turn figures, caching and TTL "
+                         "what-ifs use per-request logs only")
+        for note, n in sorted(self.pricer.notes.items()):
+            notes.append(f"{note} ({n:,} records)")
+        return notes
+
+    # -- what-ifs ----------------------------------------------------------------------------------------------
+    def what_ifs(self, total: int, requests: list[int]) -> list[dict]:
+        levers = [self._caching(), self._ttl(), self._batch(), self._routing(), self._output_cap()]
+        for lever in levers:
+            lever["saving_usd"] = dstr(_usd(lever.pop("_f")))
+            lever["saving_share"] = _ratio(int(Decimal(lever["saving_usd"]) / FEMTO), total)
+        return levers
+
+    def _sessions(self, pred) -> dict:
+        groups: dict = {}
+        for item in self.priced:
+            r = item[0]
+            if r[F_KIND] != "request" or not pred(r):
+                continue
+            t = _epoch(r[F_TS])
+            if t is None:
+                continue
+            groups.setdefault((r[F_SESSION] or r[F_FILE], item[2].id), []).append((t, item))
+        for g in groups.values():
+            g.sort(key=lambda x: x[0])
+        return groups
+
+    def _caching(self) -> dict:
+        saving = 0
+        chains = reqs = 0
+        groups = self._sessions(lambda r: not (r[F_RD] or r[F_W5] or r[F_W1]))
+        for (_, _), items in groups.items():
+            chain: list = []
+            for t, item in items + [(None, None)]:
+                if chain and (t is None or t - chain[-1][0] > FIVE_MIN):
+                    if len(chain) > 1:
+                        s = _chain_saving(chain)
+                        if s > 0:
+                            saving += s
+                            chains += 1
+                            reqs += len(chain)
+                    chain = []
+                if item is not None:
+                    chain.append((t, item))
+        return {"lever": "caching", "_f": saving, "requests": reqs, "chains": chains, "assumptions": [
+            "requests of the same session (or API key) and model, less than 5 minutes apart, that used no "
+            "cache at all are taken as one growing conversation: each prompt starts with the previous prompt",
+            "with caching, each of them reads that shared part at the cache-read price and writes its new part "
+            "as a 5-minute cache write (prompts below the model's minimum cacheable length are not cached)",
+            "logs carry no prompt text, so the shared prefix is an upper bound; only chains where caching "
+            "pays are counted"]}
+
+    def _ttl(self) -> dict:
+        saving = 0
+        rewrites = 0
+        groups = self._sessions(lambda r: r[F_RD] or r[F_W5] or r[F_W1])
+        for items in groups.values():
+            prev_t, prev_prompt = None, 0
+            for t, item in items:
+                r, rates = item[0], item[3]
+                w5 = r[F_W5]
+                if w5:
+                    shared = 0
+                    if prev_t is not None and FIVE_MIN < t - prev_t <= ONE_HOUR:
+                        shared = min(w5, prev_prompt)
+                        if shared:
+                            rewrites += 1
+                    saving += shared * (rates[1] - rates[3]) - (w5 - shared) * (rates[2] - rates[1])
+                prev_t, prev_prompt = t, r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD]
+        return {"lever": "cache_ttl_1h", "_f": saving, "writes_that_become_reads": rewrites, "assumptions": [
+            "every 5-minute cache write becomes a 1-hour write (2x instead of 1.25x the input price)",
+            "a 5-minute write that came 5 to 60 minutes after the previous cache-using request of the same "
+            "session and model would instead have read the cached prefix (up to the previous prompt's size)",
+            "a negative saving means the 1-hour TTL would cost more"]}
+
+    def _batch(self) -> dict:
+        eligible = 0
+        mult = self.pricing.batch_multiplier
+        for r, _, _, rates, _, _ in self.priced:
+            if r[F_BATCH] or r[F_FAST]:
+                continue
+            eligible += sum(r[f] * rate for f, rate in zip(P.TOKEN_FIELDS, rates, strict=True))
+        saving = int((Decimal(eligible) * self.o.batch_share * (1 - mult)).to_integral_value(ROUND_HALF_UP))
+        return {"lever": "batch", "_f": saving, "share": dstr(self.o.batch_share), "assumptions": [
+            f"{_pct(self.o.batch_share)} of the token spend not already on the Batch API (and not fast mode) "
+            f"is sent through the Batch API at {_pct(mult)} of the price (set the share with --batch-share)",
+            "batch results can take up to 24 hours: interactive traffic such as Claude Code sessions cannot "
+            "wait; web searches are not discounted"]}
+
+    def _routing(self) -> dict:
+        pricing = self.pricing
+        try:
+            target = pricing.model(self.o.route_to)
+        except UnknownModelError as exc:
+            raise PriceError(f"--route-to: {exc}", "route_to") from None
+        outs = sorted(r[F_OUT] for r, *_ in self.priced if r[F_KIND] == "request")
+        cutoff = _nearest_rank(outs, 50) if outs else 0
+        today = parse_at(None).isoformat()
+        pricer = Pricer(pricing)
+        saving = 0
+        moved = 0
+        from .cost import tokenizer_factor
+        for r, _, m, _, _, cost in self.priced:
+            if r[F_KIND] != "request" or m.id == target.id or r[F_OUT] > cutoff or r[F_WEB]:
+                continue
+            factor = tokenizer_factor(m, target, pricing)
+            toks = [r[f] for f in P.TOKEN_FIELDS]
+            if factor != 1:
+                toks = [int((n * factor).to_integral_value()) for n in toks]
+            prompt = toks[0] + toks[1] + toks[2] + toks[3]
+            if target.context_window and prompt > target.context_window:
+                continue
+            try:
+                _, rates, _, _ = pricer.rates(target.id, today, r[F_BATCH], r[F_GEO], False, prompt)
+            except Unpriced:
+                continue
+            new = sum(n * rate for n, rate in zip(toks, rates, strict=True))
+            old = cost
+            if new < old:
+                saving += old - new
+                moved += 1
+        return {"lever": "routing", "_f": saving, "to": target.id, "requests": moved,
+                "output_cutoff_tokens": cutoff, "assumptions": [
+                    f"requests with at most the median output ({cutoff:,} tokens), no web search and a prompt "
+                    f"that fits are re-priced on {target.name} at today's prices, where that is cheaper",
+                    "token counts are scaled by the tokenizer difference when the tokenizers differ",
+                    f"quality caveat: {target.name} may answer some of these requests worse; try it on a "
+                    f"sample before routing (choose another model with --route-to)"]}
+
+    def _output_cap(self) -> dict:
+        outs = sorted(r[F_OUT] for r, *_ in self.priced if r[F_KIND] == "request")
+        cap = _nearest_rank(outs, 95) if outs else 0
+        saving = 0
+        capped = 0
+        for r, _, _, rates, _, _ in self.priced:
+            if r[F_KIND] == "request" and r[F_OUT] > cap:
+                saving += (r[F_OUT] - cap) * rates[4]
+                capped += 1
+        return {"lever": "output_cap", "_f": saving, "cap_tokens": cap, "requests": capped, "assumptions": [
+            f"max_tokens is set to the observed 95th percentile of output ({cap:,} tokens); longer answers "
+            f"are cut there",
+            "a cut answer may need a follow-up request, which this saving does not subtract"]}
+
+    # -- reconciliation against a cost report -------------------------------------------------------------------
+    def reconcile(self) -> list[dict]:
+        if not self.c.billed:
+            return []
+        pricing = self.pricing
+        names = {m.name.lower(): m.id for m in pricing.models}
+
+        def resolve(model):
+            if not model:
+                return "(no model)"
+            m = pricing.find(model)
+            return m.id if m else names.get(model.lower(), model)
+
+        billed: dict = {}
+        for day, model, cost_type, _desc, cents, _tier in self.c.billed:
+            if (self.o.since and day < self.o.since) or (self.o.until and day > self.o.until):
+                continue
+            b = billed.setdefault((day, resolve(model)), {"cents": Decimal(0), "other": {}})
+            b["cents"] += cents
+            if cost_type != "tokens":
+                b["other"][cost_type] = b["other"].get(cost_type, Decimal(0)) + cents
+        est: dict = {}
+        prio: dict = {}
+        for r, day, m, _, _, cost in self.priced:
+            est[(day, m.id)] = est.get((day, m.id), 0) + cost
+            if r[F_TIER] == "priority":
+                prio[(day, m.id)] = prio.get((day, m.id), 0) + cost
+        rows = []
+        for key in sorted(set(billed) | set(est)):
+            day, mid = key
+            b = billed.get(key)
+            e = _usd(est.get(key, 0))
+            bu = (b["cents"] / 100).normalize() if b else Decimal(0)
+            diff = e - bu
+            why = []
+            if b is None:
+                why.append("the cost report has no amount for this day and model")
+            elif key not in est:
+                why.append("no usage records cover this day and model")
+            if key in prio:
+                why.append(f"${_money(_usd(prio[key]))} ran on Priority Tier, which the cost report leaves out")
+            if b and b["other"]:
+                for ct, cents in sorted(b["other"].items()):
+                    if ct == "web_search":
+                        why.append(f"billed web search ${_money(cents / 100)} (the estimate counts searches "
+                                   f"found in usage)")
+                    else:
+                        why.append(f"billed {ct.replace('_', ' ')} ${_money(cents / 100)} is not in token usage")
+            if not why:
+                why.append("matches to the cent" if abs(diff) < Decimal("0.01") else
+                           "unexplained: check for discounts, credits or usage missing from the logs")
+            rows.append({"day": day, "model": mid, "estimated_usd": dstr(e), "billed_usd": dstr(bu),
+                         "difference_usd": dstr(diff), "explanation": "; ".join(why)})
+        return rows
+
+    # -- per-record CSV ------------------------------------------------------------------------------------------
+    def write_csv(self, fh) -> None:
+        w = csv.writer(fh)
+        w.writerow(["file", "line", "timestamp", "day", "model", "session", *BUCKETS, "web_searches", "batch",
+                    "geo", "fast", "sidechain", "usd"])
+        for r, day, m, _, _, cost in self.priced:
+            w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, _cell(r[F_SESSION] or ""),
+                        r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
+                        int(r[F_FAST]), int(r[F_SIDE]), dstr(_usd(cost))])
+
+
+def _chain_saving(chain) -> int:
+    saving = 0
+    prev_prompt = 0
+    for _, item in chain:
+        r, m, rates = item[0], item[2], item[3]
+        prompt = r[F_IN]  # uncached requests: the whole prompt is uncached input
+        shared = min(prev_prompt, prompt) if prev_prompt >= m.min_cacheable_tokens else 0
+        new_part = prompt - shared if prompt >= m.min_cacheable_tokens else 0
+        old = prompt * rates[0]
+        new = shared * rates[3] + new_part * rates[1] + (prompt - shared - new_part) * rates[0]
+        saving += old - new
+        prev_prompt = prompt
+    return saving
+
+
+def _cell(text: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _nearest_rank(sorted_values: list, p: int):
+    """The p-th percentile by the nearest-rank method (no interpolation)."""
+    n = len(sorted_values)
+    k = max(1, -(-p * n // 100))
+    return sorted_values[k - 1]
+
+
+def _turn_stats(costs: list[int]) -> dict:
+    if not costs:
+        return {"requests": 0, "mean_usd": None, "p50_usd": None, "p95_usd": None}
+    mean = (Decimal(sum(costs)) * FEMTO / len(costs)).quantize(Decimal("1e-12"), ROUND_HALF_UP)
+    return {"requests": len(costs), "mean_usd": dstr(mean), "p50_usd": dstr(_usd(_nearest_rank(costs, 50))),
+            "p95_usd": dstr(_usd(_nearest_rank(costs, 95)))}
+
+
+def _ratio(part: int, whole: int) -> str | None:
+    if not whole:
+        return None
+    return dstr((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+
+
+def _pct(x: Decimal) -> str:
+    return f"{dstr((x * 100).quantize(Decimal('0.1'), ROUND_HALF_UP).normalize())}%"
+
+
+def _money(x: Decimal) -> str:
+    if x and abs(x) < Decimal("0.01"):
+        return f"{x.quantize(Decimal('0.0001'), ROUND_HALF_UP):,}"
+    return f"{x.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Running over files (CLI: both cores; Pyodide: one process)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _default_jobs() -> int:
+    if sys.platform == "emscripten":
+        return 1
+    env = os.environ.get("CLAUDE_COST_JOBS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: Pricing | None = None,
+                  jobs: int | None = None, fast: bool = True, progress=None) -> Analysis:
+    """Read every file under ``paths`` and return the priced :class:`Analysis`."""
+    options = options or Options()
+    pricing = pricing or load_pricing()
+    jobs = jobs or _default_jobs()
+    files = expand_paths(paths)
+    col = Collector()
+    pieces: list[tuple] = []  # (file index, piece index, args)
+    for fi, path in enumerate(files):
+        name = str(path)
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.read(1 << 16)
+        except OSError as exc:
+            raise PriceError(f"{path}: cannot read ({exc.strerror or exc})", "path") from None
+        fmt = options.fmt if options.fmt != "auto" else P.sniff(head)
+        if options.fmt == "auto" and fmt in ("claude-code", "api"):
+            fmt = "auto"  # mixed JSONL (responses and Claude Code lines) is read line by line
+        col.files.append({"file": name, "format": fmt if fmt != "auto" else P.sniff(head), "bytes": size})
+        if fmt in _DOC_FORMATS:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            if fmt == "csv":
+                recs, billed = P.parse_csv(text, name, col.counts)
+                col.add(recs)
+                col.billed.extend(billed)
+            elif fmt == "usage-report":
+                col.add(P.parse_usage_report(text, name, col.counts))
+            else:
+                col.billed.extend(P.parse_cost_report(text, name, col.counts))
+            continue
+        n = 1 if fmt == "stream" or size < 2 * PIECE else -(-size // PIECE)
+        bounds = _line_starts(path, size, n) if n > 1 else [0, size]
+        for k in range(len(bounds) - 1):
+            pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
+    # Group small pieces into tasks of about PIECE bytes so many small files do not cost one task each.
+    tasks: list[list] = []
+    size_now = PIECE
+    for piece in pieces:
+        if size_now >= PIECE // 4:
+            tasks.append([])
+            size_now = 0
+        tasks[-1].append(piece)
+        size_now += piece[2][4] - piece[2][3]
+    total_bytes = sum(p[2][4] - p[2][3] for p in pieces)
+    if jobs > 1 and len(tasks) > 1 and total_bytes > (16 << 20):
+        import multiprocessing as mp
+
+        try:
+            ctx = mp.get_context("fork")
+        except ValueError:
+            ctx = mp.get_context()
+        pool = ctx.Pool(min(jobs, len(tasks)))
+        try:
+            results = pool.imap(_run_task, [[p[2] for p in t] for t in tasks])
+            _merge(col, tasks, results, total_bytes, progress)
+        finally:
+            pool.terminate()
+    else:
+        results = (_run_task([p[2] for p in t]) for t in tasks)
+        _merge(col, tasks, results, total_bytes, progress)
+    return Analysis(col, options, pricing)
+
+
+def _merge(col: Collector, tasks, results, total_bytes: int, progress) -> None:
+    offsets: dict[int, int] = {}  # file index -> lines before the current piece
+    done = 0
+    for task, result in zip(tasks, results, strict=True):
+        for (fi, k, args), (records, counts, nlines, dups) in zip(task, result, strict=True):
+            off = offsets.get(fi, 0) if k else 0
+            if off:
+                records = [r[:F_LINE] + (r[F_LINE] + off,) + r[F_LINE + 1:] for r in records]
+            col.counts.merge(counts, off)
+            col.duplicates += dups
+            col.add(records)
+            offsets[fi] = off + nlines
+            done += args[4] - args[3]
+        if progress:
+            progress(done, total_bytes)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The terminal report
+# ----------------------------------------------------------------------------------------------------------
+
+
+def render_text(rep: dict) -> str:
+    lines = []
+    add = lines.append
+    first, last = rep["first_day"], rep["last_day"]
+    add(f"Claude API usage, {first} to {last}" if first else "Claude API usage: no priced records")
+    add(f"Prices from pricing.toml (checked {rep['pricing_checked']}); each record at the prices of its own day.")
+    c = rep["lines"]
+    add(f"Read {c['lines']:,} lines in {len(rep['files'])} file(s): {rep['records']:,} priced records, "
+        f"{rep['duplicates_merged']:,} duplicates merged, {c['ignored']:,} lines ignored, "
+        f"{rep['malformed']:,} malformed.")
+    add("")
+    add(f"Total: ${_money(Decimal(rep['total_usd']))}")
+    t = rep["per_turn"]
+    if t["requests"]:
+        add(f"Per request ({t['requests']:,}): mean ${_money(Decimal(t['mean_usd']))}, "
+            f"p50 ${_money(Decimal(t['p50_usd']))}, p95 ${_money(Decimal(t['p95_usd']))}")
+    if rep["cache"]["hit_rate"] is not None:
+        add(f"Cache hit rate: {_pct(Decimal(rep['cache']['hit_rate']))} of prompt tokens read from the cache")
+    add("")
+    add("Spend by bucket")
+    for b, v in rep["spend_by_bucket"].items():
+        if v["usd"] != "0":
+            add(f"  {b.replace('_', ' '):<16} ${_money(Decimal(v['usd'])):>14}  {_pct(Decimal(v['share'] or 0)):>7}")
+    add("")
+    add("By model")
+    for mid, v in rep["by_model"].items():
+        add(f"  {mid:<34} ${_money(Decimal(v['total_usd'])):>14}  {v['records']:>9,} records")
+    if rep["unpriced"]:
+        add("Unpriced (not in the total)")
+        for model, u in rep["unpriced"].items():
+            toks = sum(u[b] for b in BUCKETS)
+            add(f"  {_safe(model):<34} {u['records']:>9,} records, {toks:,} tokens: {u['reason']}")
+    add("")
+    add("By day")
+    for d in rep["by_day"][-31:]:
+        add(f"  {d['day']}  ${_money(Decimal(d['total_usd'])):>14}  {d['records']:>9,} records")
+    if len(rep["by_day"]) > 31:
+        add(f"  ({len(rep['by_day']) - 31} earlier days in --json)")
+    sessions = rep["by_session"]
+    if sessions and not (len(sessions) == 1 and sessions[0]["session"] == "(none)"):
+        add("")
+        add("Top sessions / API keys")
+        for s in sessions[:10]:
+            add(f"  {_safe(s['session'])[:40]:<40} ${_money(Decimal(s['total_usd'])):>12}  {s['records']:>7,} records")
+    add("")
+    add("What if (each lever alone, against the total above)")
+    for w in rep["what_if"]:
+        share = _pct(Decimal(w["saving_share"])) if w["saving_share"] is not None else "-"
+        add(f"  {w['lever']:<14} saves ${_money(Decimal(w['saving_usd'])):>12}  ({share})")
+        for a in w["assumptions"]:
+            add(f"      - {a}")
+    if rep["reconciliation"]:
+        add("")
+        add("Reconciliation with the cost report")
+        for row in rep["reconciliation"]:
+            add(f"  {row['day']} {row['model']:<30} estimate ${_money(Decimal(row['estimated_usd']))}, billed "
+                f"${_money(Decimal(row['billed_usd']))}, difference ${_money(Decimal(row['difference_usd']))}: "
+                f"{row['explanation']}")
+    if rep["malformed_lines"]:
+        add("")
+        add(f"Malformed lines ({rep['malformed']:,}; first {len(rep['malformed_lines'])})")
+        for m in rep["malformed_lines"]:
+            add(f"  {_safe(m['file'])}:{m['line']}: {_safe(m['reason'])}")
+    if rep["notes"]:
+        add("")
+        add("Notes")
+        for n in rep["notes"]:
+            add(f"  - {_safe(n)}")
+    return "\n".join(lines)
+
+
+def _safe(text: str) -> str:
+    """Log text for a terminal: no control characters (escape sequences)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# CLI
+# ----------------------------------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="log files or directories (searched for "
+                        "*.jsonl, *.ndjson, *.json, *.csv)")
+    parser.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detect per file)")
+    parser.add_argument("--model", help="model of bare usage objects that do not name one")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="first UTC day to include")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="last UTC day to include")
+    parser.add_argument("--at", metavar="YYYY-MM-DD", help="prices for records without a timestamp (default: today)")
+    parser.add_argument("--batch-share", default="0.5", metavar="SHARE",
+                        help="share of traffic the batch what-if moves to the Batch API (0-1, default 0.5)")
+    parser.add_argument("--route-to", default="haiku", metavar="MODEL",
+                        help="cheaper model for the routing what-if (default: haiku)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--csv", metavar="FILE", help="write per-record costs to FILE ('-' = stdout)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
+    parser.add_argument("--no-fast-path", action="store_true", help="parse every line in full (slower; for checks)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import CliError
+
+    pricing = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
+    opts = Options(since=args.since, until=args.until, at=args.at, batch_share=args.batch_share,
+                   route_to=args.route_to, model=args.model, fmt=args.format)
+    if opts.since and opts.until and opts.since > opts.until:
+        raise CliError(f"--since {opts.since} is after --until {opts.until}")
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError("--jobs must be at least 1")
+    show = sys.stderr.isatty() and not args.json
+    t0 = time.monotonic()
+
+    def progress(done, total):
+        if show and total:
+            print(f"\r  read {done / 1e6:,.0f} of {total / 1e6:,.0f} MB", end="", file=sys.stderr, flush=True)
+
+    analysis = analyze_paths(args.paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.no_fast_path,
+                             progress=progress)
+    if show:
+        print(f"\r  read in {time.monotonic() - t0:.1f} s" + " " * 20, file=sys.stderr)
+    rep = analysis.report()
+    if args.csv:
+        if args.csv == "-":
+            analysis.write_csv(sys.stdout)
+        else:
+            try:
+                with open(args.csv, "w", newline="", encoding="utf-8") as fh:
+                    analysis.write_csv(fh)
+            except OSError as exc:
+                raise CliError(f"cannot write {args.csv}: {exc.strerror or exc}") from None
+    if args.json:
+        print(json.dumps(rep, indent=2))
+    elif args.csv != "-":
+        print(render_text(rep))
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Browser bridge: the worker feeds each file in chunks; state is kept here per session
+# ----------------------------------------------------------------------------------------------------------
+
+_SESSIONS: dict[str, dict] = {}
+_MAX_DOC_BYTES = 256 << 20
+
+
+def _input_error(field: str, message: str):
+    from .bridge import InputError
+
+    return InputError([(field, message)])
+
+
+def bridge_analyze_start(inputs: dict) -> dict:
+    """Start an analysis. Inputs: format, model, since, until, at, batch_share, route_to (all optional)."""
+    try:
+        opts = Options(since=inputs.get("since"), until=inputs.get("until"), at=inputs.get("at"),
+                       batch_share=inputs.get("batch_share", "0.5") or "0.5",
+                       route_to=inputs.get("route_to") or "haiku", model=inputs.get("model"),
+                       fmt=inputs.get("format") or "auto")
+    except PriceError as exc:
+        raise _input_error(exc.field, str(exc)) from None
+    load_pricing().model(opts.route_to)
+    sid = f"s{len(_SESSIONS) + 1}-{time.monotonic_ns()}"
+    _SESSIONS[sid] = {"options": opts, "collector": Collector(), "files": {}, "bytes": 0}
+    return {"session": sid}
+
+
+def _session(inputs: dict) -> dict:
+    s = _SESSIONS.get(inputs.get("session"))
+    if s is None:
+        raise _input_error("session", "unknown or finished analysis session (start a new analysis)")
+    return s
+
+
+def bridge_analyze_chunk(inputs: dict) -> dict:
+    """Feed one chunk of one file: {session, file, text, final}. Lines may be split across chunks."""
+    s = _session(inputs)
+    name = inputs.get("file")
+    if not isinstance(name, str) or not name:
+        raise _input_error("file", "each chunk needs the file name")
+    text = inputs.get("text", "")
+    if not isinstance(text, str):
+        raise _input_error("text", "chunk text must be a string")
+    data = text.encode("utf-8", errors="replace")
+    col: Collector = s["collector"]
+    opts: Options = s["options"]
+    f = s["files"].get(name)
+    if f is None:
+        fmt = opts.fmt if opts.fmt != "auto" else P.sniff(data[:1 << 16])
+        if opts.fmt == "auto" and fmt in ("claude-code", "api"):
+            fmt = "auto"
+        f = s["files"][name] = {"fmt": fmt, "state": LineState(name, fmt, opts.model), "carry": b"", "line": 1,
+                                "pos": 0, "doc": [], "bytes": 0, "done": False}
+        col.files.append({"file": name, "format": fmt if fmt != "auto" else P.sniff(data[:1 << 16]), "bytes": 0})
+    if f["done"]:
+        raise _input_error("file", f"{name} was already finished")
+    f["bytes"] += len(data)
+    s["bytes"] += len(data)
+    for entry in col.files:
+        if entry["file"] == name:
+            entry["bytes"] = f["bytes"]
+    final = bool(inputs.get("final"))
+    if f["fmt"] in _DOC_FORMATS:
+        if f["bytes"] > _MAX_DOC_BYTES:
+            raise _input_error("file", f"{name}: reports and CSV files above 256 MB are not supported here")
+        f["doc"].append(data)
+        if final:
+            doc = b"".join(f["doc"]).decode("utf-8", errors="replace")
+            f["doc"] = []
+            if f["fmt"] == "csv":
+                recs, billed = P.parse_csv(doc, name, col.counts)
+                col.add(recs)
+                col.billed.extend(billed)
+            elif f["fmt"] == "usage-report":
+                col.add(P.parse_usage_report(doc, name, col.counts))
+            else:
+                col.billed.extend(P.parse_cost_report(doc, name, col.counts))
+    else:
+        buf = f["carry"] + data if f["carry"] else data
+        out: list = []
+        if final:
+            part = buf[:-1] if buf.endswith(b"\n") else buf
+            if buf:
+                f["line"] += P.parse_lines(part, f["state"], f["line"], f["pos"], out, col.counts)
+            f["carry"] = b""
+        else:
+            cut = buf.rfind(b"\n")
+            if cut >= 0:
+                f["line"] += P.parse_lines(buf[:cut], f["state"], f["line"], f["pos"], out, col.counts)
+                f["pos"] += cut + 1
+                f["carry"] = buf[cut + 1:]
+            else:
+                f["carry"] = buf
+        if final:
+            P.finish_lines(f["state"], out, col.counts)
+        col.add(out)
+    if final:
+        f["done"] = True
+    c = col.counts
+    return {"bytes": s["bytes"], "lines": c.lines, "records": len(col.best) + len(col.nokey),
+            "malformed": c.malformed}
+
+
+def bridge_analyze_finish(inputs: dict) -> dict:
+    """Finish: price everything and return the report (the same JSON as ``claude-cost analyze --json``)."""
+    s = _session(inputs)
+    col: Collector = s["collector"]
+    for name, f in s["files"].items():
+        if not f["done"]:
+            bridge_analyze_chunk({"session": inputs["session"], "file": name, "text": "", "final": True})
+    _SESSIONS.pop(inputs["session"], None)
+    try:
+        return Analysis(col, s["options"], load_pricing()).report()
+    except PriceError as exc:
+        raise _input_error(exc.field, str(exc)) from None
+
+
+def bridge_analyze_cancel(inputs: dict) -> dict:
+    """Drop a session and everything it read."""
+    found = _SESSIONS.pop(inputs.get("session"), None) is not None
+    return {"cancelled": found}
