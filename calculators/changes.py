@@ -508,16 +508,20 @@ def _git_show(rev: str, path: Path | None, quiet: bool = False) -> str | None:
     if top.returncode != 0:
         raise _GitUnavailable()
     root = Path(top.stdout.strip())
-    rel = path.resolve().relative_to(root).as_posix() if path is not None else "pricing.toml"
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix() if path is not None else "pricing.toml"
+    except ValueError:  # the file is not inside the repository git found
+        raise _GitUnavailable() from None
     shown = subprocess.run(["git", "show", f"{rev}:{rel}"], cwd=root, capture_output=True, text=True, check=False)
     if shown.returncode != 0:
         if quiet:
             return None
-        raise CliUserError(f"git cannot show {rev}:{rel}: {shown.stderr.strip().splitlines()[-1] if shown.stderr else 'unknown error'}")
+        reason = shown.stderr.strip().splitlines()[-1] if shown.stderr.strip() else "unknown error"
+        raise _GitShowError(f"git cannot show {rev}:{rel}: {reason}")
     return shown.stdout
 
 
-class CliUserError(Exception):
+class _GitShowError(Exception):
     """A bad OLD/NEW/--base argument (turned into a one-line CLI error)."""
 
 
@@ -542,7 +546,7 @@ def load_revision(spec: str) -> Pricing:
         text = _git_show(rev, target if target.exists() else None)
     except _GitUnavailable:
         raise _cli_error(f"{spec!r} is not a file, and git is not available to read it as a revision") from None
-    except CliUserError as exc:
+    except _GitShowError as exc:
         raise _cli_error(f"{spec!r} is not a file; {exc}") from None
     return parse_pricing(text or "", source=f"{spec}" if sep else f"{spec}:pricing.toml")
 
