@@ -341,6 +341,10 @@ def _check_limits(form: _Form, model: Model, usage: Usage, day: _dt.date, batch:
                 f"it was retired and its last price applied until {last}" if last else "no period covers it")
         form.error("at", f"{model.name} has no price on {day}: {when}")
         return
+    if model.retired and day >= model.retired:
+        form.error("at", f"{model.name} was retired on {model.retired} and cannot be priced on {day}; pick a "
+                         f"date before {model.retired} to see what it cost")
+        return
     if model.context_window and usage.prompt_tokens > model.context_window:
         form.error("input", f"the prompt (uncached input + cache writes + cache reads = "
                             f"{usage.prompt_tokens:,} tokens) is above {model.name}'s "
