@@ -327,10 +327,10 @@ class _Validator:
     # -- helpers ------------------------------------------------------------------------------------------
 
     def err(self, path: str, message: str, hint: str = "") -> None:
-        # A missing key or section is one mistake: the generic "missing required" check and the typed reader
-        # of the same key (or of the keys inside a missing section) must not report it again.
+        # A missing key or section, or a value that should be a table and is not, is one mistake: the generic
+        # check and the typed reader of the same key (or of the keys inside that section) must not report it again.
         for p in self.problems:
-            if p.message.startswith("missing required") and (
+            if p.message.startswith(("missing required", "expected a table")) and (
                     path == p.path or path.startswith((p.path + ".", p.path + "["))):
                 return
         self.problems.append(Problem(path, message, hint))
