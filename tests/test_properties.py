@@ -13,7 +13,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calculators import BUCKETS, Usage, load_pricing, price, usage_from_api
+from calculators import BUCKETS, Usage, Workload, compare_models, load_pricing, price, price_workload, usage_from_api
 
 PRICING = load_pricing()
 
@@ -121,3 +121,31 @@ def test_tier_rates_are_never_below_base_rates():
             for t in p.tiers:
                 for bucket in BUCKETS:
                     assert getattr(t.rates, bucket) >= getattr(p.rates, bucket), (m.id, bucket)
+
+
+@SETTINGS
+@given(st.sampled_from([m for m in PRICING.models if m.period_at(dt.date(2026, 11, 25))]),
+       st.integers(1, 150_000), st.integers(0, 20_000), st.data(), st.sampled_from(["5m", "1h"]),
+       st.booleans(), st.booleans(), st.integers(1, 10**7))
+def test_workload_at_the_extremes_is_one_request_type(model, prompt, output, data, ttl, hit, batch, per_month):
+    cached = data.draw(st.integers(1, prompt))
+    wl = Workload(requests_per_month=per_month, prompt_tokens=prompt, output_tokens=output,
+                  cached_prefix_tokens=cached, cache_hit_rate=int(hit), cache_ttl=ttl, batch_share=int(batch))
+    day = dt.date(2026, 11, 25)
+    cost = price_workload(model, wl, at=day)
+    write = {"5m": "cache_write_5m", "1h": "cache_write_1h"}[ttl]
+    usage = Usage(input=prompt - cached, output=output, **({"cache_read": cached} if hit else {write: cached}))
+    assert cost.per_request == price(model, usage, batch=batch, at=day).total
+    assert cost.monthly == cost.per_request * per_month
+
+
+@SETTINGS
+@given(usages)
+def test_compare_models_rows_are_sorted_and_priced_like_price(usage):
+    day = dt.date(2026, 11, 25)
+    rows = compare_models(usage, at=day)
+    priced = [r for r in rows if r.cost is not None]
+    assert [r.cost.total for r in priced] == sorted(r.cost.total for r in priced)
+    assert rows[:len(priced)] == priced  # rows that cannot be priced come last
+    for r in priced:
+        assert r.cost.total == price(r.model, usage, at=day).total
