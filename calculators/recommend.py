@@ -1299,10 +1299,11 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
     }
     lo_plan = _plan(model, shape(model, "low"), wl, feats, pricing, day, True, "", 0)
     hi_plan = _plan(model, shape(model, "high"), wl, feats, pricing, day, True, "", 0)
-    monthly_range = {
-        "low": _money(price_workload(model, lo_plan.with_levers, at=day, pricing=pricing).monthly),
-        "high": _money(price_workload(model, hi_plan.with_levers, at=day, pricing=pricing).monthly),
-    }
+    # The cheapest and dearest outcome over the low, middle and high token estimates. Not always the low and
+    # high estimates themselves: a prefix at the low end may fall below the minimum cacheable length.
+    outcomes = [price_workload(model, p.with_levers, at=day, pricing=pricing).monthly
+                for p in (lo_plan, plan, hi_plan)]
+    monthly_range = {"low": _money(min(outcomes)), "high": _money(max(outcomes))}
     costs.sort(key=lambda r: (r["_after"] is None, r["_after"] or 0, r["model"]))
     for r in costs:
         r.pop("_before")

@@ -457,6 +457,9 @@ def test_every_current_model_is_costed_with_and_without_levers():
     assert result["saving"]["baseline_model"] not in {r["model"] for r in limited}
     assert result["runner_up"]["model"] == pricing.model("sonnet").id
     assert "no rule" in result["runner_up"]["why"]
+    # The range spans the low, middle and high token estimates; the middle one is what the table shows.
+    low, high = (Decimal(result["monthly_range"][k]["usd"]) for k in ("low", "high"))
+    assert low <= Decimal(result["saving"]["recommended_monthly"]["usd"]) <= high
 
 
 def test_runner_up_names_the_deciding_rule():

@@ -1,0 +1,184 @@
+"""Browser tests of the Prompt-Pricing Recommender page: what the page shows equals what the Python
+recommender (``calculators.bridge.call("recommend", ...)``) returns in the test process, before and after the
+in-browser runtime is live, after typing, from a share link, and with bad input.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import expect
+
+from calculators import bridge
+from calculators.recommend import DEFAULT_INPUTS
+from tests.browser.conftest import goto, wait_live
+
+pytestmark = pytest.mark.browser
+
+PAGE = "calculators/recommender/"
+DIFF = ("Review this diff for bugs:\n\ndiff --git a/app/pay.py b/app/pay.py\n--- a/app/pay.py\n+++ b/app/pay.py\n"
+        "@@ -1,3 +1,3 @@\n-    if amount > 0:\n+    if amount >= 0:\n         charge(card, amount);\n")
+
+
+def python_result(**changes) -> dict:
+    inputs = {**DEFAULT_INPUTS, **changes}
+    response = bridge.call("recommend", inputs)
+    assert response["ok"], response
+    return response["result"]
+
+
+def assert_page_shows(page, want: dict) -> None:
+    """Every figure of the recommendation on the page equals the Python result."""
+    expect(page.get_by_test_id("recommended-model")).to_have_attribute("data-value", want["model"])
+    expect(page.get_by_test_id("recommended-model")).to_have_text(want["model_name"])
+    s = want["saving"]
+    expect(page.get_by_test_id("monthly-usd")).to_have_attribute("data-value", s["recommended_monthly"]["usd"])
+    expect(page.get_by_test_id("monthly-usd")).to_have_text(s["recommended_monthly"]["display"])
+    expect(page.get_by_test_id("monthly-without-usd")).to_have_attribute(
+        "data-value", s["recommended_without_levers"]["usd"])
+    expect(page.get_by_test_id("saving-usd")).to_have_attribute("data-value", s["saving_monthly"]["usd"])
+    expect(page.get_by_test_id("saving-usd")).to_have_text(s["saving_monthly"]["display"])
+    runner = want["runner_up"]
+    expect(page.get_by_test_id("runner-up")).to_have_attribute("data-value", runner["model"])
+    for row in want["costs"]:
+        tr = page.locator(f'[data-testid=cost-row][data-model="{row["model"]}"]')
+        if row["with_levers"]:
+            expect(tr.get_by_test_id("cost-with-usd")).to_have_attribute("data-value", row["with_levers"]["usd"])
+            expect(tr.get_by_test_id("cost-without-usd")).to_have_attribute(
+                "data-value", row["without_levers"]["usd"])
+    expect(page.locator("[data-testid=cost-row]")).to_have_count(len(want["costs"]))
+    for lever in want["levers"]:
+        tr = page.locator(f'[data-testid=levers] tr[data-lever="{lever["id"]}"]')
+        expect(tr).to_have_attribute("data-applies", "true" if lever["applies"] else "false")
+        if lever["applies"]:
+            expect(tr.get_by_test_id(f"lever-{lever['id']}-usd")).to_have_attribute(
+                "data-value", lever["saving_monthly"]["usd"])
+    fired = [r["id"] for r in want["rules"]]
+    expect(page.locator("[data-testid=rules] li")).to_have_count(len(fired))
+    for rule_id in fired:
+        expect(page.locator(f'[data-testid=rules] li[data-rule="{rule_id}"]')).to_have_count(1)
+    expect(page.locator("[data-testid=features] li")).to_have_count(len(want["features"]))
+    expect(page.get_by_test_id("code-python")).to_have_text(want["code"]["python"])
+
+
+def test_prerendered_default_is_the_python_result_before_and_after_live(page):
+    want = python_result()
+    goto(page, PAGE)
+    # The build's figures are there before Python runs in the page.
+    assert_page_shows(page, want)
+    wait_live(page)
+    assert_page_shows(page, want)
+    expect(page.get_by_test_id("stale-note")).to_be_hidden()
+
+
+def test_typing_recomputes_in_the_worker(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.get_by_label("User message").fill(DIFF)
+    page.get_by_label("Requests per day").fill("1500")
+    page.get_by_label("Does someone wait for the answer?").select_option("offline")
+    page.get_by_label("Expected output (tokens)").fill("700")
+    want = python_result(prompt=DIFF, requests_per_day="1500", mode="offline", output_tokens="700")
+    assert want["model"] != python_result()["model"]  # the change must be visible
+    assert_page_shows(page, want)
+    expect(page.locator('[data-testid=levers] tr[data-lever="batch"]')).to_have_attribute("data-applies", "true")
+
+
+def test_typing_is_debounced(page):
+    # Count the recommend calls the page sends to the worker while a sentence is typed key by key.
+    page.add_init_script("""
+        window.__recommendCalls = 0;
+        const post = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (msg, ...rest) {
+            if (msg && msg.name === "recommend") window.__recommendCalls += 1;
+            return post.call(this, msg, ...rest);
+        };
+    """)
+    goto(page, PAGE)
+    wait_live(page)
+    box = page.get_by_label("User message")
+    box.fill("")
+    box.press_sequentially("Translate into French: see you tomorrow", delay=15)
+    want = python_result(prompt="Translate into French: see you tomorrow")
+    assert_page_shows(page, want)
+    calls = page.evaluate("window.__recommendCalls")
+    assert 1 <= calls <= 4, f"{calls} calls for 39 keystrokes"
+
+
+def test_bad_input_is_reported_next_to_its_field(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.get_by_label("Requests per day").fill("lots")
+    want = bridge.call("recommend", {**DEFAULT_INPUTS, "requests_per_day": "lots"})
+    assert not want["ok"]
+    message = next(e["message"] for e in want["errors"] if e["field"] == "requests_per_day")
+    expect(page.get_by_test_id("error-requests_per_day")).to_have_text(message)
+    expect(page.get_by_label("Requests per day")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("stale-note")).to_be_visible()
+    # The last valid figures stay, marked stale; fixing the field clears the error.
+    expect(page.get_by_test_id("recommended-model")).to_have_attribute("data-value", python_result()["model"])
+    page.get_by_label("Requests per day").fill("400")
+    expect(page.get_by_test_id("error-requests_per_day")).to_be_hidden()
+    assert_page_shows(page, python_result(requests_per_day="400"))
+
+
+def test_empty_prompt_gets_a_clear_message(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.get_by_label("System prompt").fill("")
+    page.get_by_label("User message").fill("")
+    want = bridge.call("recommend", {**DEFAULT_INPUTS, "system": "", "prompt": ""})
+    expect(page.get_by_test_id("error-prompt")).to_have_text(want["errors"][0]["message"])
+    expect(page.get_by_test_id("error-prompt")).to_contain_text("empty")
+
+
+def test_share_link_restores_the_analysis(page, site_url):
+    goto(page, PAGE)
+    wait_live(page)
+    page.get_by_label("User message").fill(DIFF)
+    page.get_by_label("Turns per conversation").fill("12")
+    want = python_result(prompt=DIFF, turns="12")
+    assert_page_shows(page, want)
+    href = page.get_by_test_id("share-link").get_attribute("href")
+    assert href.startswith("#") and "turns=12" in href
+    assert page.url.endswith(href)  # the address bar carries the state too
+
+    other = page.context.new_page()
+    try:
+        other.goto(site_url + PAGE + href)
+        expect(other.get_by_label("Turns per conversation")).to_have_value("12")
+        expect(other.get_by_label("User message")).to_have_value(DIFF)
+        wait_live(other)
+        assert_page_shows(other, want)
+    finally:
+        other.close()
+
+
+def test_hand_written_link_with_workload_fields(page, site_url):
+    fragment = urlencode({"prompt": "Classify the sentiment of: the tent leaks", "system": "", "repeats": "none",
+                          "requests_per_day": "250", "mode": "offline"})
+    goto(page, PAGE + "#" + fragment)
+    wait_live(page)
+    want = python_result(prompt="Classify the sentiment of: the tent leaks", system="", repeats="none",
+                         requests_per_day="250", mode="offline")
+    assert_page_shows(page, want)
+
+
+def test_form_is_keyboard_usable(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.get_by_label("System prompt").focus()
+    page.keyboard.press("Tab")  # to the user message
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Hey! How are you doing today?")
+    want = python_result(prompt="Hey! How are you doing today?")
+    assert_page_shows(page, want)
+    for label in ("System prompt", "User message", "Requests per day", "What repeats across requests",
+                  "Typical gap between requests (minutes)", "Does someone wait for the answer?",
+                  "Expected output (tokens)", "Turns per conversation", "Prices in force on"):
+        expect(page.get_by_label(label)).to_be_visible()
+    # Every input's name is its bridge field.
+    names = page.eval_on_selector_all(".rec-form [name]", "els => els.map(e => e.name)")
+    assert set(names) >= {"system", "prompt", "tools", "requests_per_day", "repeats", "gap_minutes", "mode",
+                          "output_tokens", "turns", "at"}
