@@ -64,11 +64,22 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     from mkdocs.exceptions import PluginError
 
     try:
-        return render(markdown, page.file.src_uri)
+        return render(markdown, page.file.src_uri, line_offset=_front_matter_lines(page, markdown))
     except ShortcodeError as exc:
         raise PluginError(str(exc)) from None
     except PricingFileError as exc:
         raise PluginError(f"cannot render shortcodes: {exc}") from None
+
+
+def _front_matter_lines(page, markdown: str) -> int:
+    """Lines MkDocs removed before the Markdown (the YAML front matter), so errors name the file's line."""
+    try:
+        raw = page.file.content_string
+    except Exception:  # a page without a readable source file: count from the Markdown itself
+        return 0
+    raw = raw.replace("\r\n", "\n")
+    at = raw.rfind(markdown) if markdown else -1
+    return raw.count("\n", 0, at) if at > 0 else 0
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -94,8 +105,12 @@ def docs_date() -> _dt.date:
         raise ShortcodeError(f"CLAUDE_COST_DOCS_AT: {exc}") from None
 
 
-def render(markdown: str, src: str = "<page>", *, at: object = None, pricing: Pricing | None = None) -> str:
-    """Replace every shortcode in ``markdown`` (outside code) with its rendering."""
+def render(markdown: str, src: str = "<page>", *, at: object = None, pricing: Pricing | None = None,
+           line_offset: int = 0) -> str:
+    """Replace every shortcode in ``markdown`` (outside code) with its rendering.
+
+    ``line_offset`` is added to line numbers in error messages (the front matter MkDocs strips first).
+    """
     ctx = Context(pricing or load_pricing(), parse_at(at) if at is not None else docs_date(), src)
     out: list[str] = []
     fence: str | None = None
@@ -114,7 +129,7 @@ def render(markdown: str, src: str = "<page>", *, at: object = None, pricing: Pr
         if "cc:" not in line:
             out.append(line)
             continue
-        ctx.line = number
+        ctx.line = number + line_offset
         indent = re.match(r"[ \t>]*", line).group(0)
         out.append(_render_line(line, ctx, indent))
     return "\n".join(out)

@@ -66,6 +66,17 @@ def _with_input_price(text: str, model_id: str, new: Decimal) -> str:
     return text[:start] + block + text[end:]
 
 
+def _copy_repo(copy: Path) -> Path:
+    """What the site build reads, copied; node_modules (the pinned Pyodide) is linked, not copied."""
+    for part in ("docs", "hooks", "calculators", "overrides"):
+        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("mkdocs.yml", "pricing.toml", "package.json"):
+        shutil.copy2(ROOT / part, copy / part)
+    if (ROOT / "node_modules").is_dir():
+        (copy / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    return copy
+
+
 def _money(value: Decimal) -> str:
     """Three significant digits below a dollar (the site's rule, restated here independently)."""
     q = value.quantize(Decimal(1).scaleb(value.adjusted() - 2), rounding=ROUND_HALF_UP).normalize()
@@ -112,13 +123,7 @@ def test_a_price_change_changes_the_site(site, tmp_path):
     changed = _with_input_price(text, MODEL, new_in)
     assert sum(a != b for a, b in zip(text.splitlines(), changed.splitlines(), strict=True)) == 1
 
-    copy = tmp_path / "repo"
-    for part in ("docs", "hooks", "calculators", "overrides"):
-        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("mkdocs.yml", "pricing.toml", "package.json"):
-        shutil.copy2(ROOT / part, copy / part)
-    if (ROOT / "node_modules").is_dir():
-        (copy / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    copy = _copy_repo(tmp_path / "repo")
     pricing = tmp_path / "pricing-changed.toml"
     pricing.write_text(changed, encoding="utf-8")
 
@@ -140,3 +145,14 @@ def test_a_price_change_changes_the_site(site, tmp_path):
     # Pages that quote Sonnet's input price or price input on Sonnet changed too.
     for page in ("guides/prompt-caching/index.html", "faq/index.html", "reference/cost-model/index.html"):
         assert before[page] != after[page], f"{page} did not change with the price"
+
+
+def test_a_bad_shortcode_fails_the_build_naming_page_and_line(tmp_path):
+    copy = _copy_repo(tmp_path / "repo")
+    faq = copy / "docs" / "faq.md"
+    lines = faq.read_text(encoding="utf-8").splitlines()
+    faq.write_text("\n".join(lines) + "\n\nOpus costs <!-- cc:price claude-opus-9 input -->.\n", encoding="utf-8")
+    result = build(copy, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"faq.md:{len(lines) + 2}: cc:price: unknown model 'claude-opus-9'" in output, output[-2000:]

@@ -536,3 +536,13 @@ def test_hook_renders_with_the_repository_prices():
     page = SimpleNamespace(file=SimpleNamespace(src_uri="x.md"))
     out = sc.on_page_markdown("<!-- cc:price claude-sonnet-4-6 input at=2026-11-01 -->", page, None, None)
     assert out == "$3.00 / MTok"  # Sonnet 4.6: $3 per MTok input (Anthropic pricing page)
+
+
+def test_hook_counts_front_matter_lines():
+    from mkdocs.exceptions import PluginError
+
+    raw = "---\ndescription: x\n---\n\n# Title\n\n<!-- cc:nope -->\n"
+    markdown = "# Title\n\n<!-- cc:nope -->\n"  # what MkDocs passes after removing the front matter
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="guide.md", content_string=raw))
+    with pytest.raises(PluginError, match=r"guide\.md:7: unknown shortcode"):  # line 7 of the file
+        sc.on_page_markdown(markdown, page, None, None)
