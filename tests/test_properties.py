@@ -149,3 +149,54 @@ def test_compare_models_rows_are_sorted_and_priced_like_price(usage):
     assert rows[:len(priced)] == priced  # rows that cannot be priced come last
     for r in priced:
         assert r.cost.total == price(r.model, usage, at=day).total
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Differential test: an independent, deliberately plain reading of pricing.toml and the published formula
+# ----------------------------------------------------------------------------------------------------------
+
+def _raw_pricing() -> dict:
+    import tomllib
+    from pathlib import Path
+
+    with open(Path(PRICING.path), "rb") as fh:
+        return tomllib.load(fh, parse_float=Decimal)
+
+
+RAW = _raw_pricing()
+
+
+def _oracle(model_id: str, day: dt.date, usage: Usage, batch: bool, geo: str, fast: bool) -> Decimal:
+    """cost = sum(tokens x rate) / 1e6 x (0.5 if batch) x (1.1 if US) + searches x $10/1,000."""
+    mult = {"cache_write_5m": RAW["cache"]["write_5m_multiplier"], "cache_write_1h": RAW["cache"]["write_1h_multiplier"],
+            "cache_read": RAW["cache"]["read_multiplier"]}
+    entry = next(m for m in RAW["models"] if m["id"] == model_id)
+    period = next(p for p in entry["periods"]
+                  if p["effective_from"] <= day and ("effective_to" not in p or day < p["effective_to"]))
+
+    def row(table: dict) -> dict:
+        rates = {"input": table["input_per_mtok"], "output": table["output_per_mtok"]}
+        for bucket, m in mult.items():
+            rates[bucket] = table.get(f"{bucket}_per_mtok", table["input_per_mtok"] * m)
+        return rates
+
+    rates = row(period)
+    if fast and "fast" in period:
+        ratio = Decimal(period["fast"]["input_per_mtok"]) / Decimal(period["input_per_mtok"])
+        rates = {b: r * ratio for b, r in rates.items()}
+        rates["output"] = period["fast"]["output_per_mtok"]
+    else:
+        prompt = usage.input + usage.cache_write_5m + usage.cache_write_1h + usage.cache_read
+        for tier in period.get("tiers", []):
+            if prompt > tier["above_prompt_tokens"]:
+                rates = row(tier)
+    factor = (RAW["batch"]["multiplier"] if batch else 1) * (RAW["inference_geo"]["us_multiplier"] if geo == "us" else 1)
+    tokens = sum((getattr(usage, b) * Decimal(rates[b]) for b in BUCKETS), Decimal(0))
+    return tokens * factor / 1_000_000 + usage.web_searches * Decimal(RAW["web_search"]["per_1k_requests"]) / 1000
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests())
+def test_cost_matches_an_independent_reading_of_the_file(request):
+    model, day, usage, mods = request
+    assert price(model, usage, at=day, **mods).total == _oracle(model.id, day, usage, **mods)
