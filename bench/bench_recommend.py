@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calculators.pricing import load_pricing  # noqa: E402
-from calculators.recommend import RecommendWorkload, recommend  # noqa: E402
+from calculators.pricing import load_pricing
+from calculators.recommend import RecommendWorkload, recommend
 
 SIZE = 200 * 1024
 RUNS = 15

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from .cost import PriceError, Workload, dstr, parse_at, period_for, price, price_workload
+from .cost import PriceError, Workload, dstr, parse_at, price, price_workload
 from .pricing import Model, Pricing, load_pricing
 
 __all__ = [
@@ -252,16 +252,20 @@ CUES: dict[str, dict[str, int]] = {
         "extract*": 2, "pull out": 2, "list all": 1, "find all": 1, "identify all": 1, "fields": 1,
         "parse": 1, "entities": 2, "named entit*": 2, "key-value": 2, "fill in": 1, "capture": 1,
         "invoice number": 1, "return the following": 1,
+        "extrae": 2, "extraer": 2, "extraire": 2, "extrahier*": 2,
     },
     "classification": {
         "classify": 2, "classif*": 2, "categori*": 2, "category": 2, "label": 1, "labels": 1,
         "sentiment": 2, "one of": 1, "spam": 1, "triage": 2, "intent": 1, "yes or no": 2, "true or false": 2,
         "priority level": 1, "tag": 1,
+        # a few common instructions in other languages
+        "clasific*": 2, "klassifizier*": 2, "kategorisier*": 2, "classer": 2,
     },
     "rewrite": {
         "rewrite": 2, "rephrase": 2, "paraphrase": 2, "translate": 2, "translation": 2, "reformat": 2,
-        "convert": 1, "summari*": 1, "proofread": 2, "fix the grammar": 2, "fix grammar": 2, "polish": 1,
+        "convert": 1, "summari*": 2, "proofread": 2, "fix the grammar": 2, "fix grammar": 2, "polish": 1,
         "simplify": 1, "shorten": 1, "tone": 1, "in the style": 1, "template": 1, "plain english": 1,
+        "traduc*": 2, "tradui*": 2, "reescrib*": 2, "reformul*": 2,
     },
     "strict_format": {
         "json": 2, "xml": 2, "yaml": 2, "csv": 2, "schema": 2, "respond only": 2, "only output": 2,
@@ -480,6 +484,9 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
         cues = found.get(fid, {})
         score = _cue_score(fid, cues)
         if fid == "code_review" and "code" not in feats:
+            continue
+        # Weak agent cues ("loop", "commit", "shell") are common in code; they count only next to a strong one.
+        if fid == "agentic" and not any(CUES[fid][p] >= 2 for p in cues):
             continue
         if score >= _THRESHOLD[fid]:
             ev = tuple(list(cues.values())[:4])
@@ -1433,7 +1440,7 @@ def _code(model: Model, plan: Plan, wl: RecommendWorkload, has_tools: bool, has_
             "# Offline work: one batch, billed at the batch price; poll until it ends (within 24 hours).",
             "def submit(items: list) -> str:",
             "    batch = client.messages.batches.create(requests=[",
-            f'        {{"custom_id": f"req-{{n}}", "params": build_params(*item)}}',
+            '        {"custom_id": f"req-{n}", "params": build_params(*item)}',
             "        for n, item in enumerate(items)",
             "    ])",
             "    return batch.id",
@@ -1542,7 +1549,6 @@ def bridge_recommend(inputs: dict) -> dict:
         result = recommend(prompt, system=system, tools=tools, workload=wl, at=at).to_json()
     except RecommendInputError as exc:
         raise InputError(exc.errors) from None
-    result["share"] = {k: v for k, v in inputs.items() if k in DEFAULT_INPUTS}
     return result
 
 

@@ -21,8 +21,8 @@ from calculators.pricing import load_pricing, parse_pricing
 from calculators.recommend import (
     DEFAULT_INPUTS,
     RULES,
-    Features,
     Feature,
+    Features,
     RecommendInputError,
     RecommendWorkload,
     TokenRange,
@@ -160,6 +160,10 @@ EXAMPLES = [
     ("cls-intent-rare", "classification",
      {"system": POLICY + "\n\nTriage the message: which category does the customer's intent belong to?",
       "prompt": "I am moving house next week.", **RARE}, "small", set()),
+    ("cls-spanish", "classification",
+     {"prompt": "Por favor, clasifica este mensaje del cliente en una de las categorías: facturación, envío o "
+                "devoluciones. El paquete no ha llegado y es la segunda vez que pasa.", **NO_REPEAT},
+     "small", set()),
     # --- extraction ------------------------------------------------------------------------------------
     ("ext-invoice", "extraction",
      {"system": "Extract the invoice number, date, total and supplier name. Return valid JSON with those "
@@ -192,6 +196,10 @@ EXAMPLES = [
      {"system": POLICY + "\n\nRephrase the agent's draft reply in plain English with a warm tone.",
       "prompt": "Your standing charge is applied per diem irrespective of consumption.", **BUSY},
      "small", {"caching"}),
+    ("rw-summary", "templated rewrite",
+     {"prompt": "Summarise this meeting transcript in five bullet points:\n\n"
+                + "We met about next year's budget and the new office lease. " * 40, **NO_REPEAT},
+     "small", set()),
     # --- code review -----------------------------------------------------------------------------------
     ("cr-diff", "code review",
      {"prompt": "Review this diff for bugs:\n\n" + DIFF, **NO_REPEAT}, "standard", set()),
