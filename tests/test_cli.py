@@ -366,3 +366,12 @@ def test_usage_stdin_bytes_with_bom(tmp_path):
                           env=_env(), timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total_usd"] == RESPONSE_TOTAL
+
+
+def test_done_means_command_exactly_as_the_issue_writes_it(tmp_path):
+    # no --at: today's prices. Sonnet 4.6 has cost $3/$15 since 2026-03-13: 2,000 x 3 + 500 x 15 = 13,500 u$
+    proc = subprocess.run([sys.executable, "-m", "calculators", "price", "--model", "claude-sonnet-4-6", "--input",
+                           "2000", "--output", "500", "--json"], capture_output=True, text=True, cwd=tmp_path,
+                          env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total_usd"] == "0.0135"
