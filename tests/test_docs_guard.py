@@ -1,7 +1,7 @@
 """No price or dollar amount is typed into the docs: every figure comes from a shortcode.
 
 Rule (see docs/conventions.md): in ``docs/**/*.md``, outside ``<!-- cc:... -->`` shortcodes, there is no
-``$`` followed by a digit, no number followed by ``/ MTok``, "per MTok", "per million tokens" or "USD".
+``$`` followed by a digit, no number followed by ``/ MTok``, "per MTok", "per million tokens", "USD", "dollars" or "cents".
 Code blocks are checked too: examples compute figures with the ``calculators`` library and print them, so they
 never need a literal price or a copied result.
 """
@@ -20,18 +20,23 @@ LITERALS = [
     ("per-MTok figure", re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:/|per)\s*(?:MTok|M tok|million tokens|mtok)\b", re.I)),
     ("USD amount", re.compile(r"\d[\d,]*(?:\.\d+)?\s*USD\b")),
     ("dollar word amount", re.compile(r"\d[\d,]*(?:\.\d+)?\s*dollars?\b", re.I)),
+    ("cent amount", re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:cents?|¢)(?!\w)", re.I)),
 ]
 
 
 def literal_figures(text: str) -> list[tuple[int, str, str]]:
-    """(line, kind, excerpt) for every literal price-like figure outside a shortcode."""
+    """(line, kind, excerpt) for every literal price-like figure outside a shortcode.
+
+    The whole page is scanned at once, so a figure split over two lines ("12.50" at the end of one, "per MTok"
+    at the start of the next) is caught too. Shortcodes are blanked out with spaces, keeping line numbers.
+    """
+    bare = SHORTCODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        bare = SHORTCODE.sub(" ", line)
-        for kind, pattern in LITERALS:
-            for m in pattern.finditer(bare):
-                found.append((number, kind, bare[max(0, m.start() - 20): m.end() + 20].strip()))
-    return found
+    for kind, pattern in LITERALS:
+        for m in pattern.finditer(bare):
+            excerpt = " ".join(bare[max(0, m.start() - 20): m.end() + 20].split())
+            found.append((bare.count("\n", 0, m.start()) + 1, kind, excerpt))
+    return sorted(found)
 
 
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -58,6 +63,9 @@ def test_no_literal_figures(page):
     "about 0.30 per million tokens",
     "the bill was 54 USD",
     "roughly 1,200 dollars a month",
+    "under 5 cents a request",
+    "about 3¢ each",
+    "the input price is 12.50\nper MTok on this model",
     "    print('$3.00')",
     "<!-- cc:price sonnet input --> and $2",
 ])
