@@ -472,10 +472,13 @@ def _mix(args: Args, raw: str) -> list[tuple[Model, Decimal]]:
 
 
 def _workload(args: Args) -> Workload:
+    requests = args.decimal("requests")
+    if requests is None:
+        raise args.ctx.fail(f"cc:{args.name} needs requests=N (requests per month)")
     prompt = args.integer("prompt", required=True)
     output = args.integer("output", required=True)
     return Workload(
-        requests_per_month=args.decimal("requests") if "requests" in args.options else _need(args, "requests"),
+        requests_per_month=requests,
         prompt_tokens=prompt,
         output_tokens=output,
         cached_prefix_tokens=args.integer("prefix", 0),
@@ -484,10 +487,6 @@ def _workload(args: Args) -> Workload:
         batch_share=args.decimal("batch_share", Decimal(0)),
         web_searches=args.integer("web_searches", 0),
     )
-
-
-def _need(args: Args, key: str):
-    raise args.ctx.fail(f"cc:{args.name} needs {key}=N")
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -963,8 +962,8 @@ def _t_compression(args: Args) -> str:
         args.model(args.opt("model") or "sonnet"), args.model(args.opt("summariser") or "haiku"),
         turns=args.integer("turns", 60), system=args.integer("system", 3000), user=args.integer("user", 400),
         reply=args.integer("reply", 600), keep=args.integer("keep", 6), every=args.integer("every", 10),
-        summary=args.integer("summary", 1500), instruction=args.integer("instruction", 200), cache=args.choice("cache", ("on", "off"), "on") == "on",
-        day=args.day(), pricing=args.ctx.pricing)
+        summary=args.integer("summary", 1500), instruction=args.integer("instruction", 200),
+        cache=args.choice("cache", ("on", "off"), "on") == "on", day=args.day(), pricing=args.ctx.pricing)
     step = args.integer("rows", 10)
     rows = []
     for row in curve:
@@ -999,9 +998,9 @@ def compression_curve(model: Model, summariser: Model, *, turns: int, system: in
     reply of ``reply`` tokens. With compression, once ``keep + every`` past turns are held verbatim, the
     oldest ``every`` are folded (with the previous summary) into a new summary of ``summary`` tokens by the
     ``summariser`` model (its input also carries an ``instruction`` of that many tokens); that call is charged
-    to the turn that triggers it. With ``cache`` the request
-    carries one cache breakpoint at the end of its prompt, so the part of the prompt identical to the
-    previous request's prompt is read from the cache (5-minute TTL) and the rest is written to it.
+    to the turn that triggers it. With ``cache`` each request carries one cache breakpoint at the end of its
+    prompt, so the part identical to the previous request's prompt is read from the cache (5-minute TTL,
+    assumed warm) and the rest is written to it.
     """
     if turns < 1 or every < 1:
         raise PriceError("turns and every must be at least 1")
