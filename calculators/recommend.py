@@ -1020,14 +1020,20 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
     expected_note = ("expected" if expected_known else f"assumed ({expected_why}; give --output-tokens to set it)")
     stop_note = (f"; ask for the answer inside <{stop_tag}>…</{stop_tag}> and stop on \"{plan.stop}\" so "
                  f"nothing follows it" if plan.stop else "")
+    if model.max_output and shape.output > model.max_output:
+        stop_note += (f". Note: {shape.output:,} tokens is more than {model.name}'s maximum output of "
+                      f"{model.max_output:,} per request; split the work into several requests")
     plan.levers.append({
         "id": "output_cap", "label": f"Output cap (max_tokens = {cap:,})" + (" and stop sequence" if plan.stop
                                                                              else ""),
         "max_tokens": cap, "stop_sequence": plan.stop,
-        "detail": (f"{shape.output:,} output tokens {expected_note}; max_tokens at about 1.5× that{stop_note}. "
-                   f"The average bill does not change (the saving below is 0), but a runaway answer costs at most "
-                   f"{_usd(worst_after)} instead of {_usd(worst_before)} "
-                   f"({(model.max_output or cap):,} tokens)"),
+        "detail": (f"{shape.output:,} output tokens {expected_note}; max_tokens = {cap:,} "
+                   + ("(the model's maximum output)" if cap < math.ceil(shape.output * 3 / 2)
+                      else "(about 1.5× that, rounded up)") + f"{stop_note}. "
+                   + (f"The average bill does not change (the saving below is 0), but a runaway answer costs at "
+                      f"most {_usd(worst_after)} instead of {_usd(worst_before)} "
+                      f"({(model.max_output or cap):,} tokens)" if worst_after < worst_before else
+                      "The cap is the model's maximum, so it guards nothing here")),
         "worst_case_before": _money(worst_before), "worst_case_after": _money(worst_after),
     })
 

@@ -53,6 +53,7 @@ const STYLE = `
 .rec-widget .rec-evidence { color: var(--md-default-fg-color--light); font-size: .7rem; }
 .rec-widget .rec-recommended { background: var(--md-accent-fg-color--transparent, rgba(255,109,0,.1)); }
 .rec-widget pre { white-space: pre; overflow-x: auto; }
+.rec-widget .rec-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
 function ensureStyle() {
@@ -162,11 +163,13 @@ export function mount(root, api) {
   form.append(h("p", { class: "calc-share-row" }, shareButton, " ", shareLink, " ", shareNote));
 
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
-  const busy = h("p", { class: "rec-busy", "data-testid": "busy", role: "status", "aria-live": "polite", hidden: true, text: "Analysing…" });
-  const output = h("div", { class: "rec-results", "data-testid": "results", "aria-live": "polite" });
+  const busy = h("p", { class: "rec-busy calc-hint", "data-testid": "busy", hidden: true, text: "Analysing…" });
+  const output = h("div", { class: "rec-results", "data-testid": "results" });
+  // A short summary for screen readers after each analysis (the whole result would be too much to read out).
+  const announce = h("p", { class: "rec-sr-only", "data-testid": "announce", role: "status", "aria-live": "polite" });
   root.classList.add("rec-widget");
   const staticFigures = root.querySelector(".calc-prerendered");
-  root.append(form, h("section", { "aria-label": "Recommendation" }, staleNote, busy, output));
+  root.append(form, h("section", { "aria-label": "Recommendation" }, staleNote, busy, announce, output));
   if (staticFigures) staticFigures.remove();
 
   // ---- state <-> form ----------------------------------------------------------------------------------
@@ -305,6 +308,8 @@ export function mount(root, api) {
     for (const note of r.notes || []) parts.push(h("p", { class: "calc-hint", text: note }));
 
     output.replaceChildren(...parts);
+    announce.textContent = r.error ? r.error
+      : `Recommended ${r.model_name}, ${r.saving.recommended_monthly.display} a month with the levers.`;
     root.dispatchEvent(new CustomEvent("calc:rendered", { detail: { model: r.model } }));
   }
 
@@ -359,7 +364,7 @@ export function mount(root, api) {
   form.addEventListener("input", () => {
     state = readForm();
     updateShare();
-    if (result) setStale("Updating…");
+    if (result) output.classList.add("rec-stale"); // dimmed until the new analysis arrives
     schedule();
   });
 
