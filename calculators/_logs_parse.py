@@ -247,7 +247,6 @@ def flush_stream(st: LineState, out: list) -> None:
 # The fast path for Claude Code assistant lines
 # ----------------------------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _loads = json.loads
 try:  # optional C JSON parser (CPython only); the standard-library paths stay the reference
     if __import__("os").environ.get("CLAUDE_COST_PURE_PYTHON"):
@@ -265,35 +264,6 @@ except ImportError:
     _loads_accel = _loads
     HAVE_ORJSON = False
 _scan = json.JSONDecoder().scan_once
-_FLAT_KEYS = re.compile(rb'"(timestamp|requestId|sessionId|isSidechain|costUSD)":("[^"]*"|true|false|null|[-0-9.eE+]+)')
-
-
-def _flat_value(value: bytes | None) -> str | None | bool:
-    """A string value found by _FLAT_KEYS: None if absent or null/empty, False if it needs unescaping."""
-    if value is None or value == b"null" or value == b'""':
-        return None
-    if value[:1] != b'"' or b"\\" in value:
-        return False
-    return value[1:-1].decode("utf-8")
-
-
-def _flat_str(buf: bytes, key: bytes) -> str | None | bool:
-    """The string value of ``"key":"..."`` in a flat region; None if absent, False if unsure."""
-    i = buf.find(key)
-    if i < 0:
-        return None
-    if buf.find(key, i + 1) >= 0:
-        return False
-    j = i + len(key)
-    k = buf.find(b'"', j)
-    if k < 0:
-        return False
-    value = buf[j:k]
-    if b"\\" in value:
-        return False
-    return value.decode("utf-8") if value else None
-
-
 # ----------------------------------------------------------------------------------------------------------
 # Chunks of lines
 # ----------------------------------------------------------------------------------------------------------
@@ -375,7 +345,13 @@ def parse_lines(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
 
 
 def _fast_at(buf: bytes, ls: int, us: int, m, file: str, lineno: int, pos: int):
-    """The record of the Claude Code line starting at ``ls`` whose usage key is at ``us`` (see parse_lines)."""
+    """The record of the Claude Code line starting at ``ls`` whose usage key is at ``us`` (see parse_lines).
+
+    Checked here: the top-level object without its message (parsed as JSON, so ``type`` must really be
+    ``"assistant"`` at the top level), the message object opening right after the flat head with its ``id``
+    and a single ``model`` key, no second ``usage`` key, and the usage object itself (parsed). Not checked:
+    the message's content between the model and the usage, which is what the fast path exists to skip.
+    """
     tail = m.group(2)
     if b'"type":"assistant"' not in tail:
         return None
@@ -383,60 +359,40 @@ def _fast_at(buf: bytes, ls: int, us: int, m, file: str, lineno: int, pos: int):
     if p < 0:
         return None
     head = buf[ls:p]
-    if head[:1] != b"{" or head.count(b"{") != 1 or b"[" in head or b"}" in head:
+    if head.count(b"{") != 1 or b"[" in head or b"}" in head:
         return None
     mq = buf.find(b'"', p + 17, us)
-    mid = buf[p + 17:mq]
-    if mq < 0 or b"\\" in mid:
-        return None
     mo = buf.find(b'"model":"', p, us)
-    if mo < 0 or buf.find(b'"model":"', mo + 9, us) >= 0 or buf.find(b'"usage":{', mo, us) >= 0:
+    if mq < 0 or mo < 0 or buf.find(b'"model":"', mo + 9, us) >= 0 or buf.find(b'"usage":{', mo, us) >= 0:
         return None
     me = buf.find(b'"', mo + 9, us)
-    model_b = buf[mo + 9:me]
-    if not model_b or b"\\" in model_b:
-        return None
     try:
+        frame, stop = _scan((head + b'"message":0' + tail[1:]).decode("utf-8"), 0)
+        if type(frame) is not dict or stop != len(head) + 11 + len(tail) - 1 or frame.get("type") != "assistant" \
+                or frame.get("message") != 0:
+            return None
         text = m.group(1).decode("ascii")
-        u, stop = _scan(text, 0)
+        u, ustop = _scan(text, 0)
     except (ValueError, StopIteration):
         return None
-    if stop != len(text):
+    if ustop != len(text) or type(u) is not dict:
         return None
-    model = model_b.decode("utf-8")
+    mid = buf[p + 17:mq]
+    model_b = buf[mo + 9:me]
+    if not model_b or b"\\" in model_b or b"\\" in mid:
+        return None
+    try:
+        model = model_b.decode("utf-8")
+        midv = mid.decode("utf-8") if mid else None
+    except UnicodeDecodeError:
+        return None
     if model in SYNTHETIC_MODELS:
         return SYNTHETIC
-    ts = rid = sid = logged = None
-    side = False
-    found = _FLAT_KEYS.findall(head + tail)
-    if len(found) > 5 or len({k for k, _ in found}) != len(found):
-        return None
-    for key, value in found:
-        if key == b"timestamp":
-            ts = value
-        elif key == b"requestId":
-            rid = value
-        elif key == b"sessionId":
-            sid = value
-        elif key == b"isSidechain":
-            side = value == b"true"
-        else:
-            logged = value
-    ts = _flat_value(ts)
-    rid = _flat_value(rid)
-    sid = _flat_value(sid)
-    if ts is False or rid is False or sid is False:
-        return None
-    if logged is not None:
-        if logged == b"null":
-            logged = None
-        elif _NUMBER.fullmatch(logged):
-            logged = _logged_cost(_loads(logged))
-        else:
-            return None
     uv = usage_values(u)  # BadLine propagates: the slow path would say the same
-    midv = mid.decode("utf-8") if mid else None
-    return _record(file, lineno, ts, model, uv, sid, (midv, rid) if midv else None, side, logged, "request", pos)
+    rid = _str_or_none(frame.get("requestId"))
+    return _record(file, lineno, _str_or_none(frame.get("timestamp")), model, uv,
+                   _str_or_none(frame.get("sessionId")), (midv, rid) if midv else None,
+                   frame.get("isSidechain") is True, _logged_cost(frame.get("costUSD")), "request", pos)
 
 
 def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,

@@ -70,6 +70,7 @@ FEMTO = Decimal("1e-15")  # per-record money is kept as whole femto-dollars (exa
 _RATE_SCALE = Decimal(10) ** 9  # USD per MTok -> femto-dollars per token
 BLOCK = 8 << 20
 PIECE = 48 << 20
+MIN_PARALLEL_BYTES = 16 << 20  # below this, starting worker processes costs more than it saves
 FIVE_MIN, ONE_HOUR = 300, 3600
 _JSONL_FORMATS = ("auto", "claude-code", "api", "stream")
 _DOC_FORMATS = ("usage-report", "cost-report", "csv")
@@ -806,7 +807,7 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
         tasks[-1].append(piece)
         size_now += piece[2][4] - piece[2][3]
     total_bytes = sum(p[2][4] - p[2][3] for p in pieces)
-    if jobs > 1 and len(tasks) > 1 and total_bytes > (16 << 20):
+    if jobs > 1 and len(tasks) > 1 and total_bytes > MIN_PARALLEL_BYTES:
         import multiprocessing as mp
 
         try:
@@ -1032,14 +1033,12 @@ def bridge_analyze_chunk(inputs: dict) -> dict:
     data = text.encode("utf-8", errors="replace")
     col: Collector = s["collector"]
     opts: Options = s["options"]
+    final = bool(inputs.get("final"))
     f = s["files"].get(name)
     if f is None:
-        fmt = opts.fmt if opts.fmt != "auto" else P.sniff(data[:1 << 16])
-        if opts.fmt == "auto" and fmt in ("claude-code", "api"):
-            fmt = "auto"
-        f = s["files"][name] = {"fmt": fmt, "state": LineState(name, fmt, opts.model), "carry": b"", "line": 1,
-                                "pos": 0, "doc": [], "bytes": 0, "done": False}
-        col.files.append({"file": name, "format": fmt if fmt != "auto" else P.sniff(data[:1 << 16]), "bytes": 0})
+        f = s["files"][name] = {"fmt": None, "pending": [], "state": None, "carry": b"", "line": 1, "pos": 0,
+                                "doc": [], "bytes": 0, "done": False}
+        col.files.append({"file": name, "format": None, "bytes": 0})
     if f["done"]:
         raise _input_error("file", f"{name} was already finished")
     f["bytes"] += len(data)
@@ -1047,6 +1046,21 @@ def bridge_analyze_chunk(inputs: dict) -> dict:
     for entry in col.files:
         if entry["file"] == name:
             entry["bytes"] = f["bytes"]
+    if f["fmt"] is None:  # the format is decided on the first 64 KB (or the whole file if smaller)
+        f["pending"].append(data)
+        if sum(map(len, f["pending"])) < (1 << 16) and not final:
+            return _progress(s)
+        data = b"".join(f["pending"])
+        f["pending"] = []
+        sniffed = P.sniff(data[:1 << 16])
+        fmt = opts.fmt if opts.fmt != "auto" else sniffed
+        if opts.fmt == "auto" and fmt in ("claude-code", "api"):
+            fmt = "auto"
+        f["fmt"] = fmt
+        f["state"] = LineState(name, fmt, opts.model)
+        for entry in col.files:
+            if entry["file"] == name:
+                entry["format"] = fmt if fmt != "auto" else sniffed
     final = bool(inputs.get("final"))
     if f["fmt"] in _DOC_FORMATS:
         if f["bytes"] > _MAX_DOC_BYTES:
@@ -1084,6 +1098,11 @@ def bridge_analyze_chunk(inputs: dict) -> dict:
         col.add(out)
     if final:
         f["done"] = True
+    return _progress(s)
+
+
+def _progress(s: dict) -> dict:
+    col: Collector = s["collector"]
     c = col.counts
     return {"bytes": s["bytes"], "lines": c.lines, "records": len(col.best) + len(col.nokey),
             "malformed": c.malformed}

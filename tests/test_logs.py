@@ -1,0 +1,357 @@
+"""The usage-log analyser on hand-written fixtures (tests/log_fixtures/), one per format and bug class.
+
+Every expected dollar figure is worked out in a comment from the published per-MTok prices:
+Sonnet 4.5 $3 in / $15 out (5m write 1.25x = $3.75, 1h write 2x = $6, read 0.1x = $0.30; before 2026-03-13 a
+prompt above 200K tokens bills every rate at $6 / $22.50, read 0.1 x $6 = $0.60); Haiku 4.5 $1 / $5 (1h write
+$2); Sonnet 5.5 $2 / $10 with cache reads $0.20 until 2026-10-06 and $0.10 from 2026-10-07; Opus 4.6 $5 input;
+batch 0.5x; US-only inference 1.1x; web search $10 per 1,000.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from calculators import _logs_parse as P
+from calculators import logs
+from calculators.cli import main
+
+FIX = Path(__file__).parent / "log_fixtures"
+CC = FIX / "claude_code"
+
+
+def analyse(*paths, fast=True, jobs=1, **opts):
+    o = logs.Options(**opts)
+    return logs.analyze_paths([str(p) for p in paths], o, jobs=jobs, fast=fast).report()
+
+
+def cli_json(capsys, *argv):
+    status = main(["analyze", *map(str, argv), "--json"])
+    out = capsys.readouterr()
+    assert status == 0, out.err
+    return json.loads(out.out)
+
+
+def record_costs(*paths, **opts):
+    """Per-record cost from the --csv writer, keyed by (file name, line)."""
+    a = logs.analyze_paths([str(p) for p in paths], logs.Options(**opts), jobs=1)
+    buf = io.StringIO()
+    a.write_csv(buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    return {(Path(r["file"]).name, int(r["line"])): Decimal(r["usd"]) for r in rows}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Claude Code session logs
+# ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "reference-path"])
+def test_claude_code_tree_totals(fast):
+    rep = analyse(CC, fast=fast)
+    # msg_A (kept copy: output 200): 10x3 + 1000x3.75 + 200x15 = 6,780 -> $0.00678
+    # msg_B: 20x3 + 1000x3.75 (5m) + 2000x6 (1h) + 1000x0.30 + 100x15 = 17,610 -> $0.01761
+    # msg_C (Haiku 4.5 sidechain): 100x1 + 50x5 = 350 -> $0.00035
+    # msg_E (2026-03-01, prompt 150,000 + 60,000 = 210,000 > 200K): 150000x6 + 60000x0.60 + 1000x22.50 = 958,500
+    # total 6,780 + 17,610 + 350 + 958,500 = 983,240 per MTok units -> $0.98324
+    assert rep["total_usd"] == "0.98324"
+    assert rep["records"] == 4
+    sonnet = rep["by_model"]["claude-sonnet-4-5-20250929"]
+    assert sonnet["total_usd"] == "0.98289"  # 6,780 + 17,610 + 958,500
+    assert (sonnet["input"], sonnet["cache_write_5m"], sonnet["cache_write_1h"], sonnet["cache_read"],
+            sonnet["output"]) == (150030, 2000, 2000, 61000, 1300)
+    assert rep["by_model"]["claude-haiku-4-5-20251001"]["total_usd"] == "0.00035"
+    # the unknown model is listed with its tokens and not priced at $0 (and not matched to an Opus 4 by substring)
+    assert rep["unpriced"]["claude-opus-4-9"]["records"] == 1
+    assert rep["unpriced"]["claude-opus-4-9"]["input"] == 1000
+    assert rep["unpriced"]["claude-opus-4-9"]["output"] == 1000
+    assert "claude-opus-4-9" not in rep["by_model"]
+    # lines: 12 = 7 record lines + 1 synthetic + 2 ignored (user, summary) + 2 malformed
+    assert rep["lines"] == {"lines": 12, "records": 7, "malformed": 2, "ignored": 2, "synthetic": 1, "blank": 0}
+    assert rep["duplicates_merged"] == 2  # msg_A partial copy, msg_A copied into a resumed session
+    assert rep["malformed"] == 2
+    where = [(Path(m["file"]).name, m["line"]) for m in rep["malformed_lines"]]
+    assert where == [("sess-b.jsonl", 4), ("sess-b.jsonl", 5)]
+    assert "input_tokens" in rep["malformed_lines"][0]["reason"]
+    assert rep["logged_cost_usd"] == "0.0123"
+
+
+def test_streaming_duplicates_keep_most_complete_usage():
+    costs = record_costs(CC)
+    # msg_A appears on lines 2 (output 5), 3 (output 200) and in sess-b line 2 (output 200, same usage):
+    # the most complete copy (output 200) is kept, first one read among equals: sess-a line 3.
+    assert costs[("sess-a.jsonl", 3)] == Decimal("0.00678")
+    assert ("sess-a.jsonl", 2) not in costs
+    assert ("sess-b.jsonl", 2) not in costs
+
+
+def test_one_hour_writes_are_not_priced_as_five_minute_writes():
+    costs = record_costs(CC)
+    # 2,000 1-hour tokens at $6 (2x), not $3.75: 60 + 3,750 + 12,000 + 300 + 1,500 = 17,610 -> $0.01761
+    # (as 5-minute writes it would be 60 + 3000x3.75 + 300 + 1,500 = 13,110 -> $0.01311)
+    assert costs[("sess-a.jsonl", 4)] == Decimal("0.01761")
+
+
+def test_prompt_tier_before_march_2026_applies_to_whole_request():
+    costs = record_costs(CC)
+    assert costs[("sess-b.jsonl", 3)] == Decimal("0.9585")  # 958,500 / 1,000,000, see above
+
+
+def test_synthetic_records_are_skipped_and_counted():
+    rep = analyse(CC)
+    assert rep["lines"]["synthetic"] == 1
+    assert "<synthetic>" not in rep["unpriced"] and "<synthetic>" not in rep["by_model"]
+    assert any("synthetic" in n for n in rep["notes"])
+
+
+def test_sessions_and_days():
+    rep = analyse(CC)
+    by_session = {s["session"]: s for s in rep["by_session"]}
+    assert by_session["sess-a"]["total_usd"] == "0.02474"  # 6,780 + 17,610 + 350
+    assert by_session["sess-b"]["total_usd"] == "0.9585"
+    assert [(d["day"], d["total_usd"]) for d in rep["by_day"]] == [("2026-03-01", "0.9585"),
+                                                                   ("2026-05-01", "0.02474")]
+
+
+def test_since_until_filter_by_utc_day():
+    rep = analyse(CC, since="2026-04-01")
+    assert rep["total_usd"] == "0.02474"
+    assert rep["filtered_out"] == 1  # msg_E (2026-03-01)
+    rep = analyse(CC, until="2026-03-31")
+    assert rep["total_usd"] == "0.9585"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# API logs and streaming events
+# ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_api_responses_each_record_priced_at_its_own_date(fast):
+    rep = analyse(FIX / "api_responses.jsonl", fast=fast, at="2026-11-01")
+    # Sonnet 5.5 on 2026-10-01 (reads $0.20): 1000x2 + 100000x0.20 + 1000x10 = 32,000 -> $0.032
+    # Sonnet 5.5 on 2026-10-10 (10:00 UTC; reads $0.10): 2,000 + 10,000 + 10,000 = 22,000 -> $0.022
+    # msg_X Haiku 4.5, no timestamp -> prices of --at: 500x1 + 100x5 = 1,000 -> $0.001 (its copy is merged)
+    # Opus 4.6 batch + US-only on 2026-11-01: 1,000,000 x $5 x 0.5 x 1.1 = $2.75
+    # total 0.032 + 0.022 + 0.001 + 2.75 = $2.805
+    assert rep["total_usd"] == "2.805"
+    assert rep["by_model"]["claude-sonnet-5-5"]["total_usd"] == "0.054"
+    assert rep["records"] == 4
+    assert rep["duplicates_merged"] == 1
+    assert rep["malformed"] == 2  # bare usage without --model, and a line cut short
+    assert rep["lines"]["blank"] == 1
+    assert [(d["day"], d["total_usd"]) for d in rep["by_day"]] == [
+        ("2026-10-01", "0.032"), ("2026-10-10", "0.022"), ("2026-11-01", "2.751")]
+    assert any("no readable timestamp" in n for n in rep["notes"])
+
+
+def test_bare_usage_needs_model_flag(tmp_path):
+    f = tmp_path / "bare.jsonl"
+    f.write_text('{"input_tokens": 1000, "output_tokens": 100, "cache_read_input_tokens": 2000}\n')
+    rep = analyse(f, model="claude-haiku-4-5", at="2026-11-01")
+    # 1000x1 + 2000x0.10 + 100x5 = 1,700 -> $0.0017
+    assert rep["total_usd"] == "0.0017"
+    assert rep["malformed"] == 0
+
+
+def test_stream_delta_usage_is_cumulative_not_summed():
+    rep = analyse(FIX / "stream_events.jsonl")
+    # msg_s1: input 2,000 x $1 + final cumulative output 300 x $5 = 3,500 -> $0.0035 (summing deltas: 351)
+    # msg_s2 (no message_stop before EOF): 100x1 + 4,000 1h writes x $2 + 20x5 = 8,200 -> $0.0082
+    assert rep["total_usd"] == "0.0117"
+    assert rep["records"] == 2
+    c = rep["lines"]
+    assert c["lines"] == 8 and c["records"] + c["ignored"] + c["malformed"] + c["blank"] == 8
+
+
+def test_server_sent_events_capture():
+    rep = analyse(FIX / "stream_sse.txt", at="2026-11-01")
+    assert rep["files"][0]["format"] == "stream"
+    assert rep["total_usd"] == "0.0035"  # 2,000 x $1 + 300 x $5
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Admin API reports, Console CSV
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_usage_report_pages():
+    rep = analyse(FIX / "usage_report.json")
+    # Sonnet 4.5: 1Mx3 + 1M 1h x6 + 2M x0.30 + 100K x15 = 3 + 6 + 0.6 + 1.5 = $11.10, + 10 searches x $0.01
+    # Haiku 4.5 batch: (2M x1 + 1M x5) x 0.5 = $3.50
+    # Opus 4.6 priority (no published price, standard rates): 100K x5 = $0.50
+    assert rep["total_usd"] == "15.2"
+    assert rep["by_model"]["claude-sonnet-4-5-20250929"]["total_usd"] == "11.2"
+    assert rep["spend_by_bucket"]["web_search"]["usd"] == "0.1"
+    assert rep["per_turn"]["requests"] == 0  # rows sum many requests
+    assert any("Priority Tier" in n for n in rep["notes"])
+    by_key = {s["session"]: s["total_usd"] for s in rep["by_session"]}
+    assert by_key == {"apikey_01": "11.7", "apikey_02": "3.5"}
+
+
+def test_cost_report_reconciliation():
+    rep = analyse(FIX / "usage_report.json", FIX / "cost_report.json")
+    rows = {r["model"]: r for r in rep["reconciliation"]}
+    # Sonnet: billed 1,110.00 + 10.00 cents = $11.20 = estimate
+    assert rows["claude-sonnet-4-5-20250929"]["billed_usd"] == "11.2"
+    assert rows["claude-sonnet-4-5-20250929"]["difference_usd"] == "0"
+    assert "web search" in rows["claude-sonnet-4-5-20250929"]["explanation"]
+    # Haiku: billed 360.5 cents = $3.605, estimate $3.50 -> difference -$0.105, not explained
+    assert rows["claude-haiku-4-5-20251001"]["difference_usd"] == "-0.105"
+    assert "unexplained" in rows["claude-haiku-4-5-20251001"]["explanation"]
+    # Opus 4.6 ran on Priority Tier, which the cost report leaves out
+    assert "Priority Tier" in rows["claude-opus-4-6"]["explanation"]
+    assert rows["claude-opus-4-6"]["billed_usd"] == "0"
+
+
+def test_console_csv_columns_in_any_order():
+    rep = analyse(FIX / "console_usage.csv")
+    # Haiku 4.5: 1M x1 + 200K x5 = $2.00; Sonnet 4.5 batch: (1M x0.30 + 400K x3.75) x0.5 = $0.90, + 5 x $0.01
+    assert rep["total_usd"] == "2.95"
+    assert rep["malformed"] == 1  # "many" is not a token count
+    assert rep["malformed_lines"][0]["line"] == 4
+
+
+def test_malformed_file_never_stops_the_run(capsys):
+    rep = cli_json(capsys, FIX / "malformed.jsonl", CC)
+    assert rep["malformed"] == 3 + 2
+    assert rep["total_usd"] == "0.98324"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The CLI
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_cli_json_shape(capsys):
+    rep = cli_json(capsys, CC)
+    assert set(rep) >= {"total_usd", "records", "malformed", "unpriced", "by_model"}
+    for v in rep["by_model"].values():
+        assert set(v) >= {"total_usd", "input", "cache_write_5m", "cache_write_1h", "cache_read", "output"}
+        Decimal(v["total_usd"])
+    assert isinstance(rep["records"], int) and isinstance(rep["malformed"], int)
+
+
+def test_cli_text_report_and_csv(tmp_path, capsys):
+    out = tmp_path / "records.csv"
+    assert main(["analyze", str(CC), "--csv", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Total: $0.98" in text
+    assert "claude-opus-4-9" in text and "Unpriced" in text
+    for lever in ("caching", "cache_ttl_1h", "batch", "routing", "output_cap"):
+        assert lever in text
+    with out.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4
+    assert sum(Decimal(r["usd"]) for r in rows) == Decimal("0.98324")
+
+
+def test_cli_errors_are_one_line(capsys, tmp_path):
+    assert main(["analyze", str(tmp_path / "missing")]) == 1
+    err = capsys.readouterr().err
+    assert "no such file" in err and "Traceback" not in err
+    assert main(["analyze", str(CC), "--since", "2026-13-01"]) == 1
+    assert "not a date" in capsys.readouterr().err
+    assert main(["analyze", str(CC), "--route-to", "gpt-5"]) == 1
+    assert "gpt-5" in capsys.readouterr().err
+
+
+def test_parallel_and_single_process_agree(tmp_path):
+    # one file large enough to be split into byte ranges across workers
+    src = (CC / "projects" / "-home-me-app" / "sess-a.jsonl").read_bytes()
+    big = tmp_path / "big.jsonl"
+    with big.open("wb") as fh:
+        for i in range(400):
+            fh.write(src.replace(b"msg_", f"m{i}_".encode()).replace(b"req_", f"r{i}_".encode()))
+    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
+    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64 << 10, 0
+    try:
+        one = logs.analyze_paths([str(big)], jobs=1).report()
+        two = logs.analyze_paths([str(big)], jobs=2).report()
+    finally:
+        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    assert len(one["files"]) == 1 and big.stat().st_size > 8 * (64 << 10)  # so it was split into ranges
+    assert one == two
+    assert one["records"] == 400 * 3
+    assert Decimal(one["total_usd"]) == Decimal("0.02474") * 400  # each copy of sess-a costs $0.02474
+
+
+# ----------------------------------------------------------------------------------------------------------
+# What-ifs (small hand-made sessions)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _line(ts, mid, model="claude-haiku-4-5-20251001", session="s", **usage):
+    u = {"input_tokens": 0, "output_tokens": 0, **usage}
+    return json.dumps({"sessionId": session, "type": "assistant", "requestId": "r" + mid, "timestamp": ts,
+                       "message": {"id": mid, "model": model, "usage": u}}) + "\n"
+
+
+def test_what_if_caching_on_uncached_conversation(tmp_path):
+    f = tmp_path / "c.jsonl"
+    f.write_text(_line("2026-06-01T00:00:00Z", "1", input_tokens=10000, output_tokens=0)
+                 + _line("2026-06-01T00:01:00Z", "2", input_tokens=12000, output_tokens=0))
+    rep = analyse(f)
+    lever = next(w for w in rep["what_if"] if w["lever"] == "caching")
+    # Haiku 4.5 ($1 in, $1.25 5m write, $0.10 read; min cacheable 4,096):
+    # request 1 writes 10,000: extra 10000 x (1.25 - 1) = 2,500 -> saving -2,500
+    # request 2 reads 10,000 and writes 2,000: old 12000x1 = 12,000; new 10000x0.10 + 2000x1.25 = 3,500 -> +8,500
+    # net 6,000 per MTok units -> $0.006 against a total of 22,000 -> 27.27%
+    assert lever["saving_usd"] == "0.006"
+    assert lever["saving_share"] == "0.2727"
+
+
+def test_what_if_ttl_counts_rewrites_after_five_minutes(tmp_path):
+    f = tmp_path / "t.jsonl"
+    w = {"cache_creation_input_tokens": 10000}
+    f.write_text(_line("2026-06-01T00:00:00Z", "1", **w) + _line("2026-06-01T00:20:00Z", "2", **w))
+    rep = analyse(f)
+    lever = next(w for w in rep["what_if"] if w["lever"] == "cache_ttl_1h")
+    # request 1: 10,000 5m writes become 1h writes: -10000 x (2 - 1.25) = -7,500
+    # request 2 (20 min later): would read 10,000 instead of writing: 10000 x (1.25 - 0.10) = +11,500
+    # net 4,000 -> $0.004
+    assert lever["saving_usd"] == "0.004"
+    assert lever["writes_that_become_reads"] == 1
+
+
+def test_what_if_batch_output_cap_and_routing(tmp_path):
+    f = tmp_path / "b.jsonl"
+    lines = [_line(f"2026-06-01T0{i}:00:00Z", str(i), model="claude-sonnet-4-5-20250929", input_tokens=1000,
+                   output_tokens=100 * (i + 1)) for i in range(10)]
+    f.write_text("".join(lines))
+    rep = analyse(f, batch_share="0.5", route_to="claude-haiku-4-5")
+    levers = {w["lever"]: w for w in rep["what_if"]}
+    # token spend: 10 x 1000 x $3 + (100+...+1000 = 5,500) x $15 = 30,000 + 82,500 = 112,500 -> $0.1125
+    assert rep["total_usd"] == "0.1125"
+    # batch: half of it at half price: 112,500 x 0.5 x 0.5 = 28,125 -> $0.028125
+    assert levers["batch"]["saving_usd"] == "0.028125"
+    # output cap at p95 (nearest rank: 10th of 10 = 1,000): nothing above it
+    assert levers["output_cap"]["cap_tokens"] == 1000
+    assert levers["output_cap"]["saving_usd"] == "0"
+    # routing to Haiku 4.5 (same tokenizer): requests with output <= median (5th of 10 = 500 tokens) move:
+    # outputs 100..500 -> each saves 1000 x (3 - 1) + out x (15 - 5): 5 x 2,000 + 1,500 x 10 = 25,000 -> $0.025
+    assert levers["routing"]["output_cutoff_tokens"] == 500
+    assert levers["routing"]["saving_usd"] == "0.025"
+    assert any("quality" in a for a in levers["routing"]["assumptions"])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Exactness: the per-record integer arithmetic equals calculators.cost.price
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_record_costs_equal_price(pricing):
+    from calculators.cost import Usage, price
+
+    a = logs.analyze_paths([str(CC), str(FIX / "api_responses.jsonl")], logs.Options(at="2026-11-01"), jobs=1)
+    assert a.priced
+    for r, day, m, _, _, cost in a.priced:
+        u = Usage(input=r[P.F_IN], cache_write_5m=r[P.F_W5], cache_write_1h=r[P.F_W1], cache_read=r[P.F_RD],
+                  output=r[P.F_OUT], web_searches=r[P.F_WEB])
+        expected = price(m, u, batch=r[P.F_BATCH], geo=r[P.F_GEO], fast=r[P.F_FAST], at=day, pricing=pricing)
+        assert logs._usd(cost) == expected.total

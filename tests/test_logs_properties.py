@@ -1,0 +1,228 @@
+"""Property tests for the log parsers, the three parsing paths, and the browser bridge's chunked reading."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calculators import _logs_parse as P
+from calculators import bridge, logs
+
+FIX = Path(__file__).parent / "log_fixtures"
+CC_LINES = b"".join(p.read_bytes() for p in sorted((FIX / "claude_code").rglob("*.jsonl")))
+ALL_JSONL = CC_LINES + (FIX / "api_responses.jsonl").read_bytes() + (FIX / "stream_events.jsonl").read_bytes()
+
+
+def parse(buf: bytes, mode: str):
+    """mode: 'reference' (json per line), 'fast' (byte-level fast path, stdlib), 'accel' (orjson if present)."""
+    out: list = []
+    counts = P.Counts()
+    st_ = P.LineState("f", "auto", None)
+    saved = P.HAVE_ORJSON
+    try:
+        P.HAVE_ORJSON = saved and mode == "accel"
+        n = P.parse_lines(buf, st_, 1, 0, out, counts, mode != "reference")
+    finally:
+        P.HAVE_ORJSON = saved
+    P.finish_lines(st_, out, counts)
+    return out, counts, n
+
+
+def check_counts(counts: P.Counts, n: int, buf: bytes) -> None:
+    assert n == buf.count(b"\n") + 1
+    assert counts.lines == n
+    assert counts.records + counts.malformed + counts.ignored + counts.synthetic + counts.blank == counts.lines
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_crash_and_counts_add_up(data):
+    for mode in ("reference", "fast", "accel"):
+        out, counts, n = parse(data, mode)
+        check_counts(counts, n, data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, len(ALL_JSONL)), st.binary(max_size=8), st.integers(0, len(ALL_JSONL)))
+def test_cut_lines_agree_on_every_path(cut, junk, start):
+    """Files cut short (a log still being written), with junk at the cut: every path reads the same."""
+    start = ALL_JSONL.rfind(b"\n", 0, start) + 1  # from a line start
+    buf = ALL_JSONL[start:max(start, cut)] + junk
+    results = [parse(buf, mode) for mode in ("reference", "fast", "accel")]
+    for _out, counts, n in results:
+        check_counts(counts, n, buf)
+    ref_out, ref_counts, _ = results[0]
+    for out, counts, _ in results[1:]:
+        assert out == ref_out
+        assert counts.to_json() == ref_counts.to_json()
+        assert counts.malformed_list == ref_counts.malformed_list
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, len(ALL_JSONL)), st.integers(0, len(ALL_JSONL)), st.binary(max_size=8))
+def test_spliced_lines_never_crash(cut1, cut2, junk):
+    """Two lines spliced together anywhere. The full parsers agree exactly; the byte-level fast path only
+    promises that counts add up, because it does not read message text (a splice inside the content of a
+    line whose frame is intact is read from the frame; see _fast_at)."""
+    a, b = sorted((cut1, cut2))
+    buf = ALL_JSONL[:a] + junk + ALL_JSONL[b:]
+    results = [parse(buf, mode) for mode in ("reference", "fast", "accel")]
+    for _out, counts, n in results:
+        check_counts(counts, n, buf)
+    if P.HAVE_ORJSON:
+        assert results[2][0] == results[0][0]
+        assert results[2][1].to_json() == results[0][1].to_json()
+
+
+_key = st.sampled_from(["usage", "model", "type", "message", "id", "requestId", "timestamp", "x"])
+_scalar = st.one_of(st.integers(-5, 10**6), st.text(max_size=12), st.booleans(), st.none())
+_json = st.recursive(_scalar, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                      st.dictionaries(_key, inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json, st.sampled_from(["content", "usage_extra", "top"]))
+def test_lookalike_keys_in_content_agree_on_every_path(extra, where):
+    """Tool inputs and odd fields with the same key names as usage/model must not fool the fast path."""
+    rec = json.loads(CC_LINES.split(b"\n")[2])
+    if where == "content":
+        rec["message"]["content"].append({"type": "tool_use", "id": "t", "name": "X", "input": extra})
+    elif where == "usage_extra":
+        rec["message"]["usage"]["extra"] = extra
+    else:
+        rec["extra"] = extra
+    buf = json.dumps(rec, separators=(",", ":")).encode()
+    results = [parse(buf, mode) for mode in ("reference", "fast", "accel")]
+    assert results[1][0] == results[0][0] and results[2][0] == results[0][0]
+    assert results[1][1].to_json() == results[0][1].to_json()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["input_tokens", "output_tokens", "cache_creation_input_tokens",
+                                        "cache_read_input_tokens", "service_tier", "inference_geo", "speed"]),
+                       st.one_of(st.integers(0, 10**7), st.sampled_from(["standard", "batch", "priority", "us",
+                                                                            "global", "fast"]), st.none())),
+       st.one_of(st.none(), st.fixed_dictionaries({"ephemeral_5m_input_tokens": st.integers(0, 10**6),
+                                                   "ephemeral_1h_input_tokens": st.integers(0, 10**6)})))
+def test_usage_values_agree_with_cost_usage_from_api(u, cc):
+    """The analyser's usage reader and calculators.cost.usage_from_api read a usage object the same way."""
+    from calculators.cost import PriceError, usage_from_api
+
+    if cc is not None:
+        u = {**u, "cache_creation": cc}
+    if not {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
+            "cache_creation"} & set(u):
+        return  # usage_from_api refuses an object without usage fields; the analyser reads it as zeros
+    try:
+        api = usage_from_api(u)
+    except PriceError:
+        with pytest.raises(P.BadLine):
+            P.usage_values(u)
+        return
+    got = P.usage_values(u)
+    a = api.usage
+    assert got[:6] == (a.input, a.cache_write_5m, a.cache_write_1h, a.cache_read, a.output, a.web_searches)
+    assert got[6:9] == (api.batch, api.geo, api.fast)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The browser bridge reads files in chunks; any chunking gives the CLI's report
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _bridge_report(files: dict[str, bytes], sizes: list[int]):
+    start = bridge.call("analyze_start", {"at": "2026-11-01"})
+    assert start["ok"], start
+    sid = start["result"]["session"]
+    for name, data in files.items():
+        text = data.decode("utf-8", errors="replace")
+        i, k = 0, 0
+        while i < len(text):
+            step = sizes[k % len(sizes)]
+            k += 1
+            r = bridge.call("analyze_chunk", {"session": sid, "file": name, "text": text[i:i + step]})
+            assert r["ok"], r
+            i += step
+        assert bridge.call("analyze_chunk", {"session": sid, "file": name, "text": "", "final": True})["ok"]
+    done = bridge.call("analyze_finish", {"session": sid})
+    assert done["ok"], done
+    return done["result"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 400), min_size=1, max_size=5))
+def test_bridge_chunks_match_cli(sizes):
+    names = ["claude_code/projects/-home-me-app/sess-a.jsonl", "claude_code/projects/-home-me-web/sess-b.jsonl",
+             "api_responses.jsonl", "stream_events.jsonl", "usage_report.json", "cost_report.json",
+             "console_usage.csv"]
+    files = {n: (FIX / n).read_bytes() for n in names}
+    got = _bridge_report(files, sizes)
+    want = logs.analyze_paths([str(FIX / n) for n in names], logs.Options(at="2026-11-01"), jobs=1).report()
+    for key in ("total_usd", "records", "malformed", "unpriced", "by_model", "by_day", "lines", "what_if",
+                "reconciliation", "spend_by_bucket", "per_turn"):
+        assert got[key] == want[key], key
+    assert sorted((Path(m["file"]).name, m["line"]) for m in got["malformed_lines"]) == \
+        sorted((Path(m["file"]).name, m["line"]) for m in want["malformed_lines"])
+
+
+def test_bridge_cancel_and_errors():
+    sid = bridge.call("analyze_start", {})["result"]["session"]
+    assert bridge.call("analyze_chunk", {"session": sid, "file": "a.jsonl", "text": "{}\n"})["ok"]
+    assert bridge.call("analyze_cancel", {"session": sid})["result"] == {"cancelled": True}
+    r = bridge.call("analyze_chunk", {"session": sid, "file": "a.jsonl", "text": "{}\n"})
+    assert not r["ok"] and r["errors"][0]["field"] == "session"
+    r = bridge.call("analyze_start", {"since": "yesterday"})
+    assert not r["ok"] and r["errors"][0]["field"] == "since"
+    r = bridge.call("analyze_start", {"route_to": "gpt-5"})
+    assert not r["ok"] and r["errors"][0]["field"] == "model"
+
+
+def test_line_numbers_survive_byte_range_splits(tmp_path):
+    line = (FIX / "claude_code/projects/-home-me-app/sess-a.jsonl").read_bytes().split(b"\n")[3] + b"\n"
+    f = tmp_path / "big.jsonl"
+    with f.open("wb") as fh:
+        for i in range(1, 3001):
+            fh.write(b"{broken\n" if i == 2500 else line.replace(b"msg_B", b"m%d" % i))
+    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
+    logs.PIECE, logs.MIN_PARALLEL_BYTES = 128 << 10, 0
+    try:
+        rep = logs.analyze_paths([str(f)], jobs=2).report()
+    finally:
+        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    assert rep["malformed_lines"] == [{"file": str(f), "line": 2500,
+                                       "reason": "not a JSON object (cut short or not JSON Lines?)"}]
+    assert rep["records"] == 2999
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 1 GB is streamed: peak memory stays bounded (opt-in: -m gigabyte)
+# ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.gigabyte
+def test_one_gigabyte_is_streamed_with_bounded_memory(tmp_path):
+    repo = Path(__file__).resolve().parent.parent
+    gen = subprocess.run([sys.executable, str(repo / "bench" / "gen_claude_code_logs.py"), str(tmp_path),
+                          "--mb", "1000"], capture_output=True, text=True, check=True)
+    stats = json.loads(gen.stdout)
+    assert stats["bytes"] >= 1_000_000_000
+    code = ("import resource, sys\nfrom calculators.cli import main\nrc = main(['analyze', sys.argv[1], '--json'])\n"
+            "peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+            " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            "print('PEAK_KB', peak, file=sys.stderr)\nsys.exit(rc)\n")
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                         cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    rep = json.loads(run.stdout)
+    assert rep["records"] == stats["requests"]
+    peak_kb = int(run.stderr.split("PEAK_KB")[1].split()[0])
+    assert peak_kb < 300 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
