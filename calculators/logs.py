@@ -421,6 +421,7 @@ class Analysis:
                 bucket_f[i] += bm["f"][i]
 
         requests = sorted(c for r, _, _, _, _, c in priced if r[F_KIND] == "request")
+        top_day = max((v[0] for v in by_day.values()), default=0)  # bar lengths for charts (not money)
         total_usd = _usd(total)
         prompt_all = tokens[0] + tokens[1] + tokens[2] + tokens[3]
         bucket_names = (*BUCKETS, "web_search")
@@ -444,7 +445,8 @@ class Analysis:
                       "usd_by_bucket": {b: dstr(_usd(bm["f"][i])) for i, b in enumerate(bucket_names)}}
                 for mid, bm in sorted(by_model.items(), key=lambda kv: -sum(kv[1]["f"]))
             },
-            "by_day": [{"day": d, "total_usd": dstr(_usd(v[0])), "records": v[1]} for d, v in sorted(by_day.items())],
+            "by_day": [{"day": d, "total_usd": dstr(_usd(v[0])), "records": v[1], "of_max": _ratio(v[0], top_day)}
+                       for d, v in sorted(by_day.items())],
             "by_session": [{"session": s, "total_usd": dstr(_usd(v[0])), "records": v[1], "first_day": v[2],
                             "last_day": v[3]}
                            for s, v in sorted(by_session.items(), key=lambda kv: (-kv[1][0], kv[0]))],
