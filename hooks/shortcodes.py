@@ -776,8 +776,9 @@ def _t_all_prices(args: Args) -> str:
 
 @table("all-models")
 def _t_all_models(args: Args) -> str:
-    """Status, dates, limits, source link and checked date of every model."""
-    rows = []
+    """Status, dates, limits, source link and checked date of every model; then each model's notes and the
+    figures only third parties confirm."""
+    rows, notes = [], []
     for m in args.ctx.pricing.models:
         dates = []
         if m.retires:
@@ -785,12 +786,23 @@ def _t_all_models(args: Args) -> str:
         if m.retired:
             dates.append(f"retired {m.retired}")
         aliases = "".join(f"<br>`{a}`" for a in m.aliases)
-        third = f"<br>third-party only: {', '.join(m.third_party)}" if m.third_party else ""
         rows.append([m.name, f"`{m.id}`{aliases}", m.status + (" (limited)" if m.availability == "limited" else ""),
                      str(m.released or "—"), "; ".join(dates) or "—", short_tokens(m.context_window),
-                     short_tokens(m.max_output), f"[source]({m.source}){third}", str(m.checked)])
-    return _table(["Model", "API id", "Status", "Released", "Retirement", "Context", "Max output", "Source",
+                     short_tokens(m.max_output), f"[source]({m.source})" + (" †" if m.third_party else ""),
+                     str(m.checked)])
+        parts = []
+        if m.notes:
+            parts.append(m.notes.rstrip("."))
+        if m.third_party:
+            parts.append("Confirmed by third parties only: " + ", ".join(f"`{f}`" for f in m.third_party))
+        if parts:
+            notes.append(f"- **{m.name}**: " + ". ".join(parts) + ".")
+    text = _table(["Model", "API id", "Status", "Released", "Retirement", "Context", "Max output", "Source",
                    "Checked"], rows, ["l", "l", "l", "l", "l", "r", "r", "l", "l"])
+    if notes:
+        text += "\n\n† = some figures of this model are confirmed by third parties only (listed below).\n\n"
+        text += "\n".join(notes)
+    return text
 
 
 def _rate_changes(before: Rates, after: Rates) -> list[str]:

@@ -336,6 +336,7 @@ def test_all_prices_and_all_models_tables():
     assert "> 100K: $1.60 / $6.00" in prices
     models = r("<!-- cc:table all-models -->")
     assert "[source](https://example.test/old)" in models
+    assert "[source](https://example.test/big) | 2026-01-10 |" in models  # no third-party mark
     assert "retired 2026-01-05" in models
     assert "`test-old-1`<br>`test-old`" in models
 
