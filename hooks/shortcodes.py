@@ -823,9 +823,11 @@ def _t_history(args: Args) -> str:
         for per in m.periods:
             r = per.rates
             if prev is None:
+                tiers = "".join(f"; above {t.above_prompt_tokens:,} prompt tokens {rate(t.rates.input)} / "
+                                f"{rate(t.rates.output)}" for t in per.tiers)
                 events.append((per.effective_from, order,
                                f"**{m.name}** (`{m.id}`) priced at {rate(r.input)} input / {rate(r.output)} output "
-                               f"per MTok, cache read {rate(r.cache_read)}"))
+                               f"per MTok, cache read {rate(r.cache_read)}{tiers}"))
             else:
                 changes = _rate_changes(prev.rates, r)
                 if prev.tiers and not per.tiers:

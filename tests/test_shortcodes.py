@@ -348,6 +348,7 @@ def test_history_table():
     assert "fast mode input $12.00 → $10.00 / MTok" in lines[0]
     assert "- **2026-01-05**: **Test Old 1** retired from the Claude API." in lines
     assert lines[-1].startswith("- **2025-01-01**: **Test Old 1**")  # oldest last
+    assert "cache read $0.08; above 100,000 prompt tokens $1.60 / $6.00." in text  # test-small-1's launch
 
 
 def test_small_tables():
