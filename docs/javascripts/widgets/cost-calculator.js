@@ -377,14 +377,21 @@ export function mount(root, api) {
   let queued = false;
   let waitingForLive = false;
 
+  function setBusy() {
+    // "1" while a recalculation is pending or running; tests and the benchmark wait for "0".
+    root.dataset.busy = inflight || queued || (waitingForLive && api.status === "loading") ? "1" : "0";
+  }
+
   function schedule() {
     if (api.status === "failed") return;
     if (api.status !== "live") {
       waitingForLive = true;
+      setBusy();
       return;
     }
     if (inflight) {
       queued = true;
+      setBusy();
       return;
     }
     run();
@@ -392,6 +399,7 @@ export function mount(root, api) {
 
   async function run() {
     inflight = true;
+    setBusy();
     const sent = { ...state };
     try {
       const response = await api.call("calculator", sent);
@@ -416,6 +424,7 @@ export function mount(root, api) {
         queued = false;
         run();
       }
+      setBusy();
     }
   }
 
@@ -473,6 +482,7 @@ export function mount(root, api) {
   }
   if (!result) output.append(h("p", { text: "Figures appear when live recalculation is ready." }));
 
+  setBusy();
   api.onStatus((status) => {
     if (status === "live" && waitingForLive) {
       waitingForLive = false;
@@ -480,5 +490,6 @@ export function mount(root, api) {
     } else if (status === "failed" && waitingForLive && result) {
       setStale("Showing the default scenario: live recalculation is not available, so your linked scenario cannot be calculated here.");
     }
+    setBusy();
   });
 }

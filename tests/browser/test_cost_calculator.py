@@ -1,0 +1,374 @@
+"""The Cost Calculator page in Chromium: the figures it shows are the ones Python computes in this process.
+
+Covers: 13 input sets compared in full with ``calculators.bridge.call("calculator", ...)``, the prerendered
+default before the worker is ready (and with JavaScript off), the share link, every kind of bad input, the
+runtime's failure messages (file://, a missing archive), keyboard use and phone width.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from calculators import bridge, load_pricing
+from calculators.scenarios import DEFAULT_INPUTS
+
+from .conftest import goto, wait_live
+
+pytestmark = pytest.mark.browser
+
+PAGE = "calculators/cost-calculator/"
+NUMBER_FIELDS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output", "web_searches")
+
+
+def _retired_before():
+    """A retired model and a day it was still priced (read from pricing.toml, not typed here)."""
+    m = next(m for m in load_pricing().models if m.retired)
+    return m.id, (m.retired - dt.timedelta(days=1)).isoformat()
+
+
+RETIRED_MODEL, RETIRED_DAY = _retired_before()
+
+#: Input sets the page must price exactly as Python does. Each is a full form state.
+INPUT_SETS = {
+    "cache reads on Sonnet 5.5": dict(model="claude-sonnet-5-5", input="1000", cache_read="50000", output="800",
+                                      requests_per_month="30000"),
+    "batch and US-only": dict(model="claude-sonnet-5-5", input="10000", output="1000", batch=True, geo="us"),
+    "Haiku 5.5 long-prompt tier": dict(model="claude-haiku-5-5", input="150000", output="1000"),
+    "web searches": dict(model="claude-sonnet-5-5", input="3000", output="400", web_searches="3"),
+    "Opus 5.5 fast mode": dict(model="claude-opus-5-5", input="4000", output="2000", fast=True,
+                               requests_per_month="500"),
+    "fast mode billed as standard": dict(model="claude-opus-4-6", input="4000", output="2000", fast=True),
+    "historical long-context price": dict(model="claude-sonnet-4-6", at="2026-03-01", input="250000",
+                                          output="1000"),
+    "retired model before retirement": dict(model=RETIRED_MODEL, at=RETIRED_DAY, input="12000", output="700"),
+    "volume per day": dict(model="claude-haiku-5-5", input="800", output="200", requests_per_day="1234"),
+    "both cache lifetimes": dict(model="claude-opus-5-5", input="500", cache_write_5m="20000",
+                                 cache_write_1h="30000", cache_read="100000", output="1500"),
+    "large prompt, US-only, legacy model": dict(model="claude-opus-4-7", input="900000", output="64000", geo="us",
+                                                requests_per_month="7"),
+    "everything zero": dict(model="claude-sonnet-5-5", input="0", output="0", requests_per_month="0"),
+    "batch with cache writes": dict(model="claude-sonnet-5-5", cache_write_5m="40000", cache_read="0",
+                                    output="300", batch=True, requests_per_month="100000"),
+}
+
+
+def full_state(**changes) -> dict:
+    state = {k: (v if isinstance(v, bool) else str(v)) for k, v in DEFAULT_INPUTS.items()}
+    if "requests_per_day" in changes:
+        state.pop("requests_per_month")
+    state.update(changes)
+    return state
+
+
+def python_result(state: dict) -> dict:
+    response = bridge.call("calculator", state)
+    assert response["ok"], response
+    return response["result"]
+
+
+def set_form(page, state: dict) -> None:
+    """Fill the form the way a reader would (model first: it can change which toggles are shown)."""
+    page.select_option('select[name="model"]', state["model"])
+    page.fill('input[name="at"]', state.get("at", ""))
+    for name in NUMBER_FIELDS:
+        page.fill(f'input[name="{name}"]', state.get(name, "0"))
+    for name in ("batch", "fast"):
+        box = page.locator(f'input[name="{name}"]')
+        if box.is_visible() or state.get(name):
+            box.set_checked(bool(state.get(name)))
+    geo = page.locator('select[name="geo"]')
+    if geo.is_visible() or state.get("geo", "global") != "global":
+        geo.select_option(state.get("geo", "global"))
+    if "requests_per_day" in state:
+        page.select_option('select[name="volume_unit"]', "day")
+        page.fill('input[name="requests_per_day"]', state["requests_per_day"])
+    else:
+        page.select_option('select[name="volume_unit"]', "month")
+        page.fill('input[name="requests_per_month"]', state["requests_per_month"])
+
+
+def settled(page) -> None:
+    expect(page.locator('[data-calc="cost-calculator"]')).to_have_attribute("data-busy", "0")
+
+
+def expect_figures(page, result: dict) -> None:
+    """Everything the results panel shows equals the Python result."""
+    per = result["per_request"]
+    expect(page.get_by_test_id("total-usd")).to_have_attribute("data-value", per["total"]["usd"])
+    expect(page.get_by_test_id("monthly-usd")).to_have_attribute("data-value", result["monthly"]["usd"])
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "false")
+    expect(page.get_by_test_id("total-usd")).to_have_text(per["total"]["display"])
+    expect(page.get_by_test_id("monthly-usd")).to_have_text(result["monthly"]["display"])
+    for item in per["items"]:
+        cell = page.get_by_test_id(f"item-{item['bucket']}-usd")
+        expect(cell).to_have_attribute("data-value", item["usd"])
+        expect(page.get_by_test_id(f"item-{item['bucket']}-monthly-usd")).to_have_attribute(
+            "data-value", item["monthly"]["usd"])
+    rows = page.get_by_test_id("compare-row")
+    shown = rows.evaluate_all("rows => rows.map(r => r.dataset.model)")
+    assert shown == [row["model"] for row in result["comparison"]]
+    for i, row in enumerate(result["comparison"]):
+        if "per_request" in row:
+            expect(rows.nth(i).get_by_test_id("compare-monthly-usd")).to_have_attribute("data-value",
+                                                                                     row["monthly"]["usd"])
+    cheapest = next((row["model"] for row in result["comparison"] if row["cheapest"]), None)
+    if cheapest:
+        expect(page.locator('[data-testid="compare-row"].calc-cheapest')).to_have_attribute("data-model", cheapest)
+    expect(page.get_by_test_id("saving-monthly-usd")).to_have_attribute("data-value", result["saving"]["monthly"]["usd"])
+    if result["break_even"]["reads_5m"] is not None:
+        expect(page.get_by_test_id("break-even-5m")).to_have_attribute("data-value",
+                                                                       str(result["break_even"]["reads_5m"]))
+        expect(page.get_by_test_id("break-even-1h")).to_have_attribute("data-value",
+                                                                       str(result["break_even"]["reads_1h"]))
+    for note in per["notes"]:
+        expect(page.get_by_test_id("notes")).to_contain_text(note)
+
+
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_the_default_figures_match_python_once_live(page):
+    goto(page, PAGE)
+    wait_live(page)
+    expect_figures(page, python_result(full_state()))
+
+
+def test_every_input_set_shows_what_python_computes(page):
+    goto(page, PAGE)
+    wait_live(page)
+    for label, changes in INPUT_SETS.items():
+        state = full_state(**changes)
+        set_form(page, state)
+        settled(page)
+        try:
+            expect_figures(page, python_result(state))
+        except AssertionError as exc:
+            raise AssertionError(f"input set {label!r}: {exc}") from None
+
+
+def test_the_prerendered_default_is_correct_before_the_worker_is_ready(page):
+    held = []
+    page.route("**/assets/py/**", lambda route: held.append(route))  # never answered: Python cannot start
+    goto(page, PAGE)
+    status = page.get_by_test_id("runtime-status")
+    expect(status).to_have_attribute("data-state", "loading")
+    expect(status).to_have_text("Loading live recalculation…")
+    result = python_result(full_state())
+    per = result["per_request"]
+    expect(page.get_by_test_id("total-usd")).to_have_attribute("data-value", per["total"]["usd"])
+    expect(page.get_by_test_id("total-usd")).to_have_text(per["total"]["display"])
+    expect(page.get_by_test_id("monthly-usd")).to_have_attribute("data-value", result["monthly"]["usd"])
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "false")
+    assert held, "the worker never asked for the calculators archive"
+    assert page.get_by_test_id("runtime-status").get_attribute("data-state") == "loading"
+
+
+def test_the_prerendered_figures_need_no_javascript(browser, site_url):
+    ctx = browser.new_context(base_url=site_url, java_script_enabled=False)
+    try:
+        pg = ctx.new_page()
+        pg.goto(PAGE)
+        result = python_result(full_state())
+        assert pg.get_by_test_id("total-usd").get_attribute("data-value") == result["per_request"]["total"]["usd"]
+        assert pg.get_by_test_id("monthly-usd").get_attribute("data-value") == result["monthly"]["usd"]
+        assert pg.get_by_test_id("total-usd").inner_text() == result["per_request"]["total"]["display"]
+    finally:
+        ctx.close()
+
+
+def test_a_share_link_round_trips(page, context):
+    goto(page, PAGE)
+    wait_live(page)
+    state = full_state(**INPUT_SETS["both cache lifetimes"], batch=True, requests_per_month="4321")
+    set_form(page, state)
+    settled(page)
+    href = page.get_by_test_id("share-link").get_attribute("href")
+    link = page.url.split("#")[0] + href
+    assert urlsplit(link).fragment
+
+    other = context.new_page()
+    other.problems = page.problems
+    page.problems.watch(other)
+    try:
+        other.goto(link)
+        expect(other.get_by_test_id("stale-note")).to_be_visible()  # the default shows until Python answers
+        wait_live(other)
+        settled(other)
+        for name in NUMBER_FIELDS:
+            expect(other.locator(f'input[name="{name}"]')).to_have_value(state[name])
+        expect(other.locator('select[name="model"]')).to_have_value(state["model"])
+        expect(other.locator('input[name="batch"]')).to_be_checked()
+        expect(other.locator('input[name="requests_per_month"]')).to_have_value("4321")
+        expect_figures(other, python_result(state))
+    finally:
+        other.close()
+
+
+BAD_INPUTS = {
+    "negative": ({"input": "-5"}, "input"),
+    "not a number": ({"output": "abc"}, "output"),
+    "not a whole number": ({"cache_read": "1.5"}, "cache_read"),
+    "above the context window": ({"model": "claude-haiku-4-5-20251001", "input": "250000"}, "input"),
+    "date with no price": ({"at": "2026-01-01"}, "at"),
+    "negative volume": ({"requests_per_month": "-10"}, "requests_per_month"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_INPUTS))
+def test_bad_input_shows_its_message_and_keeps_the_last_result(page, kind):
+    changes, field = BAD_INPUTS[kind]
+    goto(page, PAGE)
+    wait_live(page)
+    # The form is filled model first, so the last valid state is the bad one without its bad field.
+    good = python_result(full_state(**{k: v for k, v in changes.items() if k != field}))
+    state = full_state(**changes)
+    set_form(page, state)
+    settled(page)
+    response = bridge.call("calculator", state)
+    assert not response["ok"]
+    messages = [e["message"] for e in response["errors"] if e["field"] == field]
+    assert messages
+    error = page.get_by_test_id(f"error-{field}")
+    expect(error).to_be_visible()
+    expect(error).to_have_text(" ".join(messages))
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "true")
+    expect(page.get_by_test_id("stale-note")).to_be_visible()
+    # The last valid figures stay on screen.
+    expect(page.get_by_test_id("total-usd")).to_have_attribute("data-value", good["per_request"]["total"]["usd"])
+
+
+def test_a_toggle_the_model_does_not_offer_shows_its_message(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.select_option('select[name="model"]', "claude-opus-5-5")
+    page.locator('input[name="fast"]').check()
+    settled(page)
+    page.select_option('select[name="geo"]', "us")
+    settled(page)
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "false")
+    page.select_option('select[name="model"]', "claude-haiku-4-5-20251001")  # no fast mode, no US-only
+    settled(page)
+    state = full_state(model="claude-haiku-4-5-20251001", fast=True, geo="us")
+    errors = {e["field"]: e["message"] for e in bridge.call("calculator", state)["errors"]}
+    expect(page.get_by_test_id("error-fast")).to_have_text(errors["fast"])
+    expect(page.get_by_test_id("error-geo")).to_have_text(errors["geo"])
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "true")
+    page.locator('input[name="fast"]').uncheck()
+    page.select_option('select[name="geo"]', "global")
+    settled(page)
+    expect(page.get_by_test_id("error-fast")).to_be_hidden()
+    expect_figures(page, python_result(full_state(model="claude-haiku-4-5-20251001")))
+    # Turned off, the unsupported toggles disappear.
+    expect(page.locator('input[name="fast"]')).to_be_hidden()
+    expect(page.locator('select[name="geo"]')).to_be_hidden()
+
+
+def test_fast_mode_and_batch_together_are_refused(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.select_option('select[name="model"]', "claude-opus-5-5")
+    page.locator('input[name="fast"]').check()
+    page.locator('input[name="batch"]').check()
+    settled(page)
+    state = full_state(model="claude-opus-5-5", fast=True, batch=True)
+    message = " ".join(e["message"] for e in bridge.call("calculator", state)["errors"] if e["field"] == "fast")
+    expect(page.get_by_test_id("error-fast")).to_have_text(message)
+
+
+def tab_to(page, name: str, most: int = 12) -> None:
+    """Press Tab until the field called ``name`` has the focus (a date input has several stops)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == name:
+            return
+    raise AssertionError(f"Tab never reached the {name!r} field")
+
+
+def test_the_form_works_from_the_keyboard(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.focus('select[name="model"]')
+    tab_to(page, "input")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("7000")
+    settled(page)
+    expect_figures(page, python_result(full_state(input="7000")))
+    tab_to(page, "batch")
+    page.keyboard.press("Space")
+    settled(page)
+    expect_figures(page, python_result(full_state(input="7000", batch=True)))
+
+
+def test_every_input_has_a_label(page):
+    goto(page, PAGE)
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('[data-calc] input, [data-calc] select')]
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)""")
+    assert unlabelled == []
+
+
+def test_the_page_fits_a_phone(browser, site_url):
+    ctx = browser.new_context(base_url=site_url, viewport={"width": 375, "height": 800}, service_workers="block")
+    try:
+        pg = ctx.new_page()
+        pg.goto(PAGE)
+        wait_live(pg)
+        expect(pg.get_by_test_id("total-usd")).to_be_visible()
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the page scrolls sideways at phone width ({width}px)"
+    finally:
+        ctx.close()
+
+
+@pytest.mark.allow_page_errors
+def test_a_missing_archive_says_live_recalculation_failed(page):
+    page.route("**/assets/py/**", lambda route: route.fulfill(status=404, body="gone"))
+    goto(page, PAGE)
+    status = page.get_by_test_id("runtime-status")
+    expect(status).to_have_attribute("data-state", "failed")
+    expect(status).to_contain_text("could not start")
+    expect(status).to_contain_text("computed when the site was built")
+    want = python_result(full_state())["per_request"]["total"]["usd"]
+    expect(page.get_by_test_id("total-usd")).to_have_attribute("data-value", want)
+
+
+@pytest.mark.allow_page_errors
+def test_opened_from_a_file_the_page_says_so_and_keeps_its_figures(browser, site_dir):
+    ctx = browser.new_context()
+    try:
+        pg = ctx.new_page()
+        pg.goto((site_dir / "calculators" / "cost-calculator" / "index.html").as_uri())
+        status = pg.get_by_test_id("runtime-status")
+        expect(status).to_have_attribute("data-state", "failed")
+        expect(status).to_contain_text("opened from a file")
+        want = python_result(full_state())
+        assert pg.get_by_test_id("total-usd").get_attribute("data-value") == want["per_request"]["total"]["usd"]
+    finally:
+        ctx.close()
+
+
+def test_the_service_worker_caches_only_immutable_runtime_files(browser, site_url):
+    ctx = browser.new_context(base_url=site_url)
+    try:
+        pg = ctx.new_page()
+        pg.goto(PAGE)
+        wait_live(pg)
+        pg.wait_for_function("navigator.serviceWorker.controller !== null || "
+                             "navigator.serviceWorker.ready.then(() => true)")
+        cached = pg.evaluate("""async () => { await navigator.serviceWorker.ready;
+            for (let i = 0; i < 100; i++) { const keys = await caches.keys();
+              if (keys.length) { const c = await caches.open(keys[0]); const reqs = await c.keys();
+                if (reqs.length) return reqs.map(r => new URL(r.url).pathname); }
+              await new Promise(r => setTimeout(r, 100)); } return []; }""")
+        meta = json.loads(pg.locator('meta[name="claude-cost-runtime"]').get_attribute("content"))
+        assert cached, "the service worker cached nothing"
+        assert "/" + meta["archive"] in cached
+        for path in cached:
+            assert path.startswith(("/" + meta["pyodide"], "/assets/py/")), path
+            assert not path.endswith((".html", ".js", "/")) or path.startswith("/" + meta["pyodide"]), path
+    finally:
+        ctx.close()
