@@ -405,6 +405,9 @@ export function mount(root, api) {
     if (status === "live" && waitingForLive) {
       waitingForLive = false;
       schedule(0);
+    } else if (status === "live" && !inflight) {
+      // Warm up: the first call imports the recommender in the worker; do it now, not on the first keystroke.
+      api.call("recommend", { ...defaults }).catch(() => undefined);
     } else if (status === "failed" && waitingForLive && result) {
       setStale("Showing the default example: live recalculation is not available, so your linked prompt cannot be analysed here.");
     }
