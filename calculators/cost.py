@@ -255,6 +255,8 @@ def price(
     if fast and batch:
         raise PriceError("fast mode is not available with the Batch API", "fast")
 
+    if m.retired is not None and day >= m.retired:
+        notes.append(f"{m.name} was retired from the Claude API on {m.retired}; priced at its last Claude API rates")
     tier = None
     if fast and period.fast is not None:
         rates = period.fast.rates
@@ -332,6 +334,14 @@ def usage_from_api(obj: Mapping) -> ApiUsage:
     """
     if not isinstance(obj, Mapping):
         raise PriceError(f"expected a JSON object with usage fields, got {type(obj).__name__}", "usage")
+    from_batch = False
+    result = obj.get("result")
+    if "custom_id" in obj and isinstance(result, Mapping):
+        # A Message Batches results line: {"custom_id": ..., "result": {"type": "succeeded", "message": {...}}}.
+        if result.get("type") != "succeeded" or not isinstance(result.get("message"), Mapping):
+            raise PriceError(f"batch result {obj.get('custom_id')!r} is {result.get('type')!r}, not 'succeeded': "
+                             "only succeeded requests are billed", "result")
+        obj, from_batch = result["message"], True
     model = obj.get("model") if isinstance(obj.get("model"), str) else None
     if isinstance(obj.get("usage"), Mapping):
         u = obj["usage"]
@@ -379,7 +389,7 @@ def usage_from_api(obj: Mapping) -> ApiUsage:
         raise PriceError(f"inference_geo {geo_raw!r} has no published price; expected 'global' or 'us'",
                          "inference_geo")
     speed = u.get("speed")
-    return ApiUsage(usage, model, tier == "batch", geo, speed == "fast", tier, tuple(notes))
+    return ApiUsage(usage, model, tier == "batch" or from_batch, geo, speed == "fast", tier, tuple(notes))
 
 
 def price_usage(obj: Mapping, model: str | None = None, *, at: object = None,

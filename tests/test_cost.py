@@ -675,3 +675,25 @@ def test_compare_models_puts_impossible_rows_last(pricing):
     # only Sonnet 4.6 supports US-only inference: 1,000 x 3.30 = 3,300 u$
     assert (rows[0].model.id, rows[0].cost.total) == ("claude-sonnet-4-6", D("0.0033"))
     assert all(r.cost is None and "US-only" in r.reason for r in rows[1:])
+
+
+def test_a_message_batches_result_line_is_priced_at_the_batch_rate():
+    # Sonnet 4.6 at batch rates: 1,000 input x $3 x 0.5 = $0.0015; 200 output x $15 x 0.5 = $0.0015; total $0.003.
+    line = {"custom_id": "req-1", "result": {"type": "succeeded", "message": {
+        "model": "claude-sonnet-4-6", "usage": {"input_tokens": 1000, "output_tokens": 200}}}}
+    cost = price_usage(line, at="2026-11-01")
+    assert cost.batch is True
+    assert cost.total == D("0.003")
+
+
+def test_a_failed_batch_result_is_not_priced():
+    line = {"custom_id": "req-2", "result": {"type": "errored", "error": {"type": "overloaded_error"}}}
+    with pytest.raises(PriceError, match="only succeeded requests are billed"):
+        price_usage(line, at="2026-11-01")
+
+
+def test_a_retired_model_after_its_retirement_says_so():
+    # Opus 4.1 retired 2026-08-05; 1,000 input x $15 = $0.015, still priced, with a note.
+    cost = price("claude-opus-4-1", input=1000, at="2026-09-01")
+    assert cost.total == D("0.015")
+    assert any("retired" in n for n in cost.notes)
