@@ -372,9 +372,6 @@ def lifecycle_problems(pricing: Pricing, today: _dt.date) -> list[Problem]:
         if m.status == "deprecated" and m.retires is None:
             out.append(Problem(f"models[{i}].retires", f"{m.id} is deprecated but has no retirement date",
                                "add retires = YYYY-MM-DD from Anthropic's deprecation notice"))
-        if m.status == "deprecated" and m.retires is not None and m.retires <= today:
-            out.append(Problem(f"models[{i}].status", f"{m.id} was due to retire on {m.retires}",
-                               f"set status = \"retired\" and retired = {m.retires} once Anthropic confirms it"))
         if m.status == "retired" and m.retired is not None and m.retired > today:
             out.append(Problem(f"models[{i}].retired", f"{m.id}: retirement date {m.retired} is in the future",
                                f"until then use status = \"deprecated\" with retires = {m.retired}"))

@@ -169,10 +169,16 @@ class Model:
     third_party: tuple[str, ...] = ()
     notes: str = ""
 
+    def status_on(self, day: _dt.date) -> str:
+        """The status on ``day``: a deprecated model counts as retired from its scheduled ``retires`` date."""
+        if self.status == "deprecated" and self.retires is not None and day >= self.retires:
+            return "retired"
+        return self.status
+
     @property
     def is_active(self) -> bool:
-        """Served on the Claude API today (current, legacy or deprecated)."""
-        return self.status != "retired"
+        """Served on the Claude API today (current, legacy, or deprecated and not yet past its retirement)."""
+        return self.status_on(_dt.datetime.now(_dt.timezone.utc).date()) != "retired"
 
     def period_at(self, day: _dt.date) -> Period | None:
         for period in self.periods:

@@ -189,3 +189,14 @@ def test_active_and_current_models(pricing):
     assert all(m.status != "retired" for m in pricing.active_models)
     assert {m.status for m in pricing.current_models} == {"current"}
     assert len(pricing.active_models) + sum(m.status == "retired" for m in pricing.models) == len(pricing.models)
+
+
+def test_a_deprecated_model_is_retired_from_its_scheduled_day():
+    import datetime as dt
+
+    from calculators import load_pricing
+
+    m = load_pricing().model("claude-sonnet-4-5")  # deprecated, retires = 2026-11-30 in pricing.toml
+    assert m.status == "deprecated"
+    assert m.status_on(dt.date(2026, 11, 29)) == "deprecated"
+    assert m.status_on(dt.date(2026, 11, 30)) == "retired"
