@@ -869,13 +869,13 @@ def simulate_conversation(turns: int, prefix: int, user: int, output: int, compr
     """
     history: list[int] = []
     summary = total_in = total_out = max_prompt = calls = 0
-    for _ in range(turns):
+    for turn in range(1, turns + 1):
         prompt = prefix + summary + sum(history) + user
         total_in += prompt
         total_out += output
         max_prompt = max(max_prompt, prompt)
         history.append(user + output)
-        if compress and len(history) >= KEEP_TURNS + COMPACT_EVERY:
+        if compress and len(history) >= KEEP_TURNS + COMPACT_EVERY and turn < turns:  # not after the last turn
             old = summary + sum(history[:-KEEP_TURNS])
             summary = _ceil(old * SUMMARY_RATIO)
             history = history[-KEEP_TURNS:]
@@ -928,8 +928,14 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
 
     # Compression for long conversations.
     conv = plain
-    if turns >= LONG_CONVERSATION_TURNS:
-        squeezed = simulate_conversation(turns, shape.prefix, shape.user, shape.output, True)
+    squeezed = simulate_conversation(turns, shape.prefix, shape.user, shape.output, True)
+    if turns >= LONG_CONVERSATION_TURNS and not _cheaper(model, squeezed, plain, per_month, pricing, day):
+        plan.levers.append(_not_applied(
+            "compression", "Compress long conversations",
+            f"the history stays short enough that the summary calls would cost more than they save "
+            f"({squeezed.prompt_per_request:,} prompt and {squeezed.output_per_request:,} output tokens per turn "
+            f"with compression, against {plain.prompt_per_request:,} and {plain.output_per_request:,})"))
+    elif turns >= LONG_CONVERSATION_TURNS:
         plan.levers.append({
             "id": "compression", "label": "Compress long conversations",
             "detail": (f"keep the last {KEEP_TURNS} turns verbatim and fold older turns into a summary of "
@@ -1055,6 +1061,15 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
             lever["applies"] = True
             lever["saving_monthly"] = _money(saved.get(lever["id"], Decimal(0)))
     return plan
+
+
+def _cheaper(model: Model, a: Conversation, b: Conversation, per_month: Decimal, pricing: Pricing,
+             day: _dt.date) -> bool:
+    """Whether conversation ``a`` costs less per month than ``b`` (no caching, no batch)."""
+    def cost(c: Conversation) -> Decimal:
+        return price_workload(model, Workload(per_month, c.prompt_per_request, c.output_per_request),
+                              at=day, pricing=pricing).monthly
+    return cost(a) < cost(b)
 
 
 def _not_applied(lid: str, label: str, why: str) -> dict:

@@ -706,3 +706,39 @@ def test_page_documents_the_rule_table_and_mounts_the_default_inputs():
     parser.feed(div.group())
     assert parser.attrs["data-handler"] == "recommend"
     assert json.loads(parser.attrs["data-inputs"]) == DEFAULT_INPUTS
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Properties
+# ----------------------------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=3000)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(system=_TEXT, prompt=_TEXT, repeats=st.sampled_from(["none", "system", "system_and_documents"]),
+       mode=st.sampled_from(["interactive", "offline"]), turns=st.integers(1, 40),
+       gap=st.sampled_from(["0", "0.5", "3", "5", "20", "60", "90"]), per_day=st.integers(0, 100_000),
+       output=st.sampled_from(["", "1", "50", "4000"]))
+def test_any_text_and_workload_gives_a_consistent_answer(system, prompt, repeats, mode, turns, gap, per_day, output):
+    response = bridge.call("recommend", {"system": system, "prompt": prompt, "repeats": repeats, "mode": mode,
+                                         "turns": turns, "gap_minutes": gap, "requests_per_day": per_day,
+                                         "output_tokens": output, "at": AT})
+    if not (system.replace("\x00", "").strip() or prompt.replace("\x00", "").strip()):
+        assert not response["ok"] and response["errors"][0]["field"] == "prompt"
+        return
+    assert response["ok"], response
+    r = response["result"]
+    current = {m.id for m in load_pricing().current_models}
+    assert r["model"] in current
+    # No lever makes anything dearer, and the per-lever savings add up to the levers' total.
+    for row in r["costs"]:
+        assert Decimal(row["with_levers"]["usd"]) <= Decimal(row["without_levers"]["usd"])
+    savings = [Decimal(lv["saving_monthly"]["usd"]) for lv in r["levers"] if lv["applies"]]
+    assert all(x >= 0 for x in savings)
+    assert sum(savings) == Decimal(r["saving"]["levers_saving_monthly"]["usd"])
+    assert Decimal(r["saving"]["saving_monthly"]["usd"]) >= 0
+    json.dumps(r)  # JSON-ready
