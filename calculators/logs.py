@@ -502,24 +502,34 @@ class Analysis:
             lever["saving_share"] = _ratio(int(Decimal(lever["saving_usd"]) / FEMTO), total)
         return levers
 
-    def _sessions(self, pred) -> dict:
-        groups: dict = {}
-        for item in self.priced:
-            r = item[0]
-            if r[F_KIND] != "request" or not pred(r):
-                continue
-            t = _epoch(r[F_TS])
-            if t is None:
-                continue
-            groups.setdefault((r[F_SESSION] or r[F_FILE], item[2].id), []).append((t, item))
-        for g in groups.values():
-            g.sort(key=lambda x: x[0])
-        return groups
+    def _sessions(self, cached: bool) -> dict:
+        """Requests by (session or file, model), in time order; ``cached`` picks those that used the cache."""
+        if not hasattr(self, "_groups"):
+            both: tuple[dict, dict] = ({}, {})
+            for item in self.priced:
+                r = item[0]
+                if r[F_KIND] != "request":
+                    continue
+                t = _epoch(r[F_TS])
+                if t is None:
+                    continue
+                side = both[1 if (r[F_RD] or r[F_W5] or r[F_W1]) else 0]
+                key = (r[F_SESSION] or r[F_FILE], item[2].id)
+                g = side.get(key)
+                if g is None:
+                    side[key] = [(t, item)]
+                else:
+                    g.append((t, item))
+            for side in both:
+                for g in side.values():
+                    g.sort(key=_first)
+            self._groups = both
+        return self._groups[1 if cached else 0]
 
     def _caching(self) -> dict:
         saving = 0
         chains = reqs = 0
-        groups = self._sessions(lambda r: not (r[F_RD] or r[F_W5] or r[F_W1]))
+        groups = self._sessions(cached=False)
         for (_, _), items in groups.items():
             chain: list = []
             for t, item in items + [(None, None)]:
@@ -544,7 +554,7 @@ class Analysis:
     def _ttl(self) -> dict:
         saving = 0
         rewrites = 0
-        groups = self._sessions(lambda r: r[F_RD] or r[F_W5] or r[F_W1])
+        groups = self._sessions(cached=True)
         for items in groups.values():
             prev_t, prev_prompt = None, 0
             for t, item in items:
@@ -591,10 +601,14 @@ class Analysis:
         saving = 0
         moved = 0
         from .cost import tokenizer_factor
+
+        factors: dict = {}
         for r, _, m, _, _, cost in self.priced:
             if r[F_KIND] != "request" or m.id == target.id or r[F_OUT] > cutoff or r[F_WEB]:
                 continue
-            factor = tokenizer_factor(m, target, pricing)
+            factor = factors.get(m.id)
+            if factor is None:
+                factor = factors[m.id] = tokenizer_factor(m, target, pricing)
             toks = [r[f] for f in P.TOKEN_FIELDS]
             if factor != 1:
                 toks = [int((n * factor).to_integral_value()) for n in toks]
@@ -698,6 +712,10 @@ class Analysis:
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(_usd(cost))])
 
 
+def _first(pair):
+    return pair[0]
+
+
 def _chain_saving(chain) -> int:
     saving = 0
     prev_prompt = 0
@@ -780,10 +798,11 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
                 head = fh.read(1 << 16)
         except OSError as exc:
             raise PriceError(f"{path}: cannot read ({exc.strerror or exc})", "path") from None
-        fmt = options.fmt if options.fmt != "auto" else P.sniff(head)
+        sniffed = P.sniff(head)
+        fmt = options.fmt if options.fmt != "auto" else sniffed
         if options.fmt == "auto" and fmt in ("claude-code", "api"):
             fmt = "auto"  # mixed JSONL (responses and Claude Code lines) is read line by line
-        col.files.append({"file": name, "format": fmt if fmt != "auto" else P.sniff(head), "bytes": size})
+        col.files.append({"file": name, "format": fmt if fmt != "auto" else sniffed, "bytes": size})
         if fmt in _DOC_FORMATS:
             text = path.read_bytes().decode("utf-8", errors="replace")
             if fmt == "csv":

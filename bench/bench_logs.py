@@ -1,0 +1,222 @@
+"""Time ``claude-cost analyze`` against ccusage on the same generated Claude Code logs; print JSON.
+
+    python bench/bench_logs.py [--sizes 100,1000] [--data .cache/bench-logs] [--no-ccusage] [--browser]
+
+For each size (MB), logs are generated once by bench/gen_claude_code_logs.py (kept under --data for reuse).
+Each tool runs as a subprocess; wall time, MB/s (input bytes / wall seconds) and peak resident memory are
+measured. Peak memory is sampled from /proc every 20 ms over the whole process tree (main process plus
+workers), so it is the sum a machine has to hold, and the largest single process is reported too.
+
+ccusage (npm, the native Rust build) is installed into .cache/ccusage on first use with its own package.json,
+so the repository's package.json is never touched. Both tools are cross-checked on token totals after
+de-duplication (ccusage does not count web search, so dollar totals differ by exactly that).
+
+With --browser, the site is built and a 100 MB log is dropped on the analyser page in Chromium; the time to
+the finished report and the progress-bar values seen on the way are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CCUSAGE_VERSION = "20.0.24"  # 20.0.26 has no linux-x64 native package on npm
+
+
+def generate(data: Path, mb: int) -> tuple[Path, dict]:
+    out = data / f"cc-{mb}mb"
+    stamp = out / "stats.json"
+    if stamp.is_file():
+        return out, json.loads(stamp.read_text())
+    out.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "gen_claude_code_logs.py"), str(out), "--mb", str(mb)],
+                          check=True, capture_output=True, text=True)
+    stats = json.loads(proc.stdout)
+    stamp.write_text(json.dumps(stats))
+    return out, stats
+
+
+def ensure_ccusage() -> Path | None:
+    home = REPO / ".cache" / "ccusage"
+    binary = home / "node_modules" / ".bin" / "ccusage"
+    if binary.exists():
+        return binary
+    home.mkdir(parents=True, exist_ok=True)
+    pkg = home / "package.json"
+    if not pkg.exists():
+        pkg.write_text('{"name": "ccusage-bench", "private": true}\n')
+    proc = subprocess.run(["npm", "install", f"ccusage@{CCUSAGE_VERSION}", "--no-audit", "--no-fund", "--no-save",
+                           "--loglevel=error"], cwd=home, capture_output=True, text=True)
+    if proc.returncode != 0 or not binary.exists():
+        print(f"ccusage install failed: {proc.stderr.strip()[-300:]}", file=sys.stderr)
+        return None
+    return binary
+
+
+def _tree_rss(root: int) -> tuple[int, int]:
+    """(sum of RSS over root and its descendants, largest single RSS), in kB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+            with open(f"/proc/{entry}/statm") as fh:
+                pages = int(fh.read().split()[1])
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        rss[pid] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    values = [rss.get(p, 0) for p in tree]
+    return sum(values), max(values, default=0)
+
+
+def measure(cmd: list[str], env: dict | None = None) -> dict:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
+    peak = [0, 0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            total, biggest = _tree_rss(proc.pid)
+            peak[0] = max(peak[0], total)
+            peak[1] = max(peak[1], biggest)
+            done.wait(0.02)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    t.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {err.decode()[-500:]}")
+    return {"seconds": round(seconds, 3), "peak_rss_mb": round(peak[0] / 1024, 1),
+            "peak_rss_mb_largest_process": round(peak[1] / 1024, 1), "stdout": out}
+
+
+def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int) -> list[dict]:
+    folder, stats = generate(data, mb)
+    size = stats["bytes"]
+    rows = []
+    ours = min((measure([sys.executable, "-m", "calculators", "analyze", str(folder), "--json"])
+                for _ in range(repeat)), key=lambda r: r["seconds"])
+    rep = json.loads(ours.pop("stdout"))
+    tokens = {k: sum(m[k] for m in rep["by_model"].values())
+              for k in ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")}
+    try:
+        import orjson  # noqa: F401
+        parser = "orjson"
+    except ImportError:
+        parser = "stdlib fast path"
+    rows.append({"tool": "claude-cost analyze", "json_parser": parser, "size_mb": round(size / 1e6, 1),
+                 "files": stats["files"], "lines": stats["lines"], **ours,
+                 "mb_per_s": round(size / 1e6 / ours["seconds"], 1), "records": rep["records"],
+                 "total_usd": rep["total_usd"], "tokens": tokens})
+    pure = measure([sys.executable, "-m", "calculators", "analyze", str(folder), "--json"],
+                   env={**os.environ, "CLAUDE_COST_PURE_PYTHON": "1"})
+    pure_rep = json.loads(pure.pop("stdout"))
+    assert pure_rep["total_usd"] == rep["total_usd"], "pure-Python path disagrees"
+    rows.append({"tool": "claude-cost analyze (standard library only)", "size_mb": round(size / 1e6, 1), **pure,
+                 "mb_per_s": round(size / 1e6 / pure["seconds"], 1), "total_usd": pure_rep["total_usd"]})
+    if ccusage:
+        env = {**os.environ, "CLAUDE_CONFIG_DIR": str(folder)}
+        cc = min((measure([str(ccusage), "daily", "--json", "--offline"], env=env) for _ in range(repeat)),
+                 key=lambda r: r["seconds"])
+        totals = json.loads(cc.pop("stdout"))["totals"]
+        cc_tokens = {"input": totals["inputTokens"], "cache_write": totals["cacheCreationTokens"],
+                     "cache_read": totals["cacheReadTokens"], "output": totals["outputTokens"]}
+        same = (cc_tokens["input"] == tokens["input"] and cc_tokens["output"] == tokens["output"]
+                and cc_tokens["cache_read"] == tokens["cache_read"]
+                and cc_tokens["cache_write"] == tokens["cache_write_5m"] + tokens["cache_write_1h"])
+        rows.append({"tool": f"ccusage {CCUSAGE_VERSION} daily --json --offline", "size_mb": round(size / 1e6, 1),
+                     **cc, "mb_per_s": round(size / 1e6 / cc["seconds"], 1),
+                     "total_usd_float": totals["totalCost"], "tokens": cc_tokens,
+                     "same_token_totals_as_claude_cost": same})
+    return rows
+
+
+def run_browser(data: Path) -> dict:
+    """Drop a ~100 MB log on the built page and time the analysis (needs Chromium and the site build)."""
+    sys.path.insert(0, str(REPO))
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, build_site, serve
+
+    folder, stats = generate(data, 100)
+    big = folder / "all.jsonl.bench"
+    if not big.exists():
+        with big.open("wb") as fh:
+            for p in sorted(folder.rglob("*.jsonl")):
+                fh.write(p.read_bytes())
+    site = build_site(data / "site")
+    server, url = serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=os.environ.get("CLAUDE_COST_CHROMIUM", "/usr/bin/chromium"),
+                                         args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            foreign = []
+            page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((url, "blob:", "data:")) else None)
+            page.goto(url + "calculators/log-analyser/")
+            page.wait_for_selector('[data-testid="runtime-status"][data-state="live"]', timeout=120_000)
+            values = []
+            start = time.perf_counter()
+            page.get_by_test_id("log-file-input").set_input_files(str(big))
+            while not page.get_by_test_id("log-report").is_visible():
+                values.append(int(page.get_by_test_id("log-progress").get_attribute("value") or 0))
+                time.sleep(0.25)
+                if time.perf_counter() - start > 600:
+                    raise RuntimeError("browser analysis did not finish in 10 minutes")
+            seconds = time.perf_counter() - start
+            total = page.get_by_test_id("log-total-usd").get_attribute("data-value")
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"tool": "browser (Pyodide, one worker)", "size_mb": round(big.stat().st_size / 1e6, 1),
+            "seconds": round(seconds, 2), "mb_per_s": round(big.stat().st_size / 1e6 / seconds, 1),
+            "progress_values_seen": len(set(values)), "total_usd": total, "foreign_requests": len(foreign)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100,1000", help="comma-separated sizes in MB (default 100,1000)")
+    ap.add_argument("--data", default=str(REPO / ".cache" / "bench-logs"), help="where generated logs are kept")
+    ap.add_argument("--no-ccusage", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per tool and size (the fastest is kept)")
+    ap.add_argument("--browser", action="store_true", help="also time 100 MB in the browser")
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    ccusage = None if args.no_ccusage else ensure_ccusage()
+    result = {"cpus": os.cpu_count(), "load_average_before": os.getloadavg()[0], "runs": []}
+    for mb in (int(x) for x in args.sizes.split(",") if x.strip()):
+        result["runs"].extend(run_size(data, mb, ccusage, args.repeat))
+    if args.browser:
+        result["runs"].append(run_browser(data))
+    result["load_average_after"] = os.getloadavg()[0]
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
