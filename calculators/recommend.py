@@ -1338,7 +1338,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         r.pop("_after")
 
     runner = _runner_up(chosen_tier, tiers, costs, fired, feats, model)
-    code = _code(model, plan, wl, bool(tools.strip()), bool(system.strip()), system, tools)
+    code = _code(model, plan, wl, system, prompt, tools)
     return Recommendation({
         **base,
         "model": model.id,
@@ -1393,94 +1393,118 @@ def _runner_up(tier: str, tiers: dict[str, Model], costs: list[dict], fired: lis
 
 
 def _literal(text: str, path: str) -> str:
+    """A Python expression for ``text``: the literal itself when short, else a read of the file it goes in."""
     if len(text) <= 4000:
+        if ("\n" in text and '"""' not in text and "\\" not in text and not text.endswith('"')
+                and all(c.isprintable() or c == "\n" for c in text)):
+            return '"""' + text + '"""'  # keeps the prompt's lines readable
         return repr(text)
-    return f'Path("{path}").read_text(encoding="utf-8")  # {len(text):,} characters'
+    return f'Path("{path}").read_text(encoding="utf-8")  # {len(text):,} characters: save them to {path}'
 
 
-def _code(model: Model, plan: Plan, wl: RecommendWorkload, has_tools: bool, has_system: bool,
-          system: str, tools: str) -> dict:
+def _code(model: Model, plan: Plan, wl: RecommendWorkload, system: str, prompt: str, tools: str) -> dict:
+    """Ready-to-paste Python SDK code for the recommendation: model, max_tokens, cache_control, stop sequence,
+    and for offline work the Message Batches form."""
     cache = None
     if plan.ttl == "5m":
         cache = '{"type": "ephemeral"}'
     elif plan.ttl == "1h":
         cache = '{"type": "ephemeral", "ttl": "1h"}'
-    docs_cached = cache is not None and wl.repeats == "system_and_documents" and wl.turns <= 1
+    has_system, has_tools = bool(system.strip()), bool(tools.strip())
+    multi = wl.turns > 1
+    docs, question = _split_documents(prompt) if wl.repeats == "system_and_documents" and not multi else ("", "")
+    docs_cached = cache is not None and bool(docs)
+    try:
+        json.loads(tools)
+        tools_ok = True
+    except ValueError:
+        tools_ok = False
+    texts = [system if has_system else "", tools if has_tools else "",
+             *((docs, question) if docs_cached else (prompt,))]
     lines = ["import anthropic"]
-    needs_path = (has_system and len(system) > 4000) or (has_tools and len(tools) > 4000)
-    if needs_path or has_tools:
-        lines.append("import json" if has_tools else "")
-    if needs_path:
+    if has_tools:
+        lines.append("import json")
+    if any(len(t) > 4000 for t in texts) or (has_tools and not tools_ok):
         lines.append("from pathlib import Path")
-    lines = [x for x in lines if x]
     lines += ["", "client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY", ""]
     if has_system:
         lines.append(f"SYSTEM_PROMPT = {_literal(system, 'system_prompt.txt')}")
     if has_tools:
-        src = _literal(tools, "tools.json")
-        lines.append(f"TOOLS = json.loads({src})")
-        if cache and not has_system:
-            lines.append(f"TOOLS[-1][\"cache_control\"] = {cache}  # caches every tool definition")
+        if tools_ok:
+            lines.append(f"TOOLS = json.loads({_literal(tools, 'tools.json')})")
+        else:
+            lines.append('TOOLS = json.loads(Path("tools.json").read_text(encoding="utf-8"))  # the pasted tool '
+                         'definitions are not valid JSON: save a valid tools array there')
+        if cache and not has_system and not docs_cached:
+            lines.append(f'TOOLS[-1]["cache_control"] = {cache}  # caches every tool definition')
     if plan.stop:
-        lines.append(f"# Ask for the answer inside {plan.stop.replace('/', '')}…{plan.stop} in the prompt.")
+        tag = plan.stop[2:-1]
+        lines.append(f"# In the prompt, ask for the answer inside <{tag}>…</{tag}>; generation stops at {plan.stop} "
+                     f"(which is not returned).")
     lines.append("")
     params = [f'model="{model.id}"', f"max_tokens={plan.cap}"]
     if has_system:
         if cache and not docs_cached:
-            params.append('system=[{"type": "text", "text": SYSTEM_PROMPT, '
-                          f'"cache_control": {cache}}}]')
+            params.append(f'system=[{{"type": "text", "text": SYSTEM_PROMPT, "cache_control": {cache}}}]')
         else:
             params.append("system=SYSTEM_PROMPT")
     if has_tools:
         params.append("tools=TOOLS")
     if docs_cached:
-        user = ('[{"role": "user", "content": [\n'
-                f'        {{"type": "text", "text": documents, "cache_control": {cache}}},\n'
-                '        {"type": "text", "text": question},\n    ]}]')
-        if has_system:
-            params[2] = ('system=[{"type": "text", "text": SYSTEM_PROMPT}]  # cached together with the '
-                         'documents below')
-    elif wl.turns > 1:
-        user = "history + [{\"role\": \"user\", \"content\": user_message}]"
+        params.append('messages=[{"role": "user", "content": [\n'
+                      f'            {{"type": "text", "text": documents, "cache_control": {cache}}},  '
+                      '# caches tools, system and documents\n'
+                      '            {"type": "text", "text": question},\n        ]}]')
+        signature, call_args = "documents: str, question: str", "documents, question"
+    elif multi:
+        params.append('messages=history + [{"role": "user", "content": user_message}]')
+        signature, call_args = "history: list, user_message: str", "history, user_message"
     else:
-        user = '[{"role": "user", "content": user_message}]'
-    params.append(f"messages={user}")
+        params.append('messages=[{"role": "user", "content": user_message}]')
+        signature, call_args = "user_message: str", "user_message"
     if plan.stop:
         params.append(f'stop_sequences=["{plan.stop}"]')
-    arg = "def build_params(" + ("documents: str, question: str" if docs_cached else
-                                  "history: list, user_message: str" if wl.turns > 1 else "user_message: str")
-    body = [arg + ") -> dict:", "    return dict("]
-    body += [f"        {p}," for p in params]
-    body.append("    )")
-    lines += body
-    lines.append("")
-    call_args = ("documents, question" if docs_cached else "history, user_message" if wl.turns > 1
-                 else "user_message")
+    lines.append(f"def build_params({signature}) -> dict:")
+    lines.append("    return dict(")
+    lines += [f"        {p}," for p in params]
+    lines += ["    )", ""]
+    if docs_cached:
+        lines.append(f"documents = {_literal(docs, 'documents.txt')}")
+        lines.append(f"question = {_literal(question.strip(), 'question.txt')}")
+    else:
+        lines.append(f"user_message = {_literal(prompt, 'user_message.txt')}")
+    if multi:
+        lines.append('history = []  # earlier turns: {"role": "user", ...} and {"role": "assistant", ...} messages')
     if plan.batch:
         lines += [
-            "# Offline work: one batch, billed at the batch price; poll until it ends (within 24 hours).",
-            "def submit(items: list) -> str:",
+            "",
+            "# Offline work: send the requests as one batch (billed at the batch price) and collect the results",
+            "# when it has ended (within 24 hours).",
+            "def submit(requests: list[tuple]) -> str:",
             "    batch = client.messages.batches.create(requests=[",
-            '        {"custom_id": f"req-{n}", "params": build_params(*item)}',
-            "        for n, item in enumerate(items)",
+            '        {"custom_id": f"req-{n}", "params": build_params(*args)} for n, args in enumerate(requests)',
             "    ])",
             "    return batch.id",
             "",
-            "def results(batch_id: str):",
-            "    if client.messages.batches.retrieve(batch_id).processing_status != \"ended\":",
-            "        return None",
+            "",
+            "def results(batch_id: str) -> dict | None:",
+            '    if client.messages.batches.retrieve(batch_id).processing_status != "ended":',
+            "        return None  # not finished yet: try again later",
             "    return {r.custom_id: r.result for r in client.messages.batches.results(batch_id)}",
+            "",
+            "",
+            f"batch_id = submit([({call_args},)])  # one tuple of arguments per request",
         ]
     else:
         lines += [
+            "",
             f"response = client.messages.create(**build_params({call_args}))",
             "print(response.content[0].text)",
-            "print(response.usage)  # cache_creation_input_tokens / cache_read_input_tokens show caching at work",
+            "print(response.usage)  # cache_creation_input_tokens and cache_read_input_tokens show the cache at work",
         ]
     if plan.compress:
-        lines += ["", f"# Long conversations: keep the last {KEEP_TURNS} turns and replace older ones with a "
-                      f"summary",
-                  "# (ask the model for one) so each turn resends less history."]
+        lines += ["", f"# Long conversations: keep the last {KEEP_TURNS} turns in `history` and replace older ones "
+                      f"with a summary", "# (ask the model for one), so each turn resends less history."]
     return {"python": "\n".join(lines) + "\n", "batch": plan.batch}
 
 

@@ -10,6 +10,7 @@ import json
 import random
 import subprocess
 import sys
+import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -494,11 +495,70 @@ def test_output_cap_and_stop_sequence():
     assert Decimal(cap["worst_case_after"]["usd"]) == 16 * haiku.output / 1_000_000
 
 
+class _FakeAnthropic:
+    """Stands in for the SDK: records what the generated code sends."""
+
+    sent: list = []
+
+    def __init__(self):
+        fake = self
+
+        class Messages:
+            def create(self, **params):
+                fake.sent.append(("create", params))
+                return types.SimpleNamespace(content=[types.SimpleNamespace(text="ok")], usage={})
+
+            class batches:  # mirrors client.messages.batches
+                @staticmethod
+                def create(requests):
+                    fake.sent.append(("batch", requests))
+                    return types.SimpleNamespace(id="batch-1")
+
+        self.messages = Messages()
+
+
+def run_generated(code: str, tmp_path, monkeypatch) -> list:
+    import types as _types
+
+    monkeypatch.setitem(sys.modules, "anthropic", _types.SimpleNamespace(Anthropic=_FakeAnthropic))
+    monkeypatch.chdir(tmp_path)
+    _FakeAnthropic.sent = []
+    exec(compile(code, "<generated>", "exec"), {"__name__": "generated"})
+    return _FakeAnthropic.sent
+
+
+def test_generated_code_sends_the_recommended_request(tmp_path, monkeypatch):
+    result = run_example(DEFAULT_INPUTS)
+    cap = next(lv for lv in result["levers"] if lv["id"] == "output_cap")
+    (kind, params), = run_generated(result["code"]["python"], tmp_path, monkeypatch)
+    assert kind == "create"
+    assert params["model"] == result["model"] and params["max_tokens"] == cap["max_tokens"]
+    assert params["system"][0]["text"] == DEFAULT_INPUTS["system"]
+    assert params["system"][0]["cache_control"] == {"type": "ephemeral"}  # 5-minute TTL: the default
+    assert params["messages"] == [{"role": "user", "content": DEFAULT_INPUTS["prompt"]}]
+    assert params["stop_sequences"] == ["</label>"]
+
+
+def test_generated_batch_code_with_documents_and_tools(tmp_path, monkeypatch):
+    question = "When was the bridge rebuilt?"
+    inputs = {"system": POLICY, "tools": TOOLS, "prompt": prose(4) + "\n\n" + question, "mode": "offline",
+              "repeats": "system_and_documents", "gap_minutes": 20, "requests_per_day": 500}
+    result = run_example(inputs)
+    (kind, requests), = run_generated(result["code"]["python"], tmp_path, monkeypatch)
+    assert kind == "batch" and len(requests) == 1
+    params = requests[0]["params"]
+    assert params["tools"] == json.loads(TOOLS) and params["system"] == POLICY
+    documents, asked = params["messages"][0]["content"]
+    assert documents["cache_control"] == {"type": "ephemeral", "ttl": "1h"}  # 20-minute gap -> 1-hour TTL
+    assert documents["text"] + "\n\n" + asked["text"] == inputs["prompt"]
+
+
 def test_generated_code_is_valid_python():
     for inputs in (DEFAULT_INPUTS, {"system": POLICY, "prompt": "x", **OFFLINE},
                    {"system": POLICY, "tools": TOOLS, "prompt": "x", "turns": 12},
                    {"prompt": prose(3) + "\n\nWho wrote the letters?", "repeats": "system_and_documents"},
-                   {"system": "x" * 5000, "prompt": "y", "tools": CODING_TOOLS}):
+                   {"system": "x" * 5000, "prompt": "y", "tools": CODING_TOOLS},
+                   {"system": 'ends with a quote "', "prompt": 'a """ b\\n', "tools": "not json"}):
         code = run_example(inputs)["code"]["python"]
         compile(code, "<generated>", "exec")
 
