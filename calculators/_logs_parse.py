@@ -6,7 +6,9 @@ usage report). Pricing and the report live in :mod:`calculators.logs`.
 A record is a plain tuple (cheap to build, to pickle between processes and to keep by the hundred thousand):
 
     (file, line, timestamp, model, input, cache_write_5m, cache_write_1h, cache_read, output, web_searches,
-     batch, geo, fast, service_tier, session, key, sidechain, logged_cost, kind, pos)
+     batch, geo, fast, service_tier, session, key, sidechain, logged_cost, kind, pos, tier_prompt)
+
+``tier_prompt`` is None for a request (its own prompt picks the tier) and a stand-in size for aggregate rows.
 
 ``kind`` is ``"request"`` for one API call and ``"aggregate"`` for a row that sums many calls (Admin API usage
 report, Console CSV); per-turn statistics use requests only. ``pos`` orders records of one file
@@ -27,7 +29,7 @@ from collections.abc import Mapping
 
 # Record field positions.
 (F_FILE, F_LINE, F_TS, F_MODEL, F_IN, F_W5, F_W1, F_RD, F_OUT, F_WEB, F_BATCH, F_GEO, F_FAST, F_TIER,
- F_SESSION, F_KEY, F_SIDE, F_LOGGED, F_KIND, F_POS) = range(20)
+ F_SESSION, F_KEY, F_SIDE, F_LOGGED, F_KIND, F_POS, F_TIER_PROMPT) = range(21)
 TOKEN_FIELDS = (F_IN, F_W5, F_W1, F_RD, F_OUT)
 
 #: Models Claude Code writes for messages it makes up locally (API errors, interruptions); never billed.
@@ -107,9 +109,18 @@ def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool
 _USAGE_KEYS = frozenset({"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"})
 
 
-def _record(file, line, ts, model, uv, session, key, side, logged, kind, pos):
+def _record(file, line, ts, model, uv, session, key, side, logged, kind, pos, tier_prompt=None):
     return (file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
-            session, key, side, logged, kind, pos)
+            session, key, side, logged, kind, pos, tier_prompt)
+
+
+def tier_prompt_of(context_window: object) -> int:
+    """The prompt size that picks prompt-length tiers for an aggregate row (which sums many requests).
+
+    Admin API reports and Console exports split usage by ``context_window``: ``200k-1M`` rows are requests
+    above 200K prompt tokens, ``0-200k`` rows are not. Rows know nothing finer (such as Haiku 5.5's 100K tier).
+    """
+    return 200_001 if isinstance(context_window, str) and context_window.strip().lower() == "200k-1m" else 0
 
 
 def _str_or_none(value: object) -> str | None:
@@ -509,7 +520,8 @@ def parse_usage_report(text: str, file: str, counts: Counts) -> list:
                     counts.bad(file, n, str(exc))
                     continue
                 session = _str_or_none(r.get("api_key_id")) or _str_or_none(r.get("workspace_id"))
-                out.append(_record(file, n, ts, model, uv, session, None, False, None, "aggregate", len(out)))
+                out.append(_record(file, n, ts, model, uv, session, None, False, None, "aggregate", len(out),
+                                   tier_prompt_of(r.get("context_window"))))
                 counts.records += 1
     return out
 
@@ -563,6 +575,7 @@ _CSV_COLUMNS = {
     "output": ("usage_output_tokens", "output_tokens"),
     "web": ("web_search_count", "web_search_requests"),
     "geo": ("inference_geo",),
+    "context_window": ("context_window",),
     "speed": ("speed",),
     "cost": ("cost_usd", "cost", "amount_usd"),
 }
@@ -640,7 +653,8 @@ def parse_csv(text: str, file: str, counts: Counts) -> tuple[list, list]:
             counts.bad(file, n, str(exc))
             continue
         session = get("session") or get("workspace") or None
-        records.append(_record(file, n, day, model, uv, session, None, False, None, "aggregate", n))
+        records.append(_record(file, n, day, model, uv, session, None, False, None, "aggregate", n,
+                               tier_prompt_of(get("context_window"))))
         counts.records += 1
     return records, billed
 

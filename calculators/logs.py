@@ -346,6 +346,8 @@ class Analysis:
         self.unpriced: dict[str, dict] = {}
         self.undated = 0
         self.filtered = 0
+        self.tier_unknown = 0
+        fine_tiers: dict = {}
         for r in self.c.records():
             day = _day_of(r[F_TS])
             if day is None:
@@ -354,7 +356,7 @@ class Analysis:
             if (since and day < since) or (until and day > until):
                 self.filtered += 1
                 continue
-            prompt = r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD]
+            prompt = r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD] if r[P.F_TIER_PROMPT] is None else r[P.F_TIER_PROMPT]
             try:
                 m, rates, web, _ = pricer.rates(r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST], prompt)
             except (Unpriced, UnknownModelError) as exc:
@@ -365,6 +367,13 @@ class Analysis:
                     u[b] += r[f]
                 u["web_searches"] += r[F_WEB]
                 continue
+            if r[P.F_TIER_PROMPT] == 0 and r[F_KIND] == "aggregate":
+                fine = fine_tiers.get((m.id, day))
+                if fine is None:
+                    period = m.period_at(_dt.date.fromisoformat(day))
+                    fine = fine_tiers[(m.id, day)] = any(t.above_prompt_tokens < 200_000 for t in period.tiers)
+                if fine:
+                    self.tier_unknown += 1
             total = (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
                      + r[F_OUT] * rates[4] + r[F_WEB] * web)
             self.priced.append((r, day, m, rates, web, total))
@@ -487,6 +496,10 @@ class Analysis:
         if priority:
             notes.append(f"{priority:,} records ran on Priority Tier, which has no published per-token price; "
                          f"they are priced at standard rates")
+        if self.tier_unknown:
+            notes.append(f"{self.tier_unknown:,} report rows of 0-200k context are on a model with a prompt-length "
+                         f"tier below 200K tokens (Haiku 5.5 above 100K); rows cannot tell, so they are priced at "
+                         f"the base rate")
         if any(r[F_KIND] == "aggregate" for r, *_ in self.priced):
             notes.append("usage reports and CSV rows sum many requests: per-turn figures, caching and TTL "
                          "what-ifs use per-request logs only")
