@@ -802,3 +802,15 @@ def test_any_text_and_workload_gives_a_consistent_answer(system, prompt, repeats
     assert sum(savings) == Decimal(r["saving"]["levers_saving_monthly"]["usd"])
     assert Decimal(r["saving"]["saving_monthly"]["usd"]) >= 0
     json.dumps(r)  # JSON-ready
+
+
+def test_prerendered_html_shows_the_python_figures():
+    from calculators.recommend import prerender_html
+
+    result = run_example(DEFAULT_INPUTS)
+    out = prerender_html("recommend", DEFAULT_INPUTS, result)
+    assert f'data-testid="recommended-model" data-value="{result["model"]}"' in out
+    assert f'data-value="{result["saving"]["recommended_monthly"]["usd"]}"' in out
+    assert result["saving"]["saving_monthly"]["display"] in out
+    error = prerender_html("recommend", {}, {**result, "error": "too long <for> any window"})
+    assert "too long &lt;for&gt; any window" in error
