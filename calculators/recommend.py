@@ -192,16 +192,17 @@ class TokenRange:
 
 ZERO_TOKENS = TokenRange(0, 0)
 
-#: Tokens per character class, as (low, high) in tenths of a token: the older tokenizer splits English prose
-#: into about one token per four letters, punctuation into one token or less per mark, a CJK character into
-#: about one token, other non-ASCII letters into a third of a token to one token each.
-_RATES_TENTHS = {
-    "alnum": (2, 3),            # 1 token per 5 letters .. 1 per 3.3
-    "punct": (5, 10),
-    "whitespace_runs": (2, 10),  # newlines, tabs and indentation
-    "cjk": (7, 15),
-    "other_non_ascii": (3, 10),
-    "control": (5, 10),
+#: Tokens per character class, as (low, high) in hundredths of a token: the older tokenizer splits English
+#: prose into about one token per three to four letters (spaces between words merge into the words),
+#: punctuation into one token or less per mark, a CJK character into about one token, other non-ASCII letters
+#: into a third of a token to one token each.
+_RATES_HUNDREDTHS = {
+    "alnum": (25, 36),             # 1 token per 4 letters .. 1 per 2.8
+    "punct": (50, 100),
+    "whitespace_runs": (20, 100),  # newlines, tabs and indentation
+    "cjk": (70, 150),
+    "other_non_ascii": (30, 100),
+    "control": (50, 100),
 }
 
 
@@ -215,11 +216,11 @@ def estimate_tokens(text: str, counts: CharCounts | None = None) -> TokenRange:
         return ZERO_TOKENS
     c = counts or CharCounts.of(text)
     low = high = 0
-    for name, (lo, hi) in _RATES_TENTHS.items():
+    for name, (lo, hi) in _RATES_HUNDREDTHS.items():
         n = getattr(c, name)
         low += n * lo
         high += n * hi
-    return TokenRange(max(1, low // 10), max(1, -(-high // 10)))
+    return TokenRange(max(1, low // 100), max(1, -(-high // 100)))
 
 
 def _ceil(value: Decimal | int) -> int:
@@ -536,10 +537,11 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
                                              tuple(ev), f"{seg.name}: {seg.tokens.mid:,} tokens")
             break
 
-    # Chit-chat only counts for short prompts without a task.
+    # Chit-chat only counts for short messages without a task (a long system prompt may set the persona).
     if "chit_chat" in feats:
-        total = sum(s.tokens.mid for s in segments)
-        if total > 600 or feats.has("code", "extraction", "classification", "rewrite", "long_document"):
+        user = next((s for s in segments if s.name == "user message"), None)
+        short = user.tokens.mid <= 300 if user else sum(s.tokens.mid for s in segments) <= 600
+        if not short or feats.has("code", "extraction", "classification", "rewrite", "long_document"):
             del feats["chit_chat"]
 
     lang = _language(segments)

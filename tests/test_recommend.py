@@ -325,25 +325,26 @@ def test_labelled_example(case_id, kind, inputs, tier, levers):
 
 def test_token_estimate_by_hand():
     # "The quick brown fox jumps over the lazy dog." has 35 letters and 1 punctuation mark, no newlines.
-    # low  = 35 x 0.2 + 1 x 0.5 = 7.5 -> 7 ; high = 35 x 0.3 + 1 x 1.0 = 11.5 -> 12 ; mid = (7+12+1)//2 = 10
-    assert estimate_tokens("The quick brown fox jumps over the lazy dog.") == TokenRange(7, 12)
-    assert estimate_tokens("The quick brown fox jumps over the lazy dog.").mid == 10
+    # low  = 35 x 0.25 + 1 x 0.5 = 9.25 -> 9 ; high = 35 x 0.36 + 1 x 1.0 = 13.6 -> 14 ; mid = (9+14+1)//2 = 12
+    assert estimate_tokens("The quick brown fox jumps over the lazy dog.") == TokenRange(9, 14)
+    assert estimate_tokens("The quick brown fox jumps over the lazy dog.").mid == 12
     # 4 CJK characters: low 4 x 0.7 = 2.8 -> 2 ; high 4 x 1.5 = 6
     assert estimate_tokens("你好世界") == TokenRange(2, 6)
     # "def f():\n    return 1\n": letters/digits d,e,f,f,r,e,t,u,r,n,1 = 11; punctuation ( ) : = 3;
     # whitespace runs: 2 newlines + 2 double spaces = 4.
-    # low = 11x0.2 + 3x0.5 + 4x0.2 = 2.2 + 1.5 + 0.8 = 4.5 -> 4 ; high = 3.3 + 3 + 4 = 10.3 -> 11
-    assert estimate_tokens("def f():\n    return 1\n") == TokenRange(4, 11)
+    # low = 11x0.25 + 3x0.5 + 4x0.2 = 2.75 + 1.5 + 0.8 = 5.05 -> 5 ; high = 3.96 + 3 + 4 = 10.96 -> 11
+    assert estimate_tokens("def f():\n    return 1\n") == TokenRange(5, 11)
     assert estimate_tokens("") == TokenRange(0, 0)
 
 
 def test_newer_tokenizer_inflation_comes_from_the_pricing_file():
     pricing = load_pricing()
     result = run_example({"prompt": "a" * 4000, "repeats": "none"})
-    # 4000 letters: low 800, high 1200 on the older tokenizer; x1.3 -> 1040 .. 1560 on the newer one.
+    # 4000 letters: low 4000 x 0.25 = 1000, high 4000 x 0.36 = 1440 on the older tokenizer, mid 1220;
+    # x1.3 -> 1300 .. 1872 on the newer one, mid (1300 + 1872 + 1) // 2 = 1586.
     assert pricing.tokenizer_inflation == Decimal("1.3")
-    assert result["tokens"]["older_tokenizer"] == {"low": 800, "mid": 1000, "high": 1200}
-    assert result["tokens"]["newer_tokenizer"] == {"low": 1040, "mid": 1300, "high": 1560}
+    assert result["tokens"]["older_tokenizer"] == {"low": 1000, "mid": 1220, "high": 1440}
+    assert result["tokens"]["newer_tokenizer"] == {"low": 1300, "mid": 1586, "high": 1872}
     assert "not available offline" in result["tokens"]["note"]
 
 
@@ -364,32 +365,33 @@ def test_caching_saving_by_hand():
     result = run_example({"system": "a" * 4000, "prompt": "b" * 400, "output_tokens": 200,
                           "requests_per_day": 1000, "repeats": "system", "gap_minutes": 1})
     assert result["model"] == "claude-sonnet-5-5"  # no feature: the default rule
-    # Tokens on the newer tokenizer: system 4000 letters -> 1040..1560, mid 1300; user 400 letters ->
-    # 80..120 older -> 104..156 newer, mid 130. Output 200. 30,000 requests a month (1,000 a day x 30).
-    # Without levers: (1300 + 130) x $2/M + 200 x $10/M = 0.00286 + 0.002 = $0.00486 -> x 30,000 = $145.80
+    # Tokens on the newer tokenizer: system 4000 letters -> 1300..1872, mid 1586; user 400 letters ->
+    # 100..144 older -> 130..188 newer (144 x 1.3 = 187.2, rounded up), mid (130 + 188 + 1) // 2 = 159.
+    # Output 200. 30,000 requests a month (1,000 a day x 30).
+    # Without levers: (1586 + 159) x $2/M + 200 x $10/M = 0.00349 + 0.002 = $0.00549 -> x 30,000 = $164.70
     # Hit rate with a 1-minute mean gap and a 5-minute TTL: 1 - e^-5 = 0.993262... -> 0.9933
     #   (below the cap 1 - 1/1000 = 0.999).
-    # With caching, per request: 130 x 2/M + 200 x 10/M + 0.9933 x 1300 x 0.10/M + 0.0067 x 1300 x 2.50/M
-    #   = 0.00026 + 0.002 + 0.000129129 + 0.000021775 = 0.002410904 -> x 30,000 = $72.32712
-    # Saving = 145.80 - 72.32712 = $73.47288
+    # With caching, per request: 159 x 2/M + 200 x 10/M + 0.9933 x 1586 x 0.10/M + 0.0067 x 1586 x 2.50/M
+    #   = 0.000318 + 0.002 + 0.00015753738 + 0.0000265655 = 0.00250210288 -> x 30,000 = $75.0630864
+    # Saving = 164.70 - 75.0630864 = $89.6369136
     caching = next(lv for lv in result["levers"] if lv["id"] == "caching")
     assert caching["applies"] and caching["ttl"] == "5m" and caching["cache_hit_rate"] == "0.9933"
-    assert Decimal(caching["saving_monthly"]["usd"]) == Decimal("73.47288")
+    assert Decimal(caching["saving_monthly"]["usd"]) == Decimal("89.6369136")
     rec = next(r for r in result["costs"] if r["model"] == "claude-sonnet-5-5")
-    assert Decimal(rec["without_levers"]["usd"]) == Decimal("145.8")
-    assert Decimal(rec["with_levers"]["usd"]) == Decimal("72.32712")
-    assert result["saving"]["recommended_monthly"]["usd"] == "72.32712"
+    assert Decimal(rec["without_levers"]["usd"]) == Decimal("164.7")
+    assert Decimal(rec["with_levers"]["usd"]) == Decimal("75.0630864")
+    assert result["saving"]["recommended_monthly"]["usd"] == "75.0630864"
 
 
 def test_batch_saving_by_hand():
     _sonnet_rates()
     result = run_example({"system": "a" * 4000, "prompt": "b" * 400, "output_tokens": 200,
                           "requests_per_day": 1000, "repeats": "system", "gap_minutes": 1, "mode": "offline"})
-    # Same workload as above through the Batch API: every token at 50%: 72.32712 x 0.5 = $36.16356,
-    # so batch saves 72.32712 - 36.16356 = $36.16356 on top of caching.
+    # Same workload as above through the Batch API: every token at 50%: 75.0630864 x 0.5 = $37.5315432,
+    # so batch saves 75.0630864 - 37.5315432 = $37.5315432 on top of caching.
     batch = next(lv for lv in result["levers"] if lv["id"] == "batch")
-    assert Decimal(batch["saving_monthly"]["usd"]) == Decimal("36.16356")
-    assert result["saving"]["recommended_monthly"]["usd"] == "36.16356"
+    assert Decimal(batch["saving_monthly"]["usd"]) == Decimal("37.5315432")
+    assert result["saving"]["recommended_monthly"]["usd"] == "37.5315432"
     assert "batches.create" in result["code"]["python"]
 
 
@@ -398,15 +400,15 @@ def test_saving_against_the_most_expensive_current_model_by_hand():
     assert (r.input, r.output) == (8, 40)  # Fable 5.2: $8 input, $40 output
     result = run_example({"prompt": "a" * 4000, "output_tokens": 100, "requests_per_day": 100,
                           "repeats": "none"})
-    # 3,000 requests/month of 1,300 input + 100 output tokens (newer tokenizer, mid).
-    # Fable 5.2, no levers: (1300 x 8 + 100 x 40)/M = 0.0104 + 0.004 = 0.0144 -> x 3,000 = $43.20
-    # Sonnet 5.5 (recommended, nothing to cache or batch): (1300 x 2 + 100 x 10)/M = 0.0036 -> $10.80
-    # Saving = 43.20 - 10.80 = $32.40 = 75%
+    # 3,000 requests/month of 1,586 input + 100 output tokens (newer tokenizer, mid).
+    # Fable 5.2, no levers: (1586 x 8 + 100 x 40)/M = 0.012688 + 0.004 = 0.016688 -> x 3,000 = $50.064
+    # Sonnet 5.5 (recommended, nothing to cache or batch): (1586 x 2 + 100 x 10)/M = 0.004172 -> $12.516
+    # Saving = 50.064 - 12.516 = $37.548 = 75% (both prices are in a 4:1 ratio)
     s = result["saving"]
     assert s["baseline_model"] == "claude-fable-5-2"
-    assert Decimal(s["baseline_monthly"]["usd"]) == Decimal("43.2")
-    assert Decimal(s["recommended_monthly"]["usd"]) == Decimal("10.8")
-    assert Decimal(s["saving_monthly"]["usd"]) == Decimal("32.4")
+    assert Decimal(s["baseline_monthly"]["usd"]) == Decimal("50.064")
+    assert Decimal(s["recommended_monthly"]["usd"]) == Decimal("12.516")
+    assert Decimal(s["saving_monthly"]["usd"]) == Decimal("37.548")
     assert s["saving_percent"] == "75%"
 
 
@@ -655,15 +657,15 @@ def test_prompt_beyond_every_context_window_is_reported():
     text = (ROOT / "pricing.toml").read_text(encoding="utf-8")
     small = parse_pricing(text.replace("context_window = 1000000", "context_window = 2000"), "small.toml")
     rec = recommend("a" * 20_000, workload=RecommendWorkload(repeats="none"), at=AT, pricing=small)
-    # 20,000 letters -> 4,000..6,000 older, 5,200..7,800 newer tokens: more than 2,000 on every model.
+    # 20,000 letters -> 5,000..7,200 older, 6,500..9,360 newer tokens: more than 2,000 on every model.
     assert rec.model is None
     assert "more than the largest context window" in rec.data["error"]
     assert rec.data["costs"] == [] and rec.data["levers"] == []
 
 
 def test_prompt_beyond_every_context_window_with_the_real_file():
-    # 3.6 million letters (18 per repeat): mid 0.25 tokens a letter -> 900,000 older, x 1.3 = 1,170,000
-    # newer-tokenizer tokens, more than the 1,000,000-token window of every current model.
+    # 3.6 million letters (18 per repeat): mid 0.305 tokens a letter -> 1,098,000 older, x 1.3 = about
+    # 1,427,000 newer-tokenizer tokens, more than the 1,000,000-token window of every current model.
     words = "flood meadow harbour " * 200_000
     rec = recommend(words, workload=RecommendWorkload(repeats="none"), at=AT)
     assert rec.model is None and "context window" in rec.data["error"]
