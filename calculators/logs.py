@@ -261,7 +261,11 @@ class Pricer:
                         raise PriceError(f"{m.id}: a {b} rate has more than 9 decimal places")
                     rates.append(int(f))
                 web = self.pricing.web_search_per_request / FEMTO
-                got = (m, tuple(rates), int(web), cost.notes)
+                notes = tuple(n for n in cost.notes if not n.startswith("prompt of "))
+                if cost.tier is not None:
+                    notes += (f"requests with a prompt above {cost.tier:,} tokens on {m.name} are billed at the "
+                              f"higher tier's rates for every token",)
+                got = (m, tuple(rates), int(web), notes)
             self._rates[key] = got
         if isinstance(got, Unpriced):
             raise got
@@ -687,7 +691,8 @@ class Analysis:
             if r[F_TIER] == "priority":
                 prio[(day, m.id)] = prio.get((day, m.id), 0) + cost
         rows = []
-        for key in sorted(set(billed) | set(est)):
+        billed_days = {day for day, _ in billed}
+        for key in sorted(set(billed) | {k for k in est if k[0] in billed_days}):
             day, mid = key
             b = billed.get(key)
             e = _usd(est.get(key, 0))
@@ -774,6 +779,11 @@ def _pct(x: Decimal) -> str:
     return f"{dstr((x * 100).quantize(Decimal('0.1'), ROUND_HALF_UP).normalize())}%"
 
 
+def _dollars(x: Decimal) -> str:
+    """Money for the terminal: -$1.23, $0.0042 (sub-cent amounts keep four places), $1,234.57."""
+    return f"-${_money(-x)}" if x < 0 else f"${_money(x)}"
+
+
 def _money(x: Decimal) -> str:
     if x and abs(x) < Decimal("0.01"):
         return f"{x.quantize(Decimal('0.0001'), ROUND_HALF_UP):,}"
@@ -808,7 +818,7 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
         try:
             size = path.stat().st_size
             with open(path, "rb") as fh:
-                head = fh.read(1 << 16)
+                head = fh.read(1 << 14)  # enough to tell the formats apart
         except OSError as exc:
             raise PriceError(f"{path}: cannot read ({exc.strerror or exc})", "path") from None
         sniffed = P.sniff(head)
@@ -930,15 +940,15 @@ def render_text(rep: dict) -> str:
     add("What if (each lever alone, against the total above)")
     for w in rep["what_if"]:
         share = _pct(Decimal(w["saving_share"])) if w["saving_share"] is not None else "-"
-        add(f"  {w['lever']:<14} saves ${_money(Decimal(w['saving_usd'])):>12}  ({share})")
+        add(f"  {w['lever']:<14} saves {_dollars(Decimal(w['saving_usd'])):>13}  ({share})")
         for a in w["assumptions"]:
             add(f"      - {a}")
     if rep["reconciliation"]:
         add("")
         add("Reconciliation with the cost report")
         for row in rep["reconciliation"]:
-            add(f"  {row['day']} {row['model']:<30} estimate ${_money(Decimal(row['estimated_usd']))}, billed "
-                f"${_money(Decimal(row['billed_usd']))}, difference ${_money(Decimal(row['difference_usd']))}: "
+            add(f"  {row['day']} {row['model']:<30} estimate {_dollars(Decimal(row['estimated_usd']))}, billed "
+                f"{_dollars(Decimal(row['billed_usd']))}, difference {_dollars(Decimal(row['difference_usd']))}: "
                 f"{row['explanation']}")
     if rep["malformed_lines"]:
         add("")
