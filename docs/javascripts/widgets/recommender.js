@@ -297,6 +297,17 @@ export function mount(root, api) {
       parts.push(h("p", { class: "calc-hint", text: `${r.workload.requests_per_month} requests a month; prices in force on ${r.at} (pricing.toml checked ${r.pricing_checked}).` }));
 
       parts.push(h("h3", { text: "Request code (Python SDK)" }));
+      const copyNote = h("span", { class: "calc-hint", role: "status", "aria-live": "polite" });
+      const copy = h("button", { type: "button", class: "md-button", "data-testid": "copy-code", text: "Copy code" });
+      copy.addEventListener("click", async () => {
+        try {
+          await navigator.clipboard.writeText(r.code.python);
+          copyNote.textContent = " Copied.";
+        } catch {
+          copyNote.textContent = " Select the code and copy it (the clipboard is not available here).";
+        }
+      });
+      parts.push(h("p", {}, copy, copyNote));
       parts.push(h("pre", {}, h("code", { class: "language-python", "data-testid": "code-python", text: r.code.python })));
     }
 
