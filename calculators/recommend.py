@@ -1672,7 +1672,7 @@ def run(args: argparse.Namespace) -> int:
     prompt = ""
     if args.prompt_file:
         prompt = _read_text(args.prompt_file, "prompt file")
-    elif not sys.stdin.isatty():
+    elif sys.stdin is not None and not sys.stdin.isatty():
         prompt = _read_text("-", "stdin")
     system = _read_text(args.system_file, "system prompt file") if args.system_file else ""
     tools = _read_text(args.tools_file, "tools file") if args.tools_file else ""
