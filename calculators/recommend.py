@@ -334,6 +334,7 @@ _STOPWORDS = {
 class Evidence:
     where: str
     text: str
+    cue: str = ""
 
     def to_json(self) -> dict:
         return {"where": self.where, "text": self.text}
@@ -439,8 +440,8 @@ def _scan_cues(seg: Segment, found: dict[str, dict[str, Evidence]]) -> None:
                     bucket = found.setdefault(feature, {})
                     if phrase not in bucket:
                         end = words[i + n - 1][2]
-                        bucket[phrase] = Evidence(_where(seg, base + start),
-                                                  _snippet(window, start, end))
+                        bucket[phrase] = Evidence(_where(seg, base + start), _snippet(window, start, end),
+                                                  window[start:end].rstrip(":"))
 
 
 def _cue_score(feature: str, cues: dict[str, Evidence]) -> int:
@@ -491,7 +492,8 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
             continue
         if score >= _THRESHOLD[fid]:
             ev = tuple(list(cues.values())[:4])
-            feats[fid] = Feature(fid, _LABELS[fid], score, ev, f"cues: {', '.join(list(cues)[:8])}")
+            said = list(dict.fromkeys(e.cue.lower() for e in cues.values()))  # the words as written
+            feats[fid] = Feature(fid, _LABELS[fid], score, ev, f"cues: {', '.join(said[:8])}")
 
     # Templated rewrite: placeholders such as {{name}} count as cues too.
     for seg in segments:
@@ -512,8 +514,9 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
         if len(paths) >= 3 or (len(paths) >= 2 and mf_cues) or _cue_score("multi_file", mf_cues) >= 2:
             ev = tuple(list(paths.values())[:4]) + tuple(list(mf_cues.values())[:2])
             feats["multi_file"] = Feature("multi_file", _LABELS["multi_file"], score, ev,
-                                          f"{len(paths)} file name(s)" + (f"; cues: {', '.join(mf_cues)}"
-                                                                           if mf_cues else ""))
+                                          f"{len(paths)} file name(s)" + (
+                                              f"; cues: {', '.join(e.cue.lower() for e in mf_cues.values())}"
+                                              if mf_cues else ""))
 
     # Tool definitions make a task agentic on their own.
     tools = next((s for s in segments if s.name == "tool definitions"), None)

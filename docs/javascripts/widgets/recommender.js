@@ -274,7 +274,7 @@ export function mount(root, api) {
 
     parts.push(h("h3", { text: "Rules that fired" }));
     parts.push(h("ol", { "data-testid": "rules" }, r.rules.map((rule) => h("li", { "data-rule": rule.id, class: rule.decisive ? "rec-decisive" : "" },
-      h("code", { text: rule.id }), ` (${rule.kind} → ${rule.tier}): ${rule.when}. ${rule.why}.`,
+      h("code", { text: rule.id }), ` (${rule.kind} → ${rule.tier} tier) when: ${rule.when}; why: ${rule.why}.`,
       rule.decisive ? " Decisive." : "", rule.overridden ? ` Overridden: ${rule.overridden}.` : ""))));
 
     if (!r.error) {
@@ -283,7 +283,8 @@ export function mount(root, api) {
         h("thead", {}, h("tr", {}, ["Lever", "Saving a month", "Why"].map((x) => h("th", { scope: "col", text: x })))),
         h("tbody", {}, r.levers.map((lv) => h("tr", { "data-lever": lv.id, "data-applies": lv.applies ? "true" : "false", class: lv.applies ? "" : "rec-lever-off" },
           h("th", { scope: "row", text: lv.label }),
-          h("td", {}, lv.applies ? money(`lever-${lv.id}-usd`, lv.saving_monthly) : "does not apply"),
+          h("td", {}, lv.applies ? money(`lever-${lv.id}-usd`, lv.saving_monthly) : "does not apply",
+            lv.applies && lv.id === "output_cap" ? h("small", { text: " (caps the worst case)" }) : null),
           h("td", { text: lv.detail })))))));
 
       parts.push(h("h3", { text: "Every current model, per month" }));
@@ -294,7 +295,7 @@ export function mount(root, api) {
           row.without_levers ? h("td", {}, money("cost-without-usd", row.without_levers)) : h("td", { text: "—" }),
           row.with_levers ? h("td", {}, money("cost-with-usd", row.with_levers)) : h("td", { text: "—" }),
           h("td", { text: [row.recommended ? "Recommended" : "", row.reason || "", row.note || ""].filter(Boolean).join("; ") })))))));
-      parts.push(h("p", { class: "calc-hint", text: `${r.workload.requests_per_month} requests a month; prices in force on ${r.at} (pricing.toml checked ${r.pricing_checked}).` }));
+      parts.push(h("p", { class: "calc-hint", text: `${fmtInt(r.workload.requests_per_month)} requests a month (${fmtInt(r.workload.requests_per_day)} a day × 30); prices in force on ${r.at} (pricing.toml checked ${r.pricing_checked}).` }));
 
       parts.push(h("h3", { text: "Request code (Python SDK)" }));
       const copyNote = h("span", { class: "calc-hint", role: "status", "aria-live": "polite" });
