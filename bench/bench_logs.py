@@ -3,8 +3,9 @@
     python bench/bench_logs.py [--sizes 100,1000] [--data .cache/bench-logs] [--no-ccusage] [--browser]
 
 For each size (MB), logs are generated once by bench/gen_claude_code_logs.py (kept under --data for reuse).
-Each tool runs as a subprocess; wall time, MB/s (input bytes / wall seconds) and peak resident memory are
-measured. Peak memory is sampled from /proc every 20 ms over the whole process tree (main process plus
+Each tool runs as a subprocess; wall time, MB/s (input bytes / wall seconds), CPU seconds (user + system, all
+worker processes included: the fairer figure on a shared, busy machine) and peak resident memory are
+measured; the load average before and after is printed with the figures. Peak memory is sampled from /proc every 20 ms over the whole process tree (main process plus
 workers), so it is the sum a machine has to hold, and the largest single process is reported too.
 
 ccusage (npm, the native Rust build) is installed into .cache/ccusage on first use with its own package.json,
@@ -90,28 +91,37 @@ def _tree_rss(root: int) -> tuple[int, int]:
 
 
 def measure(cmd: list[str], env: dict | None = None) -> dict:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
-    peak = [0, 0]
-    done = threading.Event()
+    """Run ``cmd``; wall seconds, CPU seconds (user + system, workers included) and peak memory."""
+    import tempfile
 
-    def sample():
-        while not done.is_set():
-            total, biggest = _tree_rss(proc.pid)
-            peak[0] = max(peak[0], total)
-            peak[1] = max(peak[1], biggest)
-            done.wait(0.02)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=REPO)
+        peak = [0, 0]
+        done = threading.Event()
 
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - start
-    done.set()
-    t.join()
+        def sample():
+            while not done.is_set():
+                total, biggest = _tree_rss(proc.pid)
+                peak[0] = max(peak[0], total)
+                peak[1] = max(peak[1], biggest)
+                done.wait(0.02)
+
+        t = threading.Thread(target=sample, daemon=True)
+        t.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        t.join()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {err.decode()[-500:]}")
-    return {"seconds": round(seconds, 3), "peak_rss_mb": round(peak[0] / 1024, 1),
-            "peak_rss_mb_largest_process": round(peak[1] / 1024, 1), "stdout": out}
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {stderr.decode()[-500:]}")
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_mb": round(peak[0] / 1024, 1), "peak_rss_mb_largest_process": round(peak[1] / 1024, 1),
+            "stdout": stdout}
 
 
 def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int) -> list[dict]:

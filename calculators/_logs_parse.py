@@ -173,11 +173,20 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
         if model in SYNTHETIC_MODELS:
             return SYNTHETIC
         uv = usage_values(u)
-        mid = _str_or_none(msg.get("id"))
-        rid = _str_or_none(obj.get("requestId"))
-        out.append(_record(st.file, line, _str_or_none(obj.get("timestamp")), model, uv,
-                           _str_or_none(obj.get("sessionId")), (mid, rid) if mid else None,
-                           obj.get("isSidechain") is True, _logged_cost(obj.get("costUSD")), "request", pos))
+        g = obj.get
+        mid, rid, ts, sid = msg.get("id"), g("requestId"), g("timestamp"), g("sessionId")
+        if type(mid) is not str or not mid:
+            mid = None
+        if type(rid) is not str or not rid:
+            rid = None
+        if type(ts) is not str or not ts:
+            ts = None
+        if type(sid) is not str or not sid:
+            sid = None
+        cost = g("costUSD")
+        out.append((st.file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
+                    sid, (mid, rid) if mid else None, g("isSidechain") is True,
+                    None if cost is None else _logged_cost(cost), "request", pos, None))
         return RECORD
     if fmt == "claude-code":
         return IGNORED
@@ -412,23 +421,24 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     lineno = first_line - 1
     pos = base_pos
     file = st.file
+    blank = ignored = records = synthetic = 0
     for raw in buf.split(b"\n"):
         lineno += 1
         here = pos
         pos += len(raw) + 1
-        line = raw.strip()
+        line = raw if raw[:1] == b"{" and raw[-1:] == b"}" else raw.strip()
         if not line:
-            counts.blank += 1
+            blank += 1
             continue
         if line.startswith(b"data:"):  # server-sent events as captured from the wire
             line = line[5:].strip()
         elif line.startswith((b"event:", b"id:", b"retry:", b":")):
-            counts.ignored += 1
+            ignored += 1
             continue
         if b'"usage"' not in line and b'_tokens"' not in line and b'"message_stop"' not in line:
             # Cannot hold a billed request: skip it unparsed unless it does not even look like an object.
             if line[:1] == b"{" and line[-1:] == b"}":
-                counts.ignored += 1
+                ignored += 1
             else:
                 counts.bad(file, lineno, "not a JSON object (cut short or not JSON Lines?)")
             continue
@@ -444,11 +454,15 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
             counts.bad(file, lineno, str(exc))
             continue
         if kind == SYNTHETIC:
-            counts.synthetic += 1
+            synthetic += 1
         elif len(out) > n:  # (a streaming message is counted on the line that completed it)
-            counts.records += 1
+            records += 1
         else:
-            counts.ignored += 1
+            ignored += 1
+    counts.blank += blank
+    counts.ignored += ignored
+    counts.records += records
+    counts.synthetic += synthetic
     counts.lines += lineno - first_line + 1
     return lineno - first_line + 1
 
