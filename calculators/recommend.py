@@ -1243,6 +1243,10 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         bigger = [t for t in TIERS if t.id in tiers and fits(tiers[t.id])[0]]
         if bigger:
             alt = min(bigger, key=lambda t: abs(_TIER_INDEX[t.id] - _TIER_INDEX[chosen_tier]))
+            for row in fired:
+                if row["decisive"]:
+                    row["decisive"] = False
+                    row["overridden"] = f"{model.name}'s context window is too small for the request"
             fired.append({"id": "context-window", "kind": "escalate", "tier": alt.id,
                           "when": "the request does not fit the chosen model's context window",
                           "why": f"about {need:,} tokens are needed; {model.name} takes "

@@ -816,3 +816,21 @@ def test_prerendered_html_shows_the_python_figures():
     assert result["saving"]["saving_monthly"]["display"] in out
     error = prerender_html("recommend", {}, {**result, "error": "too long <for> any window"})
     assert "too long &lt;for&gt; any window" in error
+
+
+def test_a_request_too_big_for_the_chosen_tier_moves_to_one_that_fits():
+    # Give the small model a 5,000-token window: a 20,000-letter classification prompt (6,500..9,360 tokens on
+    # the newer tokenizer) no longer fits it, so the nearest tier whose model fits (standard) takes it.
+    text = (ROOT / "pricing.toml").read_text(encoding="utf-8")
+    haiku = load_pricing().model("haiku").id
+    block = text.index(f'id = "{haiku}"')
+    cw = text.index("context_window = 1000000", block)
+    small = parse_pricing(text[:cw] + "context_window = 5000" + text[cw + len("context_window = 1000000"):],
+                          "small-haiku.toml")
+    rec = recommend("Classify the sentiment of each line. " + "b" * 20_000,
+                    workload=RecommendWorkload(repeats="none"), at=AT, pricing=small).data
+    assert rec["model"] == small.model("sonnet").id
+    rules = {r["id"]: r for r in rec["rules"]}
+    assert rules["context-window"]["decisive"] and not rules["simple-pattern-task"]["decisive"]
+    row = next(r for r in rec["costs"] if r["model"] == haiku)
+    assert row["with_levers"] is None and "window" in row["reason"]
