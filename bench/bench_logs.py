@@ -137,7 +137,7 @@ def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int) -> list[dic
         import orjson  # noqa: F401
         parser = "orjson"
     except ImportError:
-        parser = "stdlib fast path"
+        parser = "standard library json"
     rows.append({"tool": "claude-cost analyze", "json_parser": parser, "size_mb": round(size / 1e6, 1),
                  "files": stats["files"], "lines": stats["lines"], **ours,
                  "mb_per_s": round(size / 1e6 / ours["seconds"], 1), "records": rep["records"],

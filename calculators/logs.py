@@ -4,7 +4,7 @@ Inputs (auto-detected per file; ``--format`` overrides): JSON Lines of Messages 
 ``{model, usage, timestamp}`` objects or bare ``usage`` objects (with ``--model``); streaming event logs
 (``message_start`` + cumulative ``message_delta`` usage, raw or as server-sent ``data:`` lines); Claude Code
 session logs (directory trees of ``*.jsonl``); Admin API usage-report and cost-report pages; Console CSV
-exports. See :mod:`calculators._logs_parse` for the line parsers and the fast path.
+exports. See :mod:`calculators._logs_parse` for the line parsers.
 
 Rules, in one place:
 
@@ -988,7 +988,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--csv", metavar="FILE", help="write per-record costs to FILE ('-' = stdout)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
-    parser.add_argument("--no-fast-path", action="store_true", help="parse every line in full (slower; for checks)")
+    parser.add_argument("--pure-python", action="store_true",
+                        help="parse with the standard library's json even when orjson is installed (for checks)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -1008,7 +1009,7 @@ def run(args: argparse.Namespace) -> int:
         if show and total:
             print(f"\r  read {done / 1e6:,.0f} of {total / 1e6:,.0f} MB", end="", file=sys.stderr, flush=True)
 
-    analysis = analyze_paths(args.paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.no_fast_path,
+    analysis = analyze_paths(args.paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.pure_python,
                              progress=progress)
     if show:
         print(f"\r  read in {time.monotonic() - t0:.1f} s" + " " * 20, file=sys.stderr)

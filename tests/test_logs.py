@@ -51,7 +51,7 @@ def record_costs(*paths, **opts):
 # ----------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "reference-path"])
+@pytest.mark.parametrize("fast", [True, False], ids=["orjson-if-installed", "stdlib-json"])
 def test_claude_code_tree_totals(fast):
     rep = analyse(CC, fast=fast)
     # msg_A (kept copy: output 200): 10x3 + 1000x3.75 + 200x15 = 6,780 -> $0.00678
