@@ -11,8 +11,8 @@ A record is a plain tuple (cheap to build, to pickle between processes and to ke
 ``tier_prompt`` is None for a request (its own prompt picks the tier) and a stand-in size for aggregate rows.
 
 ``kind`` is ``"request"`` for one API call and ``"aggregate"`` for a row that sums many calls (Admin API usage
-report, Console CSV); per-turn statistics use requests only. ``pos`` orders records of one file
-(the byte offset of the line) so that de-duplication can prefer the later of two equally complete copies.
+report, Console CSV); per-turn statistics use requests only. ``pos`` is the byte offset of the line in its
+file (row number for reports and CSV).
 
 Speed: lines that cannot hold a billed request (no ``"usage"`` key, no ``*_tokens"`` key, no
 ``"message_stop"``) are counted without being parsed; the rest are parsed whole, by orjson when it is installed
