@@ -974,8 +974,9 @@ def _safe(text: str) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="log files or directories (searched for "
-                        "*.jsonl, *.ndjson, *.json, *.csv)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="log files or directories (searched for "
+                        "*.jsonl, *.ndjson, *.json, *.csv); default: Claude Code's projects folder "
+                        "($CLAUDE_CONFIG_DIR/projects, ~/.claude/projects, ~/.config/claude/projects)")
     parser.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detect per file)")
     parser.add_argument("--model", help="model of bare usage objects that do not name one")
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="first UTC day to include")
@@ -990,6 +991,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
     parser.add_argument("--pure-python", action="store_true",
                         help="parse with the standard library's json even when orjson is installed (for checks)")
+
+
+def _claude_code_dirs() -> list[str]:
+    """Where Claude Code keeps its session logs, as ccusage looks for them."""
+    roots = [Path(p) for p in os.environ.get("CLAUDE_CONFIG_DIR", "").split(",") if p.strip()]
+    roots += [Path.home() / ".claude", Path.home() / ".config" / "claude"]
+    found: list[str] = []
+    for root in roots:
+        projects = root.expanduser() / "projects"
+        if projects.is_dir() and str(projects) not in found:
+            found.append(str(projects))
+    return found
 
 
 def run(args: argparse.Namespace) -> int:
@@ -1009,7 +1022,11 @@ def run(args: argparse.Namespace) -> int:
         if show and total:
             print(f"\r  read {done / 1e6:,.0f} of {total / 1e6:,.0f} MB", end="", file=sys.stderr, flush=True)
 
-    analysis = analyze_paths(args.paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.pure_python,
+    paths = args.paths or _claude_code_dirs()
+    if not paths:
+        raise CliError("give the log files or folders to read (no Claude Code projects folder was found in "
+                       "$CLAUDE_CONFIG_DIR, ~/.claude or ~/.config/claude)")
+    analysis = analyze_paths(paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.pure_python,
                              progress=progress)
     if show:
         print(f"\r  read in {time.monotonic() - t0:.1f} s" + " " * 20, file=sys.stderr)

@@ -386,3 +386,13 @@ def test_haiku_5_5_rows_below_200k_say_the_tier_is_unknown(tmp_path):
     rep = analyse(f)
     assert rep["total_usd"] == "0.1"  # 1M x $0.10 (base rate; the >100K tier cannot be seen in the row)
     assert any("100K" in n for n in rep["notes"])
+
+
+def test_cli_defaults_to_claude_code_projects_folder(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path / "nobody"))
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(CC))
+    rep = cli_json(capsys)
+    assert rep["total_usd"] == "0.98324"
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "missing"))
+    assert main(["analyze"]) == 1
+    assert "give the log files" in capsys.readouterr().err
