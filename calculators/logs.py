@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as _dt
+import io
 import json
 import os
 import sys
@@ -1171,7 +1172,8 @@ def _progress(s: dict) -> dict:
 
 
 def bridge_analyze_finish(inputs: dict) -> dict:
-    """Finish: price everything and return the report (the same JSON as ``claude-cost analyze --json``)."""
+    """Finish: price everything and return the report (the same JSON as ``claude-cost analyze --json``);
+    with ``csv: true`` also ``records_csv``, the per-record CSV of ``--csv``."""
     s = _session(inputs)
     col: Collector = s["collector"]
     for name, f in s["files"].items():
@@ -1179,9 +1181,15 @@ def bridge_analyze_finish(inputs: dict) -> dict:
             bridge_analyze_chunk({"session": inputs["session"], "file": name, "text": "", "final": True})
     _SESSIONS.pop(inputs["session"], None)
     try:
-        return Analysis(col, s["options"], load_pricing()).report()
+        analysis = Analysis(col, s["options"], load_pricing())
+        rep = analysis.report()
     except PriceError as exc:
         raise _input_error(exc.field, str(exc)) from None
+    if inputs.get("csv"):
+        buf = io.StringIO()
+        analysis.write_csv(buf)
+        rep["records_csv"] = buf.getvalue()
+    return rep
 
 
 def bridge_analyze_cancel(inputs: dict) -> dict:

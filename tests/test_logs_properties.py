@@ -152,7 +152,7 @@ def _bridge_report(files: dict[str, bytes], sizes: list[int]):
             assert r["ok"], r
             i += step
         assert bridge.call("analyze_chunk", {"session": sid, "file": name, "text": "", "final": True})["ok"]
-    done = bridge.call("analyze_finish", {"session": sid})
+    done = bridge.call("analyze_finish", {"session": sid, "csv": True})
     assert done["ok"], done
     return done["result"]
 
@@ -169,6 +169,8 @@ def test_bridge_chunks_match_cli(sizes):
     for key in ("total_usd", "records", "malformed", "unpriced", "by_model", "by_day", "lines", "what_if",
                 "reconciliation", "spend_by_bucket", "per_turn"):
         assert got[key] == want[key], key
+    rows = got["records_csv"].splitlines()
+    assert rows[0].startswith("file,line,timestamp") and len(rows) == 1 + want["records"]
     assert sorted((Path(m["file"]).name, m["line"]) for m in got["malformed_lines"]) == \
         sorted((Path(m["file"]).name, m["line"]) for m in want["malformed_lines"])
 

@@ -66,6 +66,8 @@ def test_dropped_claude_code_logs_match_the_cli_and_stay_local(page, site_url):
         expect(row.get_by_test_id("log-lever-usd")).to_have_attribute("data-value", w["saving_usd"])
     expect(page.get_by_test_id("log-unpriced")).to_contain_text("claude-opus-4-9")
     expect(page.get_by_test_id("log-day-chart").locator("rect")).to_have_count(len(want["by_day"]))
+    csv_text = page.get_by_test_id("log-download-csv").evaluate("a => fetch(a.href).then(r => r.text())")
+    assert len(csv_text.strip().splitlines()) == 1 + want["records"]
     # Nothing left the page during the analysis: no request at all carried data, none went elsewhere.
     for r in requests:
         assert r.url.startswith((site_url, "blob:", "data:")), r.url

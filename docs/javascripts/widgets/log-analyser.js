@@ -219,7 +219,7 @@ export function mount(element, api) {
         return;
       }
       progressText.textContent = "Pricing…";
-      const rep = await call("analyze_finish", { session: run.session });
+      const rep = await call("analyze_finish", { session: run.session, csv: true });
       render(rep);
       progress.hidden = true;
       element.dataset.state = "done";
@@ -339,9 +339,12 @@ export function mount(element, api) {
     if (rep.notes.length) {
       report.append(h("h4", { text: "Notes" }), h("ul", { class: "calc-notes" }, rep.notes.map((n) => h("li", { text: n }))));
     }
-    const blob = new Blob([JSON.stringify(rep, null, 2)], { type: "application/json" });
-    report.append(h("p", {}, h("a", { class: "md-button", href: URL.createObjectURL(blob), download: "claude-usage-report.json",
-      "data-testid": "log-download-json" }, "Download the report (JSON)")));
+    const { records_csv: recordsCsv, ...json } = rep;
+    const jsonUrl = URL.createObjectURL(new Blob([JSON.stringify(json, null, 2)], { type: "application/json" }));
+    const csvUrl = URL.createObjectURL(new Blob([recordsCsv || ""], { type: "text/csv" }));
+    report.append(h("p", {},
+      h("a", { class: "md-button", href: jsonUrl, download: "claude-usage-report.json", "data-testid": "log-download-json" }, "Download the report (JSON)"), " ",
+      h("a", { class: "md-button", href: csvUrl, download: "claude-usage-records.csv", "data-testid": "log-download-csv" }, "Download per-request costs (CSV)")));
     report.hidden = false;
   }
 
