@@ -725,7 +725,7 @@ class Analysis:
         w = csv.writer(fh)
         w.writerow(["file", "line", "timestamp", "day", "model", "session", *BUCKETS, "web_searches", "batch",
                     "geo", "fast", "sidechain", "usd"])
-        for r, day, m, _, _, cost in self.priced:
+        for r, day, m, _, _, cost in sorted(self.priced, key=lambda p: (p[0][F_FILE], p[0][F_LINE])):
             w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, _cell(r[F_SESSION] or ""),
                         r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(_usd(cost))])
