@@ -18,6 +18,7 @@ path, so this module imports the package absolutely and keeps its helpers privat
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib
 import io
@@ -176,7 +177,7 @@ try {
 
 
 def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes, digest: str) -> bytes | None:
-    """A Pyodide memory snapshot with the package imported and prices loaded, or None without Node.
+    """A gzipped Pyodide memory snapshot with the package imported and prices loaded, or None without Node.
 
     Cached in ``.cache/pyodide-snapshots/`` by everything it depends on, so ``mkdocs serve`` rebuilds stay fast.
     Set ``CLAUDE_COST_NO_SNAPSHOT=1`` to build without one (the browser then boots Python the slow way).
@@ -190,7 +191,7 @@ def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes
         return None
     key = hashlib.sha256("\0".join((version, digest, _SNAPSHOT_JS, WARMUP, SITE_DIR)).encode()).hexdigest()[:16]
     cache_dir = root / ".cache" / "pyodide-snapshots"
-    cached = cache_dir / f"{key}.bin"
+    cached = cache_dir / f"{key}.bin.gz"
     if cached.is_file():
         return cached.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
@@ -210,9 +211,10 @@ def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes
             log.warning(f"hooks/runtime.py: building the Pyodide memory snapshot failed: {detail[:600]}; "
                         f"continuing without")
             return None
-        data = out.read_bytes()
+        # Gzipped (31 MB -> about 6 MB): the worker inflates it with DecompressionStream while it downloads.
+        data = gzip.compress(out.read_bytes(), compresslevel=6, mtime=0)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in cache_dir.glob("*.bin"):
+    for old in cache_dir.glob("*.bin*"):
         old.unlink(missing_ok=True)
     cached.write_bytes(data)
     return data
@@ -285,11 +287,31 @@ aria-live="polite">Loading live recalculation\u2026</p><script>(function () {
   var built = " The figures shown were computed when the site was built.";
   if (location.protocol === "file:") {
     off("Live recalculation is off: this page was opened from a file; serve the site over http to recalculate." + built);
-  } else {
-    window.addEventListener("load", function () {
-      off("Live recalculation is off: this browser did not run the site's scripts." + built);
-    });
+    return;
   }
+  window.addEventListener("load", function () {
+    off("Live recalculation is off: this browser did not run the site's scripts." + built);
+  });
+  // Start Python now, while the rest of the page loads; calculators.js adopts this worker (one per page).
+  var meta = document.querySelector('meta[name="claude-cost-runtime"]');
+  if (!meta || typeof Worker !== "function" || typeof WebAssembly !== "object" || typeof URL !== "function") return;
+  try {
+    var cfg = JSON.parse(meta.content);
+    var root = new URL(meta.getAttribute("data-root") || "./", location.href);
+    var worker = new Worker(new URL("javascripts/worker.mjs", root), { type: "module", name: "claude-cost-python" });
+    var early = { worker: worker, root: root.href, messages: [], error: null };
+    worker.onmessage = function (event) { early.messages.push(event.data); };
+    worker.onerror = function (event) { event.preventDefault(); early.error = event.message || "the worker failed"; };
+    worker.postMessage({
+      type: "init",
+      pyodide: new URL(cfg.pyodide, root).href,
+      archive: new URL(cfg.archive, root).href,
+      snapshot: cfg.snapshot ? new URL(cfg.snapshot, root).href : null,
+      siteDir: cfg.site_dir,
+      warmup: cfg.warmup
+    });
+    window.claudeCostEarly = early;
+  } catch (e) { /* calculators.js starts the worker itself */ }
 })();</script>"""
 
 _MOUNT = re.compile(r"<div\b(?P<attrs>[^>]*\bdata-calc=[^>]*)>\s*</div>", re.S)

@@ -71,8 +71,13 @@ function createRuntime(statusEl) {
   const config = runtimeConfig();
   const reason = unsupportedReason() || (config ? "" : "Live recalculation is off: the page lacks its runtime settings (rebuild the site).");
   setStatus("loading");
+  // The page's inline bootstrap (hooks/runtime.py) may have started the worker already, while the page was
+  // still loading; adopt it rather than starting a second one.
+  const early = window.claudeCostEarly && window.claudeCostEarly.root === ROOT.href ? window.claudeCostEarly : null;
   if (reason) {
     setStatus("failed", reason);
+  } else if (early) {
+    worker = early.worker;
   } else {
     try {
       worker = new Worker(new URL("worker.mjs", HERE), { type: "module", name: "claude-cost-python" });
@@ -81,10 +86,12 @@ function createRuntime(statusEl) {
     }
   }
   if (worker) {
-    worker.onmessage = (event) => {
-      const msg = event.data;
+    const onMessage = (msg) => {
       if (msg.type === "status") {
         runtime.timings = msg.timings || null;
+        if (runtime.timings && runtime.timings.started_at) {
+          runtime.timings.worker_started_ms = Math.round(runtime.timings.started_at - performance.timeOrigin);
+        }
         if (msg.state === "live") {
           performance.mark("claude-cost-live");
           setStatus("live");
@@ -100,10 +107,19 @@ function createRuntime(statusEl) {
       if (msg.error) waiter.reject(new Error(msg.error));
       else waiter.resolve(msg.response);
     };
+    const onError = (message) =>
+      setStatus("failed", `Live recalculation stopped: ${message || "the Python worker could not run"}. The figures shown stay as they were.`);
+    worker.onmessage = (event) => onMessage(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
-      setStatus("failed", `Live recalculation stopped: ${event.message || "the Python worker could not run"}. The figures shown stay as they were.`);
+      onError(event.message);
     };
+    if (early) {
+      for (const msg of early.messages.splice(0)) onMessage(msg);
+      if (early.error) onError(early.error);
+    }
+  }
+  if (worker && !early) {
     worker.postMessage({
       type: "init",
       pyodide: new URL(config.pyodide, ROOT).href,

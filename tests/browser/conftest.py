@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,18 +82,21 @@ def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 @pytest.fixture(scope="session")
-def site_dir() -> Path:
+def site_dir():
     given = os.environ.get("CLAUDE_COST_SITE_DIR")
     if given:
         path = Path(given).resolve()
         if not (path / "index.html").is_file():
             pytest.fail(f"CLAUDE_COST_SITE_DIR={given} holds no built site: run `make docs` first")
-        return path
+        yield path
+        return
     tmp = Path(tempfile.mkdtemp(prefix="claude-cost-site-"))
     try:
-        return build_site(tmp / "site")
+        yield build_site(tmp / "site")
     except RuntimeError as exc:
         pytest.fail(str(exc))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

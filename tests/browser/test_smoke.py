@@ -52,8 +52,17 @@ def test_search_finds_the_cost_calculator(page):
     box = page.locator("input.md-search__input")
     if not box.is_visible():
         page.locator("label.md-search__icon, .md-search__input").first.click()
-    box.fill("cache")
     results = page.locator(".md-search-result__item")
+    # The search index loads in Material's own worker; a query typed before it is ready is dropped, so type
+    # again (at most a few times) until results appear.
+    for _ in range(5):
+        box.fill("")
+        box.press_sequentially("cache", delay=30)
+        try:
+            expect(results.first).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            continue
     expect(results.first).to_be_visible()
     assert results.count() > 0
     expect(page.locator(".md-search-result__meta")).to_contain_text(re.compile(r"\d+ matching document"))

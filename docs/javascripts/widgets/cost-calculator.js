@@ -31,6 +31,29 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+function morph(from, to) {
+  // Make `from` look like `to`, touching only what differs: a recalculation then changes a few text nodes
+  // instead of rebuilding the tables, which keeps style and layout work (and input latency) small.
+  if (from.nodeType !== to.nodeType || from.nodeName !== to.nodeName) {
+    from.replaceWith(to);
+    return;
+  }
+  if (from.nodeType === Node.TEXT_NODE) {
+    if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
+    return;
+  }
+  if (from.nodeType !== Node.ELEMENT_NODE) return;
+  for (const { name } of [...from.attributes]) if (!to.hasAttribute(name)) from.removeAttribute(name);
+  for (const { name, value } of [...to.attributes]) if (from.getAttribute(name) !== value) from.setAttribute(name, value);
+  morphChildren(from, [...to.childNodes]);
+}
+
+function morphChildren(parent, next) {
+  const current = [...parent.childNodes];
+  next.forEach((node, i) => (i < current.length ? morph(current[i], node) : parent.append(node)));
+  for (let i = next.length; i < current.length; i++) current[i].remove();
+}
+
 function money(testid, m, extra = {}) {
   return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, ...extra, text: m.display });
 }
@@ -255,12 +278,18 @@ export function mount(root, api) {
     return next;
   }
 
+  let urlTimer = 0;
   function updateShare() {
     const hash = stateToHash(state);
     shareLink.href = hash;
-    if (location.hash !== hash && (location.hash || !sameState(state, defaults))) {
-      history.replaceState(history.state, "", hash);
-    }
+    // The address bar follows too (so a reload keeps the scenario), at most every 300 ms: browsers throttle
+    // frequent history updates.
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => {
+      if (location.hash !== hash && (location.hash || !sameState(state, defaults))) {
+        history.replaceState(history.state, "", hash);
+      }
+    }, 300);
   }
 
   // ---- errors and staleness ----------------------------------------------------------------------------
@@ -366,7 +395,7 @@ export function mount(root, api) {
       h("a", { href: prices.source, rel: "noopener", text: "the official price list" }),
       "). ", r.tokenizer_note);
 
-    output.replaceChildren(...[summary, notes, h("div", { class: "calc-table-wrap" }, items),
+    morphChildren(output, [summary, notes, h("div", { class: "calc-table-wrap" }, items),
       h("h3", { text: "Compared with every current model" }), h("div", { class: "calc-table-wrap" }, compare),
       breakEven, dated].filter(Boolean));
     root.dispatchEvent(new CustomEvent("calc:rendered", { detail: { total: per.total.usd, monthly: r.monthly.usd } }));

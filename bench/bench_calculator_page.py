@@ -1,0 +1,291 @@
+"""Benchmark the Cost Calculator page in Chromium and print the figures as JSON.
+
+Builds the site (or uses ``--site DIR`` / ``CLAUDE_COST_SITE_DIR``), serves it on 127.0.0.1 with a server that
+counts every byte it sends, and measures:
+
+- ``first_correct_figure_ms``: navigation start to the first frame after the per-request cost with the value
+  Python computes (in this process) is in the page;
+- ``live_cold_ms``: navigation start to the runtime status turning "live", on a fresh browser profile;
+- ``live_warm_ms``: the same after relaunching the browser on that profile (returning visitor; median of runs);
+- ``live_reload_ms``: the same for a reload in the still-open warm browser (median of runs);
+- ``recompute_ms``: from an input event to the updated per-request figure in the page, p50 / p95 over 200
+  changes of the token fields and the model;
+- ``bytes_cold`` / ``bytes_warm``: bytes the server sent (status lines, headers and bodies) for a cold load and
+  for a warm reload.
+
+Usage: ``.venv/bin/python bench/bench_calculator_page.py [--site DIR] [--changes 200] [--runs 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from calculators import bridge  # noqa: E402
+from calculators.scenarios import DEFAULT_INPUTS  # noqa: E402
+
+PAGE = "calculators/cost-calculator/"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TARGETS = {"first_correct_figure_ms": 300, "live_cold_ms": 3000, "live_warm_ms": 1500, "recompute_p95_ms": 30,
+           "bytes_warm": 200 * 1024}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Site and a byte-counting server
+# ----------------------------------------------------------------------------------------------------------
+
+
+def build(target: Path) -> Path:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--no-strict", "--quiet", "--site-dir",
+                           str(target)], cwd=REPO, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"mkdocs build failed:\n{proc.stderr[-2000:]}")
+    return target
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.bytes = 0
+        self.requests = 0
+
+    def add(self, n: int) -> None:
+        with self.lock:
+            self.bytes += n
+
+    def reset(self) -> None:
+        with self.lock:
+            self.bytes, self.requests = 0, 0
+
+
+class _CountingWriter:
+    def __init__(self, raw, counter: Counter):
+        self.raw, self.counter = raw, counter
+
+    def write(self, data):
+        self.counter.add(len(data))
+        return self.raw.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def serve(directory: Path, counter: Counter):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                          ".mjs": "text/javascript", ".js": "text/javascript", ".bin": "application/octet-stream"}
+
+        def setup(self):
+            super().setup()
+            self.wfile = _CountingWriter(self.wfile, counter)
+
+        def handle_one_request(self):
+            with counter.lock:
+                counter.requests += 1
+            return super().handle_one_request()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Measurements
+# ----------------------------------------------------------------------------------------------------------
+
+# Runs before any page script: records when the expected figure first enters the DOM, and the next frame.
+_FIRST_FIGURE_JS = """
+(() => {
+  const want = %s;
+  const seen = () => {
+    const el = document.querySelector('[data-testid="total-usd"]');
+    return el && el.getAttribute("data-value") === want;
+  };
+  const done = () => {
+    window.__figureInDom = performance.now();
+    requestAnimationFrame(() => setTimeout(() => { window.__firstFigure = performance.now(); }, 0));
+  };
+  const obs = new MutationObserver(() => { if (seen()) { obs.disconnect(); done(); } });
+  obs.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-value"] });
+})();
+"""
+
+
+def live_ms(page) -> float:
+    page.wait_for_selector('[data-testid="runtime-status"][data-state="live"]', timeout=120_000)
+    return page.evaluate("performance.getEntriesByName('claude-cost-live')[0].startTime")
+
+
+def settle(page, seconds: float = 1.0) -> None:
+    page.wait_for_load_state("networkidle")
+    time.sleep(seconds)
+
+
+def wait_for_service_worker_cache(page) -> int:
+    return page.evaluate("""async () => {
+        if (!('serviceWorker' in navigator)) return 0;
+        await navigator.serviceWorker.ready;
+        for (let i = 0; i < 300; i++) {
+          let n = 0;
+          for (const key of await caches.keys()) n += (await (await caches.open(key)).keys()).length;
+          if (n >= 5) return n;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return -1;
+    }""")
+
+
+def recompute(page, changes: int) -> list[float]:
+    return page.evaluate("""async (changes) => {
+        const root = document.querySelector('[data-calc="cost-calculator"]');
+        const models = ["claude-sonnet-5-5", "claude-haiku-5-5", "claude-opus-5-5"];
+        const fields = ["input", "output", "cache_read", "cache_write_5m"];
+        const out = [];
+        for (let i = 0; i < changes; i++) {
+          const rendered = new Promise((res) => root.addEventListener("calc:rendered", res, { once: true }));
+          const t0 = performance.now();
+          if (i % 25 === 24) {
+            const sel = root.querySelector('select[name="model"]');
+            sel.value = models[(i / 25 | 0) % models.length];
+            sel.dispatchEvent(new Event("input", { bubbles: true }));
+          } else {
+            const el = root.querySelector(`input[name="${fields[i % fields.length]}"]`);
+            el.value = String(1000 + 37 * i);
+            el.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+          await rendered;
+          out.push(performance.now() - t0);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return out;
+    }""", changes)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", default=os.environ.get("CLAUDE_COST_SITE_DIR"), help="use this built site")
+    parser.add_argument("--changes", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3, help="warm runs to take the median of")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="claude-cost-bench-"))
+    site = Path(args.site).resolve() if args.site else build(work / "site")
+    counter = Counter()
+    server, base = serve(site, counter)
+    url = base + PAGE
+    default = bridge.call("calculator", DEFAULT_INPUTS)["result"]["per_request"]["total"]["usd"]
+    chromium = os.environ.get("CLAUDE_COST_CHROMIUM") or "/usr/bin/chromium"
+    profile = work / "profile"
+    result: dict = {"page": PAGE, "changes": args.changes, "warm_runs": args.runs}
+
+    with sync_playwright() as p:
+        def open_profile():
+            ctx = p.chromium.launch_persistent_context(str(profile), executable_path=chromium, args=CHROMIUM_ARGS,
+                                                       viewport={"width": 1280, "height": 900})
+            ctx.add_init_script(_FIRST_FIGURE_JS % json.dumps(default))
+            return ctx
+
+        # Cold: a fresh profile, nothing cached.
+        ctx = open_profile()
+        page = ctx.pages[0] if ctx.pages else ctx.new_page()
+        page.goto("about:blank")  # the browser process is up before the clock starts
+        counter.reset()
+        page.goto(url)
+        result["live_cold_ms"] = round(live_ms(page))
+        page.wait_for_function("window.__firstFigure !== undefined")
+        result["first_correct_figure_ms"] = round(page.evaluate("window.__firstFigure"))
+        result["first_figure_in_dom_ms"] = round(page.evaluate("window.__figureInDom"))
+        result["navigation_cold"] = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+            return { response_start_ms: Math.round(n.responseStart), response_end_ms: Math.round(n.responseEnd),
+                     dom_interactive_ms: Math.round(n.domInteractive),
+                     first_contentful_paint_ms: fcp ? Math.round(fcp.startTime) : null }; }""")
+        timings = page.evaluate("window.claudeCostRuntime.timings")
+        result["worker"] = timings
+        result["service_worker_cached_files"] = wait_for_service_worker_cache(page)
+        settle(page)
+        result["bytes_cold"] = counter.bytes
+        result["requests_cold"] = counter.requests
+
+        times = recompute(page, args.changes)
+        result["recompute_ms"] = {"p50": round(percentile(times, 50), 1), "p95": round(percentile(times, 95), 1),
+                                  "max": round(max(times), 1)}
+
+        # Reload in the same browser.
+        reloads = []
+        for _ in range(args.runs):
+            page.goto("about:blank")
+            page.goto(url)
+            reloads.append(live_ms(page))
+            settle(page, 0.5)
+        result["live_reload_ms"] = round(statistics.median(reloads))
+        ctx.close()
+
+        # Warm: relaunch the browser on the same profile (HTTP cache, service worker cache, code caches).
+        warm, warm_bytes, warm_requests, firsts, warm_workers = [], [], [], [], []
+        for _ in range(args.runs):
+            ctx = open_profile()
+            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            counter.reset()
+            page.goto(url)
+            warm.append(live_ms(page))
+            warm_workers.append(page.evaluate("window.claudeCostRuntime.timings"))
+            page.wait_for_function("window.__firstFigure !== undefined")
+            firsts.append(page.evaluate("window.__firstFigure"))
+            settle(page)
+            warm_bytes.append(counter.bytes)
+            warm_requests.append(counter.requests)
+            ctx.close()
+        result["live_warm_ms"] = round(statistics.median(warm))
+        result["live_warm_runs_ms"] = [round(x) for x in warm]
+        result["worker_warm"] = warm_workers
+        result["first_correct_figure_warm_ms"] = round(statistics.median(firsts))
+        result["bytes_warm"] = int(statistics.median(warm_bytes))
+        result["requests_warm"] = int(statistics.median(warm_requests))
+
+    server.shutdown()
+    shutil.rmtree(work, ignore_errors=True)
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    result["targets"] = TARGETS
+    result["meets"] = {
+        "first_correct_figure_ms": result["first_correct_figure_ms"] <= TARGETS["first_correct_figure_ms"],
+        "live_cold_ms": result["live_cold_ms"] <= TARGETS["live_cold_ms"],
+        "live_warm_ms": result["live_warm_ms"] <= TARGETS["live_warm_ms"],
+        "recompute_p95_ms": result["recompute_ms"]["p95"] <= TARGETS["recompute_p95_ms"],
+        "bytes_warm": result["bytes_warm"] <= TARGETS["bytes_warm"],
+    }
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
