@@ -598,7 +598,8 @@ class Analysis:
         for r, _, _, rates, _, _ in self.priced:
             if r[F_BATCH] or r[F_FAST]:
                 continue
-            eligible += sum(r[f] * rate for f, rate in zip(P.TOKEN_FIELDS, rates, strict=True))
+            eligible += (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
+                         + r[F_OUT] * rates[4])
         saving = int((Decimal(eligible) * self.o.batch_share * (1 - mult)).to_integral_value(ROUND_HALF_UP))
         return {"lever": "batch", "_f": saving, "share": dstr(self.o.batch_share), "assumptions": [
             f"{_pct(self.o.batch_share)} of the token spend not already on the Batch API (and not fast mode) "
@@ -627,7 +628,7 @@ class Analysis:
             factor = factors.get(m.id)
             if factor is None:
                 factor = factors[m.id] = tokenizer_factor(m, target, pricing)
-            toks = [r[f] for f in P.TOKEN_FIELDS]
+            toks = (r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT])
             if factor != 1:
                 toks = [int((n * factor).to_integral_value()) for n in toks]
             prompt = toks[0] + toks[1] + toks[2] + toks[3]
@@ -637,7 +638,7 @@ class Analysis:
                 _, rates, _, _ = pricer.rates(target.id, today, r[F_BATCH], r[F_GEO], False, prompt)
             except Unpriced:
                 continue
-            new = sum(n * rate for n, rate in zip(toks, rates, strict=True))
+            new = toks[0] * rates[0] + toks[1] * rates[1] + toks[2] * rates[2] + toks[3] * rates[3] + toks[4] * rates[4]
             old = cost
             if new < old:
                 saving += old - new
