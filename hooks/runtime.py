@@ -52,9 +52,15 @@ WARMUP = f"""
 import sys
 if {SITE_DIR!r} not in sys.path:
     sys.path.insert(0, {SITE_DIR!r})
-from calculators import bridge, scenarios
+import importlib
+from calculators import bridge
 from calculators.pricing import load_pricing
 load_pricing()
+for _target in sorted(set(bridge.HANDLERS.values())):
+    try:  # every tool module the pages may call, so its first answer is quick too
+        importlib.import_module(_target.split(":")[0])
+    except Exception:
+        pass
 """
 
 log = logging.getLogger("mkdocs.hooks.runtime")

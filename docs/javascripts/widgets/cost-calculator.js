@@ -192,7 +192,7 @@ export function mount(root, api) {
   // ---- results -----------------------------------------------------------------------------------------
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
   const output = h("div", { class: "calc-results", "data-testid": "results", "aria-live": "polite" });
-  const results = h("section", { class: "calc-results-wrap", "aria-label": "Results" }, staleNote, output);
+  const results = h("section", { class: "calc-results-wrap", id: `${id}-results`, "aria-label": "Results" }, staleNote, output);
 
   const staticFigures = root.querySelector(".calc-prerendered");
   root.classList.add("calc-widget");
@@ -470,6 +470,9 @@ export function mount(root, api) {
     state = readForm();
     showToggles();
     updateShare();
+    if (api.status === "failed" && result) {
+      setStale("Live recalculation is not available, so these figures are still the ones computed when the site was built.");
+    }
     schedule();
   }
 
