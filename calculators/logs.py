@@ -120,10 +120,31 @@ class Collector:
         return list(self.best.values()) + self.nokey
 
 
-def _read_piece(path: str, name: str, fmt: str, start: int, end: int, model: str | None, fast: bool):
-    """Parse whole lines in bytes [start, end) of one JSONL file; returns (records, counts, lines)."""
-    out: list = []
+def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, model: str | None, fast: bool):
+    """Read bytes [start, end) of one file (whole lines); ``fmt`` None means: detect it here.
+
+    Returns (records, counts, lines, duplicates merged, billed rows, format label)."""
+    label = fmt
+    if fmt is None:
+        with open(path, "rb") as fh:
+            label = P.sniff(fh.read(1 << 14))  # enough to tell the formats apart
+        fmt = "auto" if label in ("claude-code", "api") else label  # mixed JSONL is read line by line
     counts = Counts()
+    if fmt in _DOC_FORMATS:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", errors="replace")
+        billed: list = []
+        records: list = []
+        if fmt == "csv":
+            records, billed = P.parse_csv(text, name, counts)
+        elif fmt == "usage-report":
+            records = P.parse_usage_report(text, name, counts)
+        else:
+            billed = P.parse_cost_report(text, name, counts)
+        local = Collector()
+        local.add(records)
+        return local.records(), counts, counts.lines, local.duplicates, billed, label
+    out: list = []
     st = LineState(name, fmt, model)
     lineno = 1
     pos = start
@@ -150,7 +171,7 @@ def _read_piece(path: str, name: str, fmt: str, start: int, end: int, model: str
     P.finish_lines(st, out, counts)
     local = Collector()
     local.add(out)
-    return local.records(), counts, lineno - 1, local.duplicates
+    return local.records(), counts, lineno - 1, local.duplicates, [], label
 
 
 def _run_task(task):
@@ -819,27 +840,17 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
         name = str(path)
         try:
             size = path.stat().st_size
-            with open(path, "rb") as fh:
-                head = fh.read(1 << 14)  # enough to tell the formats apart
+            fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
+            if fmt is None and size >= 2 * PIECE:  # big files are split, unless they are event streams
+                with open(path, "rb") as fh:
+                    fmt = P.sniff(fh.read(1 << 14))
+                if fmt in ("claude-code", "api"):
+                    fmt = None
         except OSError as exc:
             raise PriceError(f"{path}: cannot read ({exc.strerror or exc})", "path") from None
-        sniffed = P.sniff(head)
-        fmt = options.fmt if options.fmt != "auto" else sniffed
-        if options.fmt == "auto" and fmt in ("claude-code", "api"):
-            fmt = "auto"  # mixed JSONL (responses and Claude Code lines) is read line by line
-        col.files.append({"file": name, "format": fmt if fmt != "auto" else sniffed, "bytes": size})
-        if fmt in _DOC_FORMATS:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-            if fmt == "csv":
-                recs, billed = P.parse_csv(text, name, col.counts)
-                col.add(recs)
-                col.billed.extend(billed)
-            elif fmt == "usage-report":
-                col.add(P.parse_usage_report(text, name, col.counts))
-            else:
-                col.billed.extend(P.parse_cost_report(text, name, col.counts))
-            continue
-        n = 1 if fmt == "stream" or size < 2 * PIECE else -(-size // PIECE)
+        col.files.append({"file": name, "format": fmt, "bytes": size})
+        split = fmt is None or fmt in ("auto", "claude-code", "api")
+        n = -(-size // PIECE) if split and size >= 2 * PIECE else 1
         bounds = _line_starts(path, size, n) if n > 1 else [0, size]
         for k in range(len(bounds) - 1):
             pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
@@ -876,8 +887,11 @@ def _merge(col: Collector, tasks, results, total_bytes: int, progress) -> None:
     offsets: dict[int, int] = {}  # file index -> lines before the current piece
     done = 0
     for task, result in zip(tasks, results, strict=True):
-        for (fi, k, args), (records, counts, nlines, dups) in zip(task, result, strict=True):
+        for (fi, k, args), (records, counts, nlines, dups, billed, label) in zip(task, result, strict=True):
             off = offsets.get(fi, 0) if k else 0
+            if k == 0:
+                col.files[fi]["format"] = label
+            col.billed.extend(billed)
             if off:
                 records = [r[:F_LINE] + (r[F_LINE] + off,) + r[F_LINE + 1:] for r in records]
             col.counts.merge(counts, off)
