@@ -344,7 +344,8 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
         elif line.startswith((b"event:", b"id:", b"retry:", b":")):
             ignored += 1
             continue
-        if b'"usage"' not in line and b'_tokens"' not in line and b'"message_stop"' not in line:
+        # (rfind: a Claude Code line's usage sits at its end, so the search stops early)
+        if line.rfind(b'"usage"') < 0 and b'_tokens"' not in line and b'"message_stop"' not in line:
             # Cannot hold a billed request: skip it unparsed unless it does not even look like an object.
             if line[:1] == b"{" and line[-1:] == b"}":
                 ignored += 1
