@@ -35,6 +35,7 @@ import os
 import sys
 import time
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from . import _logs_parse as P
@@ -417,19 +418,16 @@ class Analysis:
         logged_n = 0
         total = 0
         tiers_priority = 0
+        groups: dict = {}  # (model id, rates, web rate) -> records: costs per bucket are summed per group
+        names: dict = {}
         for r, day, m, rates, web, cost in priced:
             total += cost
-            bm = by_model.get(m.id)
-            if bm is None:
-                bm = by_model[m.id] = {"name": m.name, "records": 0, "t": [0] * 6, "f": [0] * 6}
-            bm["records"] += 1
-            t, f = bm["t"], bm["f"]
-            for i, (fld, rate) in enumerate(zip(P.TOKEN_FIELDS, rates, strict=True)):
-                n = r[fld]
-                t[i] += n
-                f[i] += n * rate
-            t[5] += r[F_WEB]
-            f[5] += r[F_WEB] * web
+            key = (m.id, rates, web)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = []
+                names[m.id] = m.name
+            g.append(r)
             d = by_day.get(day)
             if d is None:
                 d = by_day[day] = [0, 0]
@@ -443,13 +441,22 @@ class Analysis:
             ss[1] += 1
             if day < ss[2]:
                 ss[2] = day
-            if day > ss[3]:
+            elif day > ss[3]:
                 ss[3] = day
             if r[F_LOGGED] is not None:
                 logged += Decimal(r[F_LOGGED])
                 logged_n += 1
             if r[F_TIER] == "priority":
                 tiers_priority += 1
+        for (mid, rates, web), recs in groups.items():
+            bm = by_model.get(mid)
+            if bm is None:
+                bm = by_model[mid] = {"name": names[mid], "records": 0, "t": [0] * 6, "f": [0] * 6}
+            bm["records"] += len(recs)
+            for i, (fld, rate) in enumerate(zip((*P.TOKEN_FIELDS, F_WEB), (*rates, web), strict=True)):
+                n = sum(map(itemgetter(fld), recs))
+                bm["t"][i] += n
+                bm["f"][i] += n * rate
         for bm in by_model.values():
             for i in range(6):
                 tokens[i] += bm["t"][i]
