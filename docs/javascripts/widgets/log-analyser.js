@@ -196,8 +196,11 @@ export function mount(element, api) {
       const opts = { since: since.value, until: until.value, batch_share: batchShare.value, route_to: routeTo.value,
         format: format.value };
       run.session = (await call("analyze_start", opts)).session;
+      const used = new Set();
       for (const file of files) {
-        const name = file.webkitRelativePath || file.name;
+        let name = file.webkitRelativePath || file.name;
+        for (let k = 2; used.has(name); k += 1) name = `${file.webkitRelativePath || file.name} (${k})`;
+        used.add(name);
         const decoder = new TextDecoder("utf-8");
         for (let at = 0; at < file.size || at === 0; at += CHUNK_BYTES) {
           if (run.cancelled) break;
