@@ -116,7 +116,8 @@ def on_page_content(html_text: str, page, config, files, **kwargs):
 
     def mount(match: re.Match) -> str:
         seen.append(1)
-        return (_STATUS if len(seen) == 1 else "") + _prerender(match, page.file.src_uri)
+        first = len(seen) == 1
+        return (_STATUS if first else "") + _prerender(match, page.file.src_uri) + (_BOOTSTRAP if first else "")
 
     return _MOUNT.sub(mount, html_text)
 
@@ -287,8 +288,12 @@ self.addEventListener("fetch", (event) => {
 # The runtime status line, in the static HTML so that it also speaks when no script runs at all (a page
 # opened from file://, where browsers refuse module scripts): the inline script then says so plainly.
 _STATUS = """<p class="calc-runtime-status" data-testid="runtime-status" data-state="loading" role="status" \
-aria-live="polite">Loading live recalculation\u2026</p><script>(function () {
-  var el = document.currentScript.previousElementSibling;
+aria-live="polite">Loading live recalculation\u2026</p>"""
+
+# Placed right after the first mount point, so the prerendered figures above it are parsed (and can be painted)
+# before this runs: a parser-inserted script waits for the page's stylesheets.
+_BOOTSTRAP = """<script>(function () {
+  var el = document.querySelector('[data-testid="runtime-status"]');
   function off(text) { if (!window.claudeCostRuntime) { el.setAttribute("data-state", "failed"); el.textContent = text; } }
   var built = " The figures shown were computed when the site was built.";
   if (location.protocol === "file:") {
@@ -301,9 +306,16 @@ aria-live="polite">Loading live recalculation\u2026</p><script>(function () {
   // Start Python now, while the rest of the page loads; calculators.js adopts this worker (one per page).
   var meta = document.querySelector('meta[name="claude-cost-runtime"]');
   if (!meta || typeof Worker !== "function" || typeof WebAssembly !== "object" || typeof URL !== "function") return;
+  var cfg, root;
   try {
-    var cfg = JSON.parse(meta.content);
-    var root = new URL(meta.getAttribute("data-root") || "./", location.href);
+    cfg = JSON.parse(meta.content);
+    root = new URL(meta.getAttribute("data-root") || "./", location.href);
+  } catch (e) { return; }
+  // After the first frame: the prerendered figures are painted before Python competes for the CPU.
+  requestAnimationFrame(function () { setTimeout(start, 0); });
+  function start() {
+  if (window.claudeCostRuntime) return;  // calculators.js got there first and started its own worker
+  try {
     var worker = new Worker(new URL("javascripts/worker.mjs", root), { type: "module", name: "claude-cost-python" });
     var early = { worker: worker, root: root.href, messages: [], error: null };
     worker.onmessage = function (event) { early.messages.push(event.data); };
@@ -318,6 +330,7 @@ aria-live="polite">Loading live recalculation\u2026</p><script>(function () {
     });
     window.claudeCostEarly = early;
   } catch (e) { /* calculators.js starts the worker itself */ }
+  }
 })();</script>"""
 
 _MOUNT = re.compile(r"<div\b(?P<attrs>[^>]*\bdata-calc=[^>]*)>\s*</div>", re.S)
@@ -364,9 +377,8 @@ def _prerender(match: re.Match, where: str) -> str:
     payload = json.dumps({"inputs": inputs, "response": response}, separators=(",", ":"))
     # No "<" may appear raw inside a script element; inside JSON strings "\\u003c" reads back as "<".
     payload = payload.replace("<", "\\u003c")
-    return (f"<div{match['attrs']}>"
-            f"<script type=\"application/json\" data-calc-prerender>{payload}</script>"
-            f"<div class=\"calc-prerendered\">{static}</div></div>")
+    return (f"<div{match['attrs']}><div class=\"calc-prerendered\">{static}</div>"
+            f"<script type=\"application/json\" data-calc-prerender>{payload}</script></div>")
 
 
 __all__ = ["build_archive"]

@@ -35,9 +35,14 @@ async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup }) 
   const t0 = performance.now();
   // Everything that does not depend on something else starts now, in parallel.
   const archiveBytes = fetchBytes(archive);
-  const snapshotBytes = snapshot ? fetchGzipped(snapshot) : null;
+  const marks = {};
+  const mark = (name) => (value) => {
+    marks[name] = Math.round(performance.now() - t0);
+    return value;
+  };
+  const snapshotBytes = snapshot ? fetchGzipped(snapshot).then(mark("snapshot_ms")) : null;
   if (snapshotBytes) snapshotBytes.catch(() => undefined);
-  const asm = import(indexURL + "pyodide.asm.mjs"); // the same module record loadPyodide imports later
+  const asm = import(indexURL + "pyodide.asm.mjs").then(mark("asm_ms")); // loadPyodide reuses this module
   asm.catch(() => undefined);
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
   let py;
@@ -56,6 +61,7 @@ async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup }) 
   callJson = py.pyimport("calculators.bridge").call_json;
   return {
     snapshot: restored,
+    ...marks,
     started_at: performance.timeOrigin + t0, // epoch ms, so the page can place the worker on its own timeline
     load_ms: Math.round(tLoaded - t0),
     ready_ms: Math.round(performance.now() - t0),
