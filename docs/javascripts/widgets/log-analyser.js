@@ -55,7 +55,7 @@ export function usd(text) {
   const neg = s.startsWith("-");
   if (neg) s = s.slice(1);
   let [whole, frac = ""] = s.split(".");
-  const small = whole === "0" && /^0[0-9]/.test(frac.padEnd(2, "0")) && /[1-9]/.test(frac);
+  const small = whole === "0" && frac.padEnd(2, "0").startsWith("00") && /[1-9]/.test(frac); // under a cent
   const places = small ? 4 : 2;
   const digits = (whole + frac.padEnd(places + 1, "0").slice(0, places)).split("").map(Number);
   if (Number(frac.padEnd(places + 1, "0")[places]) >= 5) {
