@@ -36,12 +36,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "allow_page_errors: the test expects console errors or foreign requests")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # A test in tests/browser without the marker would silently run in `make test-unit`: refuse it.
+    # A test in tests/browser without the marker would run (and fail) in `make test-unit`: mark it here.
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents and item.get_closest_marker("browser") is None:
-            raise pytest.UsageError(f"{item.nodeid}: browser tests must be marked `pytestmark = pytest.mark.browser`")
+            item.add_marker(pytest.mark.browser)
 
 
 # ----------------------------------------------------------------------------------------------------------
