@@ -415,12 +415,14 @@ def calculator_handler(inputs: dict) -> dict:
         "per_request": _cost_json(cost, requests),
         "requests_per_month": dstr(requests),
         "requests_display": f"{requests.normalize():,f}",
+        "volume_display": _volume_display(requests, unit, form),
         "monthly": _money(cost.total * requests),
         "baseline": {"per_request": _money(baseline.total), "monthly": _money(baseline.total * requests)},
         "saving": {
             "per_request": _money(saving),
             "monthly": _money(saving * requests),
             "percent": dstr(percent.quantize(Decimal("0.1"), ROUND_HALF_UP)),
+            "sign": (saving > 0) - (saving < 0),
         },
         "break_even": breakeven,
         "comparison": comparison,
@@ -433,6 +435,14 @@ def calculator_handler(inputs: dict) -> dict:
         "days_per_month": DAYS_PER_MONTH,
         **_model_list(pricing, day),
     }
+
+
+def _volume_display(requests: Decimal, unit: str, form: _Form) -> str:
+    month = f"{requests.normalize():,f} requests a month"
+    if unit != "day":
+        return month
+    per_day = requests / DAYS_PER_MONTH
+    return f"{month} ({per_day.normalize():,f} a day \u00d7 {DAYS_PER_MONTH} days)"
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -49,13 +49,13 @@ def test_cache_reads_save_against_the_no_lever_baseline():
     assert r["baseline"]["per_request"]["usd"] == "0.11"
     assert r["saving"]["per_request"]["usd"] == "0.095"
     assert r["saving"]["monthly"] == {"usd": "2850", "display": "$2,850.00"}  # 0.095 x 30,000
-    assert r["saving"]["percent"] == "86.4"
+    assert r["saving"]["percent"] == "86.4" and r["saving"]["sign"] == 1
 
 
 def test_cache_writes_without_reads_cost_more_than_the_baseline():
     r = calc(model="claude-sonnet-5-5", cache_write_1h=10000, requests_per_month=1)
     # 10,000 x $4 = $0.04 against 10,000 x $2 = $0.02 uncached: the saving is -$0.02.
-    assert r["saving"]["per_request"] == {"usd": "-0.02", "display": "-$0.02"}
+    assert r["saving"]["per_request"] == {"usd": "-0.02", "display": "-$0.02"} and r["saving"]["sign"] == -1
 
 
 def test_batch_and_us_only_inference_stack():
@@ -95,6 +95,7 @@ def test_volume_per_day_counts_thirty_days_a_month():
     # 1,000 a day x 30 = 30,000 a month; x $0.009 = $270.
     assert r["requests_per_month"] == "30000" and r["inputs"]["volume_unit"] == "day"
     assert r["monthly"]["usd"] == "270"
+    assert r["volume_display"] == "30,000 requests a month (1,000 a day \u00d7 30 days)"
 
 
 def test_break_even_for_the_chosen_model():

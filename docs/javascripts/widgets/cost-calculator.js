@@ -332,13 +332,11 @@ export function mount(root, api) {
   // ---- rendering a result ------------------------------------------------------------------------------
   function render(r) {
     const per = r.per_request;
-    const volume = r.inputs.volume_unit === "day"
-      ? `${r.requests_display} requests a month (${Number(state.requests_per_day || 0).toLocaleString("en-US")} a day × ${r.days_per_month} days)`
-      : `${r.requests_display} requests a month`;
+    const volume = r.volume_display;
     const saving = r.saving;
-    const savingText = Number(saving.per_request.usd) > 0
+    const savingText = saving.sign > 0
       ? ["Your levers save ", money("saving-monthly-usd", saving.monthly), " a month (", saving.percent, "%) against the no-lever baseline of ", money("baseline-monthly-usd", r.baseline.monthly), "."]
-      : Number(saving.per_request.usd) < 0
+      : saving.sign < 0
         ? ["This setup costs ", h("span", { class: "calc-money", "data-testid": "saving-monthly-usd", "data-value": saving.monthly.usd, text: saving.monthly.display.replace(/^-/, "") }), " a month more than the no-lever baseline of ", money("baseline-monthly-usd", r.baseline.monthly), " (cache writes that are not read back often enough)."]
         : ["No lever is in use: this is the baseline, ", money("baseline-monthly-usd", r.baseline.monthly), " a month, saving ", money("saving-monthly-usd", saving.monthly), "."];
 
@@ -515,6 +513,10 @@ export function mount(root, api) {
   if (!result) output.append(h("p", { text: "Figures appear when live recalculation is ready." }));
 
   setBusy();
+  // Built on another day, the prerendered figures use that day's prices; "today" needs a fresh answer.
+  const today = new Date().toISOString().slice(0, 10);
+  if (result && !state.at && result.inputs.at !== today) waitingForLive = true;
+
   api.onStatus((status) => {
     if (status === "live" && waitingForLive) {
       waitingForLive = false;
