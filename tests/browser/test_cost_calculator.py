@@ -372,3 +372,25 @@ def test_the_service_worker_caches_only_immutable_runtime_files(browser, site_ur
             assert not path.endswith((".html", ".js", "/")) or path.startswith("/" + meta["pyodide"]), path
     finally:
         ctx.close()
+
+
+def test_the_runtime_works_under_a_base_path(browser, site_dir):
+    """Served from a sub-folder (as on GitHub Pages project sites), every runtime URL still resolves."""
+    from .conftest import serve
+
+    server, url = serve(site_dir.parent)
+    ctx = browser.new_context(service_workers="block")
+    try:
+        pg = ctx.new_page()
+        problems = []
+        pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        pg.goto(f"{url}{site_dir.name}/{PAGE}")
+        wait_live(pg)
+        pg.fill('input[name="output"]', "900")
+        settled(pg)
+        expect_figures(pg, python_result(full_state(output="900")))
+        assert problems == []
+    finally:
+        ctx.close()
+        server.shutdown()
+        server.server_close()
