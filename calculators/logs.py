@@ -245,6 +245,8 @@ class Pricer:
         self._period: dict = {}
         self._rates: dict = {}
         self.notes: dict[str, int] = {}
+        #: (model, day, batch, geo, fast) -> rates, for the cases where the prompt size does not matter
+        self.quick: dict = {}
 
     def rates(self, model: str, day: str, batch: bool, geo: str, fast: bool, prompt: int):
         pk = (model, day)
@@ -294,6 +296,8 @@ class Pricer:
             raise got
         for note in got[3]:
             self.notes[note] = self.notes.get(note, 0) + 1
+        if not got[3] and (fast or not period.tiers):  # the prompt size cannot change these rates
+            self.quick[(model, day, batch, geo, fast)] = got
         return got
 
 
@@ -375,6 +379,7 @@ class Analysis:
         self.filtered = 0
         self.tier_unknown = 0
         fine_tiers: dict = {}
+        quick = pricer.quick
         for r in self.c.records():
             day = _day_of(r[F_TS])
             if day is None:
@@ -383,9 +388,13 @@ class Analysis:
             if (since and day < since) or (until and day > until):
                 self.filtered += 1
                 continue
-            prompt = r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD] if r[P.F_TIER_PROMPT] is None else r[P.F_TIER_PROMPT]
+            got = quick.get((r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST]))
             try:
-                m, rates, web, _ = pricer.rates(r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST], prompt)
+                if got is None:
+                    prompt = (r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD] if r[P.F_TIER_PROMPT] is None
+                              else r[P.F_TIER_PROMPT])
+                    got = pricer.rates(r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST], prompt)
+                m, rates, web, _ = got
             except (Unpriced, UnknownModelError) as exc:
                 u = self.unpriced.setdefault(r[F_MODEL], {"records": 0, **{b: 0 for b in BUCKETS},
                                                           "web_searches": 0, "reason": str(exc)})
