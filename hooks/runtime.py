@@ -23,8 +23,8 @@ import hashlib
 import importlib
 import io
 import json
-import os
 import logging
+import os
 import re
 import shutil
 import subprocess

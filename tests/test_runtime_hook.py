@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -136,3 +137,23 @@ def test_the_status_line_is_added_once_per_page():
     html = runtime.on_page_content(div, Page(), None, None)
     assert html.count('<p class="calc-runtime-status"') == 1 and html.count("claudeCostEarly") == 1
     assert html.index("runtime-status") < html.index('data-calc="a"')
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs Node.js")
+def test_the_site_scripts_parse(tmp_path):
+    """Syntax check of the runtime's JavaScript (the service worker is generated, so it is checked too)."""
+    sw = tmp_path / "sw.js"
+    sw.write_text(runtime._service_worker({"archive_uri": "assets/py/calculators-0123456789ab.zip",
+                                           "snapshot_uri": "assets/py/snapshot-0123456789ab.bin",
+                                           "pyodide_uri": "assets/pyodide/314.0.7/"}), encoding="utf-8")
+    bootstrap = tmp_path / "bootstrap.js"
+    bootstrap.write_text(runtime._BOOTSTRAP.removeprefix("<script>").removesuffix("</script>"), encoding="utf-8")
+    scripts = [sw, bootstrap, REPO / "docs/javascripts/calculators.js", REPO / "docs/javascripts/worker.mjs",
+               REPO / "docs/javascripts/widgets/cost-calculator.js"]
+    for script in scripts:
+        target = script
+        if script.suffix == ".js" and script.parent.name in ("javascripts", "widgets"):
+            target = tmp_path / (script.stem + ".mjs")  # ES modules: make Node parse them as such
+            target.write_text(script.read_text(encoding="utf-8"), encoding="utf-8")
+        proc = subprocess.run(["node", "--check", str(target)], capture_output=True, text=True)
+        assert proc.returncode == 0, f"{script.name}: {proc.stderr[-500:]}"

@@ -70,7 +70,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ".bin": "application/octet-stream",
     }
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
