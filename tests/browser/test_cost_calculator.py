@@ -394,3 +394,14 @@ def test_the_runtime_works_under_a_base_path(browser, site_dir):
         ctx.close()
         server.shutdown()
         server.server_close()
+
+
+def test_reset_returns_to_the_default_scenario(page):
+    goto(page, PAGE)
+    wait_live(page)
+    set_form(page, full_state(**INPUT_SETS["Opus 5.5 fast mode"]))
+    settled(page)
+    page.get_by_test_id("reset-button").click()
+    settled(page)
+    expect(page.locator('select[name="model"]')).to_have_value(DEFAULT_INPUTS["model"])
+    expect_figures(page, python_result(full_state()))

@@ -177,6 +177,7 @@ export function mount(root, api) {
   const shareLink = h("a", { class: "calc-share-link", "data-testid": "share-link", href: "#", text: "Link to this scenario" });
   const shareNote = h("span", { class: "calc-share-note", role: "status", "aria-live": "polite" });
   const shareButton = h("button", { type: "button", class: "md-button calc-share", "data-testid": "share-button", text: "Copy share link" });
+  const resetButton = h("button", { type: "button", class: "md-button calc-share calc-reset", "data-testid": "reset-button", text: "Reset" });
 
   const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Cost calculator inputs", onsubmit: (e) => e.preventDefault() },
     h("fieldset", {},
@@ -187,7 +188,7 @@ export function mount(root, api) {
     h("fieldset", {}, h("legend", { text: "Pricing options" }), batchField, fastField, geoField),
     h("fieldset", {}, h("legend", { text: "Volume" }), volumeField),
     generalError,
-    h("p", { class: "calc-share-row" }, shareButton, " ", shareLink, " ", shareNote));
+    h("p", { class: "calc-share-row" }, shareButton, " ", resetButton, " ", shareLink, " ", shareNote));
 
   // ---- results -----------------------------------------------------------------------------------------
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
@@ -485,6 +486,14 @@ export function mount(root, api) {
     } catch {
       shareNote.textContent = "Copy the link: " + url;
     }
+  });
+
+  resetButton.addEventListener("click", () => {
+    state = { ...defaults };
+    writeForm();
+    updateShare();
+    shareNote.textContent = "Back to the default scenario.";
+    schedule();
   });
 
   window.addEventListener("hashchange", () => {
