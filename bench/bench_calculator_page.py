@@ -3,7 +3,7 @@
 Builds the site (or uses ``--site DIR`` / ``CLAUDE_COST_SITE_DIR``), serves it on 127.0.0.1 with a server that
 counts every byte it sends, and measures:
 
-- ``first_correct_figure_ms``: navigation start to the first frame after the per-request cost with the value
+- ``first_correct_figure_ms``: (median over ``--runs`` fresh profiles, like ``live_cold_ms``) navigation start to the first frame after the per-request cost with the value
   Python computes (in this process) is in the page;
 - ``live_cold_ms``: navigation start to the runtime status turning "live", on a fresh browser profile;
 - ``live_warm_ms``: the same for a reload of the page in that browser, whose profile is now warm (median);
@@ -215,27 +215,40 @@ def main(argv: list[str] | None = None) -> int:
             ctx.add_init_script(_FIRST_FIGURE_JS % json.dumps(default))
             return ctx
 
-        # Cold: a fresh profile, nothing cached.
-        ctx = open_profile()
-        page = ctx.pages[0] if ctx.pages else ctx.new_page()
-        page.goto("about:blank")  # the browser process is up before the clock starts
-        counter.reset()
-        page.goto(url)
-        result["live_cold_ms"] = round(live_ms(page))
-        page.wait_for_function("window.__firstFigure !== undefined")
-        result["first_correct_figure_ms"] = round(page.evaluate("window.__firstFigure"))
-        result["first_figure_in_dom_ms"] = round(page.evaluate("window.__figureInDom"))
+        # Cold: a fresh profile, nothing cached (median of several fresh profiles; the last one is kept for the
+        # recompute and warm measurements).
+        colds, cold_firsts, cold_dom, cold_bytes, cold_requests = [], [], [], [], []
+        ctx = None
+        for _ in range(args.runs):
+            if ctx is not None:
+                ctx.close()
+                shutil.rmtree(profile, ignore_errors=True)
+            ctx = open_profile()
+            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            page.goto("about:blank")  # the browser process is up before the clock starts
+            counter.reset()
+            page.goto(url)
+            colds.append(live_ms(page))
+            page.wait_for_function("window.__firstFigure !== undefined")
+            cold_firsts.append(page.evaluate("window.__firstFigure"))
+            cold_dom.append(page.evaluate("window.__figureInDom"))
+            result["service_worker_cached_files"] = wait_for_service_worker_cache(page)
+            settle(page)
+            cold_bytes.append(counter.bytes)
+            cold_requests.append(counter.requests)
+        result["live_cold_ms"] = round(statistics.median(colds))
+        result["live_cold_runs_ms"] = [round(x) for x in colds]
+        result["first_correct_figure_ms"] = round(statistics.median(cold_firsts))
+        result["first_correct_figure_runs_ms"] = [round(x) for x in cold_firsts]
+        result["first_figure_in_dom_ms"] = round(statistics.median(cold_dom))
         result["navigation_cold"] = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
             const fcp = performance.getEntriesByName('first-contentful-paint')[0];
             return { response_start_ms: Math.round(n.responseStart), response_end_ms: Math.round(n.responseEnd),
                      dom_interactive_ms: Math.round(n.domInteractive),
                      first_contentful_paint_ms: fcp ? Math.round(fcp.startTime) : null }; }""")
-        timings = page.evaluate("window.claudeCostRuntime.timings")
-        result["worker"] = timings
-        result["service_worker_cached_files"] = wait_for_service_worker_cache(page)
-        settle(page)
-        result["bytes_cold"] = counter.bytes
-        result["requests_cold"] = counter.requests
+        result["worker"] = page.evaluate("window.claudeCostRuntime.timings")
+        result["bytes_cold"] = int(statistics.median(cold_bytes))
+        result["requests_cold"] = int(statistics.median(cold_requests))
 
         times = recompute(page, args.changes)
         result["recompute_ms"] = {"p50": round(percentile(times, 50), 1), "p95": round(percentile(times, 95), 1),
