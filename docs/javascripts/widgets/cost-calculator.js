@@ -193,7 +193,8 @@ export function mount(root, api) {
   // ---- results -----------------------------------------------------------------------------------------
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
   const output = h("div", { class: "calc-results", "data-testid": "results", "aria-live": "polite" });
-  const results = h("section", { class: "calc-results-wrap", id: `${id}-results`, "aria-label": "Results" }, staleNote, output);
+  // tabindex: on wide screens this panel scrolls on its own, so it must be reachable from the keyboard.
+  const results = h("section", { class: "calc-results-wrap", id: `${id}-results`, "aria-label": "Results", tabindex: "0" }, staleNote, output);
 
   const staticFigures = root.querySelector(".calc-prerendered");
   root.classList.add("calc-widget");
