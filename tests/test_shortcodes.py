@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import pytest
 
 from calculators import parse_pricing
+from calculators.compression import compression_curve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -384,7 +385,7 @@ def test_example_table():
 
 def test_compression_curve_without_cache():
     big, small = PRICING.model("big"), PRICING.model("small")
-    rows = sc.compression_curve(big, small, turns=3, system=1000, user=100, reply=100, keep=1, every=1,
+    rows = compression_curve(big, small, turns=3, system=1000, user=100, reply=100, keep=1, every=1,
                                 summary=50, instruction=0, cache=False, day=sc.parse_at(DAY), pricing=PRICING)
     # full history: prompts 1,100 / 1,300 / 1,500 at 5 per MTok, plus 100 output x 25 = 0.0025 each
     assert [x.prompt_plain for x in rows] == [1100, 1300, 1500]
@@ -400,7 +401,7 @@ def test_compression_curve_without_cache():
 
 def test_compression_curve_with_cache():
     big, small = PRICING.model("big"), PRICING.model("small")
-    rows = sc.compression_curve(big, small, turns=2, system=1000, user=100, reply=100, keep=5, every=5,
+    rows = compression_curve(big, small, turns=2, system=1000, user=100, reply=100, keep=5, every=5,
                                 summary=50, cache=True, day=sc.parse_at(DAY), pricing=PRICING)
     # turn 1 writes 1,100 at 6.25: 0.006875 + output 0.0025 = 0.009375
     # turn 2 reads the previous prompt (1,100 at 0.5 = 0.00055), writes reply 1 + user 2 (200 at 6.25 = 0.00125)
