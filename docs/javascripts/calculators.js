@@ -1,8 +1,7 @@
 // Site-wide loader for the calculators (loaded as a module on every page, does nothing without a mount
 // point). For each [data-calc] element it imports widgets/<name>.js and calls mount(element, api); all
 // widgets of a page share ONE module Web Worker that runs Python (worker.mjs). Contract:
-// /work/notes/runtime-contract.md. Instant navigation is off in mkdocs.yml, so one run per page load is
-// enough; if it is ever turned on, call boot() again from Material's document$ observable.
+// /work/notes/runtime-contract.md. boot() runs on every emission of Material's document$ (see the end).
 
 const HERE = new URL(".", import.meta.url); // <site>/javascripts/
 const ROOT = new URL("..", HERE); // the site root, whatever base path the site is served under
@@ -49,18 +48,23 @@ function statusElement(firstMount) {
   return el;
 }
 
-function createRuntime(statusEl) {
+function createRuntime(firstStatusEl) {
+  let statusEl = firstStatusEl;
   const listeners = new Set();
   const pending = new Map();
   let nextId = 1;
   let worker = null;
   const runtime = { state: "loading", message: "", timings: null };
 
+  function paintStatus() {
+    statusEl.dataset.state = runtime.state;
+    statusEl.textContent = runtime.state === "failed" ? runtime.message : TEXT[runtime.state];
+  }
+
   function setStatus(state, message = "") {
     runtime.state = state;
     runtime.message = message;
-    statusEl.dataset.state = state;
-    statusEl.textContent = state === "failed" ? message : TEXT[state];
+    paintStatus();
     for (const cb of listeners) cb(state, message);
     if (state === "failed") {
       for (const { reject } of pending.values()) reject(new Error(message));
@@ -140,6 +144,11 @@ function createRuntime(statusEl) {
     get timings() {
       return runtime.timings;
     },
+    attachStatus(el) {
+      // A page swapped in by instant navigation brings its own status line; keep showing the state there.
+      statusEl = el;
+      paintStatus();
+    },
     onStatus(cb) {
       listeners.add(cb);
       cb(runtime.state, runtime.message);
@@ -175,7 +184,8 @@ function prerendered(el) {
 export function boot(root = document) {
   const mounts = [...root.querySelectorAll("[data-calc]")].filter((el) => !el.dataset.calcMounted);
   if (!mounts.length) return null;
-  window.claudeCostRuntime = window.claudeCostRuntime || createRuntime(statusElement(mounts[0]));
+  if (window.claudeCostRuntime) window.claudeCostRuntime.attachStatus(statusElement(mounts[0]));
+  else window.claudeCostRuntime = createRuntime(statusElement(mounts[0]));
   const runtime = window.claudeCostRuntime;
   for (const el of mounts) {
     el.dataset.calcMounted = "1";
@@ -202,4 +212,10 @@ export function boot(root = document) {
   return runtime;
 }
 
-boot();
+// Material's document$ emits on the first load and after every instant-navigation page swap (the feature is
+// off in mkdocs.yml today); without it, one run per page load is enough.
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(() => boot());
+} else {
+  boot();
+}
