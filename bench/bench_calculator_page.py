@@ -194,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", default=os.environ.get("CLAUDE_COST_SITE_DIR"), help="use this built site")
     parser.add_argument("--changes", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3, help="warm runs to take the median of")
+    parser.add_argument("--no-service-worker", action="store_true",
+                        help="block the service worker (measures what the HTTP cache alone gives)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -206,12 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     default = bridge.call("calculator", DEFAULT_INPUTS)["result"]["per_request"]["total"]["usd"]
     chromium = os.environ.get("CLAUDE_COST_CHROMIUM") or "/usr/bin/chromium"
     profile = work / "profile"
-    result: dict = {"page": PAGE, "changes": args.changes, "warm_runs": args.runs}
+    result: dict = {"page": PAGE, "changes": args.changes, "warm_runs": args.runs,
+                    "service_worker": not args.no_service_worker}
 
     with sync_playwright() as p:
         def open_profile():
-            ctx = p.chromium.launch_persistent_context(str(profile), executable_path=chromium, args=CHROMIUM_ARGS,
-                                                       viewport={"width": 1280, "height": 900})
+            ctx = p.chromium.launch_persistent_context(
+                str(profile), executable_path=chromium, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
+                service_workers="block" if args.no_service_worker else "allow")
             ctx.add_init_script(_FIRST_FIGURE_JS % json.dumps(default))
             return ctx
 
@@ -232,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             page.wait_for_function("window.__firstFigure !== undefined")
             cold_firsts.append(page.evaluate("window.__firstFigure"))
             cold_dom.append(page.evaluate("window.__figureInDom"))
-            result["service_worker_cached_files"] = wait_for_service_worker_cache(page)
+            if not args.no_service_worker:
+                result["service_worker_cached_files"] = wait_for_service_worker_cache(page)
             settle(page)
             cold_bytes.append(counter.bytes)
             cold_requests.append(counter.requests)
