@@ -271,17 +271,11 @@ _loads = json.loads
 try:  # optional C JSON parser (CPython only); the standard-library paths stay the reference
     if __import__("os").environ.get("CLAUDE_COST_PURE_PYTHON"):
         raise ImportError
-    import orjson as _orjson
-
-    def _loads_accel(data, _o=_orjson.loads, _e=_orjson.JSONDecodeError):
-        try:
-            return _o(data)
-        except _e:  # whatever orjson refuses (e.g. integers above 64 bits), json decides
-            return _loads(data)
+    from orjson import loads as _orjson_loads  # its JSONDecodeError is a ValueError
 
     HAVE_ORJSON = True
 except ImportError:
-    _loads_accel = _loads
+    _orjson_loads = None
     HAVE_ORJSON = False
 # ----------------------------------------------------------------------------------------------------------
 # Chunks of lines
@@ -321,29 +315,41 @@ def parse_lines(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     With ``fast`` and orjson installed, lines are parsed by orjson; otherwise by the standard library's json
     (the reference path, and the only one in Pyodide). Both give the same records; the tests check it.
     """
-    return _parse_each(buf, st, first_line, base_pos, out, counts, _loads_accel if fast else _loads)
+    return _parse_each(buf, st, first_line, base_pos, out, counts, _orjson_loads if fast and HAVE_ORJSON else None)
 
 
 def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
-                loads=_loads) -> int:
-    """The line-by-line reader (reference path): every line of ``buf``."""
+                accel=None) -> int:
+    """The line-by-line reader: every line of ``buf``.
+
+    Every line that may hold a billed request is parsed whole (by ``accel`` when given, and by the standard
+    library's json when ``accel`` refuses it or is None), so malformed lines are found exactly as the
+    reference parser finds them. Claude Code assistant lines of the usual shape are then read in place
+    (:func:`_cc_record`'s rules, inlined); anything else goes through :func:`parse_object`.
+    """
+    loads = _loads
     lineno = first_line - 1
     pos = base_pos
     file = st.file
+    cc = st.fmt in ("auto", "claude-code")
+    append = out.append
     blank = ignored = records = synthetic = 0
     for raw in buf.split(b"\n"):
         lineno += 1
         here = pos
         pos += len(raw) + 1
-        line = raw if raw[:1] == b"{" and raw[-1:] == b"}" else raw.strip()
-        if not line:
-            blank += 1
-            continue
-        if line.startswith(b"data:"):  # server-sent events as captured from the wire
-            line = line[5:].strip()
-        elif line.startswith((b"event:", b"id:", b"retry:", b":")):
-            ignored += 1
-            continue
+        if raw[:1] == b"{" and raw[-1:] == b"}":
+            line = raw
+        else:
+            line = raw.strip()
+            if not line:
+                blank += 1
+                continue
+            if line.startswith(b"data:"):  # server-sent events as captured from the wire
+                line = line[5:].strip()
+            elif line.startswith((b"event:", b"id:", b"retry:", b":")):
+                ignored += 1
+                continue
         # (rfind: a Claude Code line's usage sits at its end, so the search stops early)
         if line.rfind(b'"usage"') < 0 and b'_tokens"' not in line and b'"message_stop"' not in line:
             # Cannot hold a billed request: skip it unparsed unless it does not even look like an object.
@@ -353,10 +359,44 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
                 counts.bad(file, lineno, "not a JSON object (cut short or not JSON Lines?)")
             continue
         try:
-            obj = loads(line)
+            if accel is None:
+                obj = loads(line)
+            else:
+                try:
+                    obj = accel(line)
+                except ValueError:  # whatever orjson refuses (e.g. integers above 64 bits), json decides
+                    obj = loads(line)
         except (ValueError, RecursionError) as exc:
             counts.bad(file, lineno, f"not valid JSON ({str(exc)[:80]})")
             continue
+        if cc and type(obj) is dict and obj.get("type") == "assistant":
+            # Claude Code assistant record (same rules as parse_object, without its general checks)
+            msg = obj.get("message")
+            if type(msg) is dict:
+                u = msg.get("usage")
+                model = msg.get("model")
+                if type(u) is dict and type(model) is str and model and model not in SYNTHETIC_MODELS:
+                    try:
+                        uv = usage_values(u)
+                    except BadLine as exc:
+                        counts.bad(file, lineno, str(exc))
+                        continue
+                    g = obj.get
+                    mid, rid, ts, sid, cost = msg.get("id"), g("requestId"), g("timestamp"), g("sessionId"), \
+                        g("costUSD")
+                    if type(mid) is not str or not mid:
+                        mid = None
+                    if type(rid) is not str or not rid:
+                        rid = None
+                    if type(ts) is not str or not ts:
+                        ts = None
+                    if type(sid) is not str or not sid:
+                        sid = None
+                    append((file, lineno, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8],
+                            uv[9], sid, (mid, rid) if mid else None, g("isSidechain") is True,
+                            None if cost is None else _logged_cost(cost), "request", here, None))
+                    records += 1
+                    continue
         try:
             n = len(out)
             kind = parse_object(obj, st, lineno, here, out)

@@ -144,7 +144,7 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
             billed = P.parse_cost_report(text, name, counts)
         local = Collector()
         local.add(records)
-        return local.records(), counts, counts.lines, local.duplicates, billed, label
+        return _stamped(local.records()), counts, counts.lines, local.duplicates, billed, label
     out: list = []
     st = LineState(name, fmt, model)
     lineno = 1
@@ -172,7 +172,7 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
     P.finish_lines(st, out, counts)
     local = Collector()
     local.add(out)
-    return local.records(), counts, lineno - 1, local.duplicates, [], label
+    return _stamped(local.records()), counts, lineno - 1, local.duplicates, [], label
 
 
 def _run_task(task):
@@ -313,6 +313,16 @@ def _day_of(ts: str | None) -> str | None:
         return None
 
 
+#: Fields added to each record before pricing (by the worker that read it): its UTC day and epoch seconds.
+F_DAY, F_EPOCH = P.F_TIER_PROMPT + 1, P.F_TIER_PROMPT + 2
+
+
+def _stamped(records: list) -> list:
+    """Records with their UTC day (``_day_of``) and epoch seconds (``_epoch``) appended (done in the workers)."""
+    day_of, epoch = _day_of, _epoch
+    return [r + (day_of(r[F_TS]), epoch(r[F_TS])) for r in records]
+
+
 def _epoch(ts: str | None) -> float | None:
     if not ts:
         return None
@@ -381,7 +391,9 @@ class Analysis:
         fine_tiers: dict = {}
         quick = pricer.quick
         for r in self.c.records():
-            day = _day_of(r[F_TS])
+            if len(r) == F_DAY:  # not stamped by a worker (browser bridge)
+                r = r + (_day_of(r[F_TS]), _epoch(r[F_TS]))
+            day = r[F_DAY]
             if day is None:
                 self.undated += 1
                 day = o.at
@@ -565,7 +577,7 @@ class Analysis:
                 r = item[0]
                 if r[F_KIND] != "request":
                     continue
-                t = _epoch(r[F_TS])
+                t = r[F_EPOCH]
                 if t is None:
                     continue
                 side = both[1 if (r[F_RD] or r[F_W5] or r[F_W1]) else 0]
