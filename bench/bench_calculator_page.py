@@ -6,9 +6,10 @@ counts every byte it sends, and measures:
 - ``first_correct_figure_ms``: (median over ``--runs`` fresh profiles, like ``live_cold_ms``) navigation start to the first frame after the per-request cost with the value
   Python computes (in this process) is in the page;
 - ``live_cold_ms``: navigation start to the runtime status turning "live", on a fresh browser profile;
-- ``live_warm_ms``: the same for a reload of the page in that browser, whose profile is now warm (median);
+- ``live_warm_ms``: the same for a reload of the page in that browser, whose profile is now warm (HTTP cache,
+  the runtime's Cache Storage, code caches; median of runs);
 - ``live_relaunch_ms``: the same after quitting the browser and starting it again on that profile (a
-  returning visitor; median of runs, includes the browser's own start-up work such as the service worker);
+  returning visitor; median of runs);
 - ``recompute_ms``: from an input event to the updated per-request figure in the page, p50 / p95 over 200
   changes of the token fields and the model;
 - ``bytes_cold`` / ``bytes_warm`` / ``bytes_relaunch``: bytes the server sent (status lines, headers and
@@ -142,13 +143,11 @@ def settle(page, seconds: float = 1.0) -> None:
     time.sleep(seconds)
 
 
-def wait_for_service_worker_cache(page) -> int:
+def wait_for_runtime_cache(page) -> int:
+    """Wait until the worker has stored the runtime files in Cache Storage (for the warm runs)."""
     return page.evaluate("""async () => {
-        if (!('serviceWorker' in navigator)) return 0;
-        await navigator.serviceWorker.ready;
         for (let i = 0; i < 300; i++) {
-          let n = 0;
-          for (const key of await caches.keys()) n += (await (await caches.open(key)).keys()).length;
+          const n = (await (await caches.open("claude-cost-runtime")).keys()).length;
           if (n >= 5) return n;
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -194,8 +193,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", default=os.environ.get("CLAUDE_COST_SITE_DIR"), help="use this built site")
     parser.add_argument("--changes", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3, help="warm runs to take the median of")
-    parser.add_argument("--no-service-worker", action="store_true",
-                        help="block the service worker (measures what the HTTP cache alone gives)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -208,14 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     default = bridge.call("calculator", DEFAULT_INPUTS)["result"]["per_request"]["total"]["usd"]
     chromium = os.environ.get("CLAUDE_COST_CHROMIUM") or "/usr/bin/chromium"
     profile = work / "profile"
-    result: dict = {"page": PAGE, "changes": args.changes, "warm_runs": args.runs,
-                    "service_worker": not args.no_service_worker}
+    result: dict = {"page": PAGE, "changes": args.changes, "warm_runs": args.runs}
 
     with sync_playwright() as p:
         def open_profile():
             ctx = p.chromium.launch_persistent_context(
-                str(profile), executable_path=chromium, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-                service_workers="block" if args.no_service_worker else "allow")
+                str(profile), executable_path=chromium, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900})
             ctx.add_init_script(_FIRST_FIGURE_JS % json.dumps(default))
             return ctx
 
@@ -236,8 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             page.wait_for_function("window.__firstFigure !== undefined")
             cold_firsts.append(page.evaluate("window.__firstFigure"))
             cold_dom.append(page.evaluate("window.__figureInDom"))
-            if not args.no_service_worker:
-                result["service_worker_cached_files"] = wait_for_service_worker_cache(page)
+            result["runtime_cached_files"] = wait_for_runtime_cache(page)
             settle(page)
             cold_bytes.append(counter.bytes)
             cold_requests.append(counter.requests)
@@ -259,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         result["recompute_ms"] = {"p50": round(percentile(times, 50), 1), "p95": round(percentile(times, 95), 1),
                                   "max": round(max(times), 1)}
 
-        # Warm reload: reload the page in the same browser (persistent profile: HTTP cache, service worker
-        # cache and code caches are warm).
+        # Warm reload: reload the page in the same browser (persistent profile: HTTP cache, the runtime's
+        # Cache Storage and code caches are warm).
         warm, warm_bytes, warm_requests, firsts, warm_workers = [], [], [], [], []
         for _ in range(args.runs):
             settle(page, 0.5)

@@ -1,4 +1,4 @@
-"""hooks/runtime.py: the calculators archive, the Pyodide files, the service worker and prerendering."""
+"""hooks/runtime.py: the calculators archive, the Pyodide files, the page bootstrap and prerendering."""
 
 from __future__ import annotations
 
@@ -72,16 +72,6 @@ def test_missing_pyodide_says_to_run_npm_ci(tmp_path):
         runtime.on_config(Config(extra={}))
 
 
-def test_the_service_worker_caches_only_hashed_or_versioned_files():
-    state = {"archive_uri": "assets/py/calculators-0123456789ab.zip", "snapshot_uri": None,
-             "pyodide_uri": "assets/pyodide/314.0.7/"}
-    sw = runtime._service_worker(state)
-    files = json.loads(sw.split("const FILES = ", 1)[1].split(";\n", 1)[0])
-    assert files[0] == state["archive_uri"]
-    assert all(f.startswith("assets/pyodide/314.0.7/") for f in files[1:])
-    assert "index.html" not in sw and ".html" not in "".join(files)
-
-
 def test_the_lock_file_is_trimmed_to_no_packages():
     lock = json.loads(runtime._trimmed_lockfile(REPO / "node_modules" / "pyodide"))
     assert lock["packages"] == {} and lock["info"]
@@ -141,14 +131,10 @@ def test_the_status_line_is_added_once_per_page():
 
 @pytest.mark.skipif(not shutil.which("node"), reason="needs Node.js")
 def test_the_site_scripts_parse(tmp_path):
-    """Syntax check of the runtime's JavaScript (the service worker is generated, so it is checked too)."""
-    sw = tmp_path / "sw.js"
-    sw.write_text(runtime._service_worker({"archive_uri": "assets/py/calculators-0123456789ab.zip",
-                                           "snapshot_uri": "assets/py/snapshot-0123456789ab.bin",
-                                           "pyodide_uri": "assets/pyodide/314.0.7/"}), encoding="utf-8")
+    """Syntax check of the runtime's JavaScript (the page bootstrap is generated, so it is checked too)."""
     bootstrap = tmp_path / "bootstrap.js"
     bootstrap.write_text(runtime._BOOTSTRAP.removeprefix("<script>").removesuffix("</script>"), encoding="utf-8")
-    scripts = [sw, bootstrap, REPO / "docs/javascripts/calculators.js", REPO / "docs/javascripts/worker.mjs",
+    scripts = [bootstrap, REPO / "docs/javascripts/calculators.js", REPO / "docs/javascripts/worker.mjs",
                REPO / "docs/javascripts/widgets/cost-calculator.js"]
     for script in scripts:
         target = script

@@ -99,7 +99,6 @@ function createRuntime(firstStatusEl) {
         if (msg.state === "live") {
           performance.mark("claude-cost-live");
           setStatus("live");
-          registerServiceWorker(config);
         } else {
           setStatus("failed", `Live recalculation could not start: ${msg.message}. The figures shown were computed when the site was built.`);
         }
@@ -163,12 +162,6 @@ function createRuntime(firstStatusEl) {
       });
     },
   };
-}
-
-function registerServiceWorker(config) {
-  // Keeps the versioned Pyodide files and the hashed archive for the next visit (never pages or prices).
-  if (!config.sw || !("serviceWorker" in navigator) || !window.isSecureContext) return;
-  navigator.serviceWorker.register(new URL(config.sw, ROOT).href, { scope: ROOT.pathname }).catch(() => undefined);
 }
 
 function prerendered(el) {

@@ -10,6 +10,43 @@
 let ready = null;
 let callJson = null;
 
+// The runtime's immutable files (content-hashed archive and snapshot, files under the versioned Pyodide
+// folder) are kept in Cache Storage by this worker: a later visit reads them without any request, and a
+// new build (new prices) has new names, so a stale file can never be used. Pyodide's own fetches of the
+// wasm binary, the standard library and its lock file go through the same cache.
+const CACHE_NAME = "claude-cost-runtime";
+const nativeFetch = self.fetch.bind(self);
+let immutable = new Set();
+let cacheReady = Promise.resolve(null);
+
+function openCache() {
+  if (!("caches" in self)) return Promise.resolve(null);
+  return caches.open(CACHE_NAME).catch(() => null);
+}
+
+async function cachedFetch(url, init) {
+  const cache = await cacheReady;
+  if (cache) {
+    const hit = await cache.match(url).catch(() => undefined);
+    if (hit) return hit;
+  }
+  const res = await nativeFetch(url, init);
+  if (cache && res.ok) cache.put(url, res.clone()).catch(() => undefined);
+  return res;
+}
+
+self.fetch = (input, init) => {
+  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, self.location.href).href;
+  return immutable.has(url) ? cachedFetch(url, init) : nativeFetch(input, init);
+};
+
+async function forgetOldFiles() {
+  // Files of earlier builds (another archive hash, another Pyodide version) are dropped once this one runs.
+  const cache = await cacheReady;
+  if (!cache) return;
+  for (const request of await cache.keys()) if (!immutable.has(request.url)) await cache.delete(request);
+}
+
 function fetchBytes(url) {
   return fetch(url).then((res) => {
     if (!res.ok) throw new Error(`could not download ${new URL(url).pathname} (HTTP ${res.status})`);
@@ -33,6 +70,9 @@ async function boot(loadPyodide, indexURL, snapshotBytes) {
 
 async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup }) {
   const t0 = performance.now();
+  immutable = new Set([archive, snapshot, ...["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+    .map((name) => indexURL + name)].filter(Boolean));
+  cacheReady = openCache();
   // Everything that does not depend on something else starts now, in parallel.
   const archiveBytes = fetchBytes(archive);
   const marks = {};
@@ -74,7 +114,10 @@ self.onmessage = (event) => {
     if (ready) return;
     ready = start(msg);
     ready.then(
-      (timings) => self.postMessage({ type: "status", state: "live", message: "", timings }),
+      (timings) => {
+        self.postMessage({ type: "status", state: "live", message: "", timings });
+        forgetOldFiles().catch(() => undefined);
+      },
       (err) => self.postMessage({ type: "status", state: "failed", message: String((err && err.message) || err) }),
     );
     return;

@@ -134,8 +134,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def context(browser, site_url):
-    # Service workers are blocked in the shared context so that page.route() sees every request; the
-    # service worker itself is exercised by its own test and by the benchmark.
+    # Service workers are blocked so that page.route() sees every request. The calculator worker's own
+    # Cache Storage is shared by the tests in this context; a test that needs downloads empties it first.
     ctx = browser.new_context(base_url=site_url, service_workers="block")
     ctx.set_default_timeout(TIMEOUT_MS)
     yield ctx

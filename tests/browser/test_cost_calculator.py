@@ -2,7 +2,8 @@
 
 Covers: 13 input sets compared in full with ``calculators.bridge.call("calculator", ...)``, the prerendered
 default before the worker is ready (and with JavaScript off), the share link, every kind of bad input, the
-runtime's failure messages (file://, a missing archive), keyboard use and phone width.
+runtime's failure messages (file://, a missing archive), keyboard use, phone width, a base path and the
+runtime's own cache.
 """
 
 from __future__ import annotations
@@ -151,7 +152,14 @@ def test_every_input_set_shows_what_python_computes(page):
             raise AssertionError(f"input set {label!r}: {exc}") from None
 
 
+def forget_runtime_cache(page) -> None:
+    """Empty the runtime's Cache Storage (shared by the tests' browser context) so the worker must download."""
+    goto(page, "")
+    page.evaluate('caches.delete("claude-cost-runtime")')
+
+
 def test_the_prerendered_default_is_correct_before_the_worker_is_ready(page):
+    forget_runtime_cache(page)
     held = []
     page.route("**/assets/py/**", lambda route: held.append(route))  # never answered: Python cannot start
     goto(page, PAGE)
@@ -326,6 +334,7 @@ def test_the_page_fits_a_phone(browser, site_url):
 
 @pytest.mark.allow_page_errors
 def test_a_missing_archive_says_live_recalculation_failed(page):
+    forget_runtime_cache(page)
     page.route("**/assets/py/**", lambda route: route.fulfill(status=404, body="gone"))
     goto(page, PAGE)
     status = page.get_by_test_id("runtime-status")
@@ -351,25 +360,32 @@ def test_opened_from_a_file_the_page_says_so_and_keeps_its_figures(browser, site
         ctx.close()
 
 
-def test_the_service_worker_caches_only_immutable_runtime_files(browser, site_url):
+_CACHED = """async () => {
+    const cache = await caches.open("claude-cost-runtime");
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+}"""
+
+
+def test_the_runtime_caches_only_its_immutable_files_and_forgets_old_builds(browser, site_url):
     ctx = browser.new_context(base_url=site_url)
     try:
         pg = ctx.new_page()
+        pg.goto("")  # same origin, no calculator: plant a file from an "earlier build" in the runtime cache
+        pg.evaluate("""async () => { const cache = await caches.open("claude-cost-runtime");
+            await cache.put("/assets/py/calculators-000000000000.zip", new Response("old prices")); }""")
         pg.goto(PAGE)
         wait_live(pg)
-        pg.wait_for_function("navigator.serviceWorker.controller !== null || "
-                             "navigator.serviceWorker.ready.then(() => true)")
-        cached = pg.evaluate("""async () => { await navigator.serviceWorker.ready;
-            for (let i = 0; i < 100; i++) { const keys = await caches.keys();
-              if (keys.length) { const c = await caches.open(keys[0]); const reqs = await c.keys();
-                if (reqs.length) return reqs.map(r => new URL(r.url).pathname); }
-              await new Promise(r => setTimeout(r, 100)); } return []; }""")
         meta = json.loads(pg.locator('meta[name="claude-cost-runtime"]').get_attribute("content"))
-        assert cached, "the service worker cached nothing"
-        assert "/" + meta["archive"] in cached
-        for path in cached:
-            assert path.startswith(("/" + meta["pyodide"], "/assets/py/")), path
-            assert not path.endswith((".html", ".js", "/")) or path.startswith("/" + meta["pyodide"]), path
+        want = {"/" + meta["archive"], "/" + meta["snapshot"]} | {
+            f"/{meta['pyodide']}{name}" for name in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")}
+        pg.wait_for_function(f"({_CACHED})().then(keys => keys.length === {len(want)})")
+        assert set(pg.evaluate(_CACHED)) == want
+        # A second visit is served from that cache: no request for the runtime files reaches the server.
+        fetched = []
+        ctx.on("request", lambda r: fetched.append(r.url))
+        pg.reload()
+        wait_live(pg)
+        assert not [u for u in fetched if any(u.endswith(path) for path in want)]
     finally:
         ctx.close()
 
