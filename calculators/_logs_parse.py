@@ -376,11 +376,31 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
                 u = msg.get("usage")
                 model = msg.get("model")
                 if type(u) is dict and type(model) is str and model and model not in SYNTHETIC_MODELS:
-                    try:
-                        uv = usage_values(u)
-                    except BadLine as exc:
-                        counts.bad(file, lineno, str(exc))
-                        continue
+                    # usage_values' shortcut for the usual all-integer usage object, inlined
+                    cc_ = u.get("cache_creation")
+                    if type(cc_) is dict and len(cc_) == 2 and "server_tool_use" not in u \
+                            and "inference_geo" not in u and "speed" not in u:
+                        g = u.get
+                        inp, outt, rd, cr = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
+                            g("cache_creation_input_tokens")
+                        w5, w1 = cc_.get("ephemeral_5m_input_tokens"), cc_.get("ephemeral_1h_input_tokens")
+                        if type(inp) is int and type(outt) is int and type(rd) is int and type(cr) is int \
+                                and type(w5) is int and type(w1) is int and inp >= 0 and outt >= 0 and rd >= 0 \
+                                and w5 >= 0 and w1 >= 0 and cr == w5 + w1:
+                            tier = g("service_tier")
+                            if type(tier) is not str:
+                                tier = None
+                            uv = (inp, w5, w1, rd, outt, 0, tier == "batch", "global", False, tier)
+                        else:
+                            uv = None
+                    else:
+                        uv = None
+                    if uv is None:
+                        try:
+                            uv = usage_values(u)
+                        except BadLine as exc:
+                            counts.bad(file, lineno, str(exc))
+                            continue
                     g = obj.get
                     mid, rid, ts, sid, cost = msg.get("id"), g("requestId"), g("timestamp"), g("sessionId"), \
                         g("costUSD")

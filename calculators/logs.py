@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as _dt
+import functools
 import io
 import json
 import os
@@ -313,14 +314,50 @@ def _day_of(ts: str | None) -> str | None:
         return None
 
 
-#: Fields added to each record before pricing (by the worker that read it): its UTC day and epoch seconds.
-F_DAY, F_EPOCH = P.F_TIER_PROMPT + 1, P.F_TIER_PROMPT + 2
+#: Fields added to each record by the worker that read it: its UTC day, epoch seconds, and its price
+#: ``(model id, rates, web rate, femto total, notes)`` when the worker could price it (else None).
+F_DAY, F_EPOCH, F_PRE = P.F_TIER_PROMPT + 1, P.F_TIER_PROMPT + 2, P.F_TIER_PROMPT + 3
+
+#: (pricing, the day for undated records) while analyze_paths reads files; forked workers inherit it.
+_PREP: tuple | None = None
 
 
 def _stamped(records: list) -> list:
-    """Records with their UTC day (``_day_of``) and epoch seconds (``_epoch``) appended (done in the workers)."""
+    """Records with their UTC day, epoch seconds and (per request, when it can be) price appended.
+
+    Done where the records are read (in the worker processes), so the main process only adds up. The price
+    is exactly what :meth:`Analysis._build` would compute (the same :class:`Pricer`); records it cannot
+    price here are priced there, with the reason."""
     day_of, epoch = _day_of, _epoch
-    return [r + (day_of(r[F_TS]), epoch(r[F_TS])) for r in records]
+    if _PREP is None:
+        return [r + (day_of(r[F_TS]), epoch(r[F_TS]), None) for r in records]
+    pricing, at = _PREP
+    pricer = Pricer(pricing)
+    quick = pricer.quick
+    days: dict = {}
+    out = []
+    append = out.append
+    for r in records:
+        ts = r[F_TS]
+        day = day_of(ts)
+        if day is not None:
+            day = days.setdefault(day, day)  # one string per day (smaller messages between processes)
+        pre = None
+        if r[F_KIND] == "request":
+            d = day or at
+            got = quick.get((r[F_MODEL], d, r[F_BATCH], r[F_GEO], r[F_FAST]))
+            if got is None:
+                try:
+                    got = pricer.rates(r[F_MODEL], d, r[F_BATCH], r[F_GEO], r[F_FAST],
+                                       r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD])
+                except (Unpriced, UnknownModelError):
+                    got = None
+            if got is not None:
+                m, rates, web, notes = got
+                pre = (m.id, rates, web, r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2]
+                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes)
+        append(r + (day, epoch(ts), pre))
+    return out
 
 
 def _epoch(ts: str | None) -> float | None:
@@ -390,15 +427,27 @@ class Analysis:
         self.tier_unknown = 0
         fine_tiers: dict = {}
         quick = pricer.quick
+        models: dict = {}
+        notes = pricer.notes
+        priced = self.priced
         for r in self.c.records():
             if len(r) == F_DAY:  # not stamped by a worker (browser bridge)
-                r = r + (_day_of(r[F_TS]), _epoch(r[F_TS]))
+                r = r + (_day_of(r[F_TS]), _epoch(r[F_TS]), None)
             day = r[F_DAY]
             if day is None:
                 self.undated += 1
                 day = o.at
             if (since and day < since) or (until and day > until):
                 self.filtered += 1
+                continue
+            pre = r[F_PRE]
+            if pre is not None:  # priced by the worker that read it
+                m = models.get(pre[0])
+                if m is None:
+                    m = models[pre[0]] = self.pricing.find(pre[0])
+                for note in pre[4]:
+                    notes[note] = notes.get(note, 0) + 1
+                priced.append((r, day, m, pre[1], pre[2], pre[3]))
                 continue
             got = quick.get((r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST]))
             try:
@@ -439,11 +488,19 @@ class Analysis:
         logged_n = 0
         total = 0
         tiers_priority = 0
-        groups: dict = {}  # (model id, rates, web rate) -> records: costs per bucket are summed per group
+        groups: dict = {}  # (model id, rates, web rate, batch-eligible) -> records: bucket costs summed per group
         names: dict = {}
+        req_costs: list = []
+        outs: list = []
+        reading = 0
         for r, day, m, rates, web, cost in priced:
             total += cost
-            key = (m.id, rates, web)
+            if r[F_KIND] == "request":
+                req_costs.append(cost)
+                outs.append(r[F_OUT])
+                if r[F_RD]:
+                    reading += 1
+            key = (m.id, rates, web, not (r[F_BATCH] or r[F_FAST]))
             g = groups.get(key)
             if g is None:
                 g = groups[key] = []
@@ -469,7 +526,8 @@ class Analysis:
                 logged_n += 1
             if r[F_TIER] == "priority":
                 tiers_priority += 1
-        for (mid, rates, web), recs in groups.items():
+        eligible = 0  # token spend the batch what-if may move (not already batch, not fast mode)
+        for (mid, rates, web, can_batch), recs in groups.items():
             bm = by_model.get(mid)
             if bm is None:
                 bm = by_model[mid] = {"name": names[mid], "records": 0, "t": [0] * 6, "f": [0] * 6}
@@ -478,12 +536,17 @@ class Analysis:
                 n = sum(map(itemgetter(fld), recs))
                 bm["t"][i] += n
                 bm["f"][i] += n * rate
+                if can_batch and i < 5:
+                    eligible += n * rate
+        self._eligible = eligible
+        outs.sort()
+        self._outs = outs
         for bm in by_model.values():
             for i in range(6):
                 tokens[i] += bm["t"][i]
                 bucket_f[i] += bm["f"][i]
 
-        requests = sorted(c for r, _, _, _, _, c in priced if r[F_KIND] == "request")
+        requests = sorted(req_costs)
         top_day = max((v[0] for v in by_day.values()), default=0)  # bar lengths for charts (not money)
         total_usd = _usd(total)
         prompt_all = tokens[0] + tokens[1] + tokens[2] + tokens[3]
@@ -517,7 +580,7 @@ class Analysis:
             "cache": {
                 "hit_rate": _ratio(tokens[3], prompt_all),
                 "read_tokens": tokens[3], "prompt_tokens": prompt_all,
-                "requests_reading": sum(1 for r, *_ in priced if r[F_RD] and r[F_KIND] == "request"),
+                "requests_reading": reading,
             },
             "tokens": {b: tokens[i] for i, b in enumerate(BUCKETS)} | {"web_searches": tokens[5]},
             "spend_by_bucket": {b: {"usd": dstr(_usd(bucket_f[i])), "share": _ratio(bucket_f[i], total)}
@@ -554,7 +617,7 @@ class Analysis:
             notes.append(f"{self.tier_unknown:,} report rows of 0-200k context are on a model with a prompt-length "
                          f"tier below 200K tokens (Haiku 5.5 above 100K); rows cannot tell, so they are priced at "
                          f"the base rate")
-        if any(r[F_KIND] == "aggregate" for r, *_ in self.priced):
+        if any(item[0][F_KIND] == "aggregate" for item in self.priced):
             notes.append("usage reports and CSV rows sum many requests: per-turn figures, caching and TTL "
                          "what-ifs use per-request logs only")
         for note, n in sorted(self.pricer.notes.items()):
@@ -642,13 +705,15 @@ class Analysis:
             "a negative saving means the 1-hour TTL would cost more"]}
 
     def _batch(self) -> dict:
-        eligible = 0
         mult = self.pricing.batch_multiplier
-        for r, _, _, rates, _, _ in self.priced:
-            if r[F_BATCH] or r[F_FAST]:
-                continue
-            eligible += (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
-                         + r[F_OUT] * rates[4])
+        eligible = getattr(self, "_eligible", None)  # summed per rate group by report()
+        if eligible is None:
+            eligible = 0
+            for r, _, _, rates, _, _ in self.priced:
+                if r[F_BATCH] or r[F_FAST]:
+                    continue
+                eligible += (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
+                             + r[F_OUT] * rates[4])
         saving = int((Decimal(eligible) * self.o.batch_share * (1 - mult)).to_integral_value(ROUND_HALF_UP))
         return {"lever": "batch", "_f": saving, "share": dstr(self.o.batch_share), "assumptions": [
             f"{_pct(self.o.batch_share)} of the token spend not already on the Batch API (and not fast mode) "
@@ -656,13 +721,20 @@ class Analysis:
             "batch results can take up to 24 hours: interactive traffic such as Claude Code sessions cannot "
             "wait; web searches are not discounted"]}
 
+    def _request_outs(self) -> list:
+        """Output tokens of every request, sorted (report() collects them on its way)."""
+        outs = getattr(self, "_outs", None)
+        if outs is None:
+            outs = self._outs = sorted(item[0][F_OUT] for item in self.priced if item[0][F_KIND] == "request")
+        return outs
+
     def _routing(self) -> dict:
         pricing = self.pricing
         try:
             target = pricing.model(self.o.route_to)
         except UnknownModelError as exc:
             raise PriceError(f"--route-to: {exc}", "route_to") from None
-        outs = sorted(r[F_OUT] for r, *_ in self.priced if r[F_KIND] == "request")
+        outs = self._request_outs()
         cutoff = _nearest_rank(outs, 50) if outs else 0
         today = parse_at(None).isoformat()
         pricer = Pricer(pricing)
@@ -671,22 +743,36 @@ class Analysis:
         from .cost import tokenizer_factor
 
         factors: dict = {}
+        window = target.context_window
+        period = target.period_at(_dt.date.fromisoformat(today))
+        limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
+        by_case: dict = {}  # (batch, geo, tiers passed) -> rates (as Pricer.rates picks them), or False
         for r, _, m, _, _, cost in self.priced:
             if r[F_KIND] != "request" or m.id == target.id or r[F_OUT] > cutoff or r[F_WEB]:
                 continue
-            factor = factors.get(m.id)
-            if factor is None:
-                factor = factors[m.id] = tokenizer_factor(m, target, pricing)
+            scale = factors.get(m.id)
+            if scale is None:
+                scale = factors[m.id] = _scaler(tokenizer_factor(m, target, pricing))
             toks = (r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT])
-            if factor != 1:
-                toks = [int((n * factor).to_integral_value()) for n in toks]
+            if scale is not None:
+                toks = [scale(n) if n else 0 for n in toks]
             prompt = toks[0] + toks[1] + toks[2] + toks[3]
-            if target.context_window and prompt > target.context_window:
+            if window and prompt > window:
                 continue
-            try:
-                _, rates, _, _ = pricer.rates(target.id, today, r[F_BATCH], r[F_GEO], False, prompt)
-            except Unpriced:
+            tk = 0
+            for limit in limits:
+                if prompt > limit:
+                    tk += 1
+            case = (r[F_BATCH], r[F_GEO], tk)
+            got = by_case.get(case)
+            if got is None:
+                try:
+                    got = by_case[case] = pricer.rates(target.id, today, r[F_BATCH], r[F_GEO], False, prompt)
+                except Unpriced:
+                    got = by_case[case] = False
+            if got is False:
                 continue
+            rates = got[1]
             new = toks[0] * rates[0] + toks[1] * rates[1] + toks[2] * rates[2] + toks[3] * rates[3] + toks[4] * rates[4]
             old = cost
             if new < old:
@@ -701,7 +787,7 @@ class Analysis:
                     f"sample before routing (choose another model with --route-to)"]}
 
     def _output_cap(self) -> dict:
-        outs = sorted(r[F_OUT] for r, *_ in self.priced if r[F_KIND] == "request")
+        outs = self._request_outs()
         cap = _nearest_rank(outs, 95) if outs else 0
         saving = 0
         capped = 0
@@ -779,6 +865,33 @@ class Analysis:
             w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, _cell(r[F_SESSION] or ""),
                         r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(_usd(cost))])
+
+
+def _scaler(factor: Decimal):
+    """``n -> int((n * factor).to_integral_value())`` (None for a factor of 1), in integers when that is exact.
+
+    A factor with few digits times a token count is exact in the decimal context, so rounding the rational
+    n * p / q half-even gives the same integer; other factors (and other contexts) use Decimal itself."""
+    if factor == 1:
+        return None
+    import decimal
+
+    ctx = decimal.getcontext()
+    if len(factor.as_tuple().digits) > 12 or ctx.rounding != decimal.ROUND_HALF_EVEN or ctx.prec < 28 \
+            or factor < 0:
+        return lambda n: int((n * factor).to_integral_value())
+    p, q = factor.as_integer_ratio()
+
+    @functools.lru_cache(maxsize=1 << 16)
+    def scale(n: int) -> int:
+        if n >= 10 ** 15:
+            return int((n * factor).to_integral_value())
+        whole, rest = divmod(n * p, q)
+        if 2 * rest > q or (2 * rest == q and whole & 1):
+            whole += 1
+        return whole
+
+    return scale
 
 
 def _first(pair):
@@ -863,6 +976,16 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
     jobs = jobs or _default_jobs()
     files = expand_paths(paths)
     col = Collector()
+    global _PREP
+    _PREP = (pricing, options.at)
+    try:
+        _read_all(files, col, options, jobs, fast, progress)
+    finally:
+        _PREP = None
+    return Analysis(col, options, pricing)
+
+
+def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fast: bool, progress) -> None:
     pieces: list[tuple] = []  # (file index, piece index, args)
     for fi, path in enumerate(files):
         name = str(path)
@@ -908,7 +1031,6 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
     else:
         results = (_run_task([p[2] for p in t]) for t in tasks)
         _merge(col, tasks, results, total_bytes, progress)
-    return Analysis(col, options, pricing)
 
 
 def _merge(col: Collector, tasks, results, total_bytes: int, progress) -> None:
