@@ -174,6 +174,13 @@ function prerendered(el) {
   }
 }
 
+// Widgets mount after the page's first frame, so the prerendered figures are on screen before any widget
+// code runs (the timeout covers tabs opened in the background, where frames do not come).
+const firstFrame = new Promise((resolve) => {
+  requestAnimationFrame(() => setTimeout(resolve, 0));
+  setTimeout(resolve, 250);
+});
+
 export function boot(root = document) {
   const mounts = [...root.querySelectorAll("[data-calc]")].filter((el) => !el.dataset.calcMounted);
   if (!mounts.length) return null;
@@ -192,8 +199,8 @@ export function boot(root = document) {
       escape: escapeHtml,
       prerendered: prerendered(el),
     };
-    import(new URL(`widgets/${name}.js`, HERE).href)
-      .then((mod) => mod.mount(el, api))
+    Promise.all([import(new URL(`widgets/${name}.js`, HERE).href), firstFrame])
+      .then(([mod]) => mod.mount(el, api))
       .catch((err) => {
         console.warn(`calculator ${name}: the widget did not load`, err);
         const note = document.createElement("p");
