@@ -102,6 +102,8 @@ class Collector:
         self.counts = Counts()
         self.billed: list = []
         self.files: list[dict] = []
+        #: (target id, day) when workers priced each request for the routing what-if (F_PRE[5])
+        self.routed: tuple | None = None
 
     def add(self, records) -> None:
         best = self.best
@@ -127,9 +129,12 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
 
     Returns (records, counts, lines, duplicates merged, billed rows, format label)."""
     label = fmt
+    first = None  # the first block, when it was read to detect the format
     if fmt is None:
         with open(path, "rb") as fh:
-            label = P.sniff(fh.read(1 << 14))  # enough to tell the formats apart
+            fh.seek(start)
+            first = fh.read(min(BLOCK, end - start))
+        label = P.sniff(first[:1 << 14])  # enough to tell the formats apart
         fmt = "auto" if label in ("claude-code", "api") else label  # mixed JSONL is read line by line
     counts = Counts()
     if fmt in _DOC_FORMATS:
@@ -151,11 +156,17 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
     lineno = 1
     pos = start
     carry = b""
-    with open(path, "rb") as fh:
-        fh.seek(start)
+    with _NoFile() if first is not None and len(first) >= end - start else open(path, "rb") as fh:
         left = end - start
+        if first is not None and len(first) < left:
+            fh.seek(start + len(first))
+        elif first is None:
+            fh.seek(start)
         while left > 0:
-            block = fh.read(min(BLOCK, left))
+            if first is not None:
+                block, first = first, None
+            else:
+                block = fh.read(min(BLOCK, left))
             if not block:
                 break
             left -= len(block)
@@ -174,6 +185,19 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
     local = Collector()
     local.add(out)
     return _stamped(local.records()), counts, lineno - 1, local.duplicates, [], label
+
+
+class _NoFile:
+    """Stands for a file already read whole (its first block was the whole piece)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read(self, n):
+        return b""
 
 
 def _run_task(task):
@@ -318,7 +342,8 @@ def _day_of(ts: str | None) -> str | None:
 #: ``(model id, rates, web rate, femto total, notes)`` when the worker could price it (else None).
 F_DAY, F_EPOCH, F_PRE = P.F_TIER_PROMPT + 1, P.F_TIER_PROMPT + 2, P.F_TIER_PROMPT + 3
 
-#: (pricing, the day for undated records) while analyze_paths reads files; forked workers inherit it.
+#: (pricing, the day for undated records, the routing what-if's _Router or None) while analyze_paths reads
+#: files; forked workers inherit it.
 _PREP: tuple | None = None
 
 
@@ -331,7 +356,7 @@ def _stamped(records: list) -> list:
     day_of, epoch = _day_of, _epoch
     if _PREP is None:
         return [r + (day_of(r[F_TS]), epoch(r[F_TS]), None) for r in records]
-    pricing, at = _PREP
+    pricing, at, router = _PREP
     pricer = Pricer(pricing)
     quick = pricer.quick
     days: dict = {}
@@ -355,7 +380,8 @@ def _stamped(records: list) -> list:
             if got is not None:
                 m, rates, web, notes = got
                 pre = (m.id, rates, web, r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2]
-                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes)
+                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes,
+                       router.cost(r, m) if router is not None else None)
         append(r + (day, epoch(ts), pre))
     return out
 
@@ -737,46 +763,22 @@ class Analysis:
         outs = self._request_outs()
         cutoff = _nearest_rank(outs, 50) if outs else 0
         today = parse_at(None).isoformat()
-        pricer = Pricer(pricing)
         saving = 0
         moved = 0
-        from .cost import tokenizer_factor
-
-        factors: dict = {}
-        window = target.context_window
-        period = target.period_at(_dt.date.fromisoformat(today))
-        limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
-        by_case: dict = {}  # (batch, geo, tiers passed) -> rates (as Pricer.rates picks them), or False
+        router = None
+        pre_ok = getattr(self.c, "routed", None) == (target.id, today)  # workers priced it for this target
         for r, _, m, _, _, cost in self.priced:
-            if r[F_KIND] != "request" or m.id == target.id or r[F_OUT] > cutoff or r[F_WEB]:
+            if r[F_KIND] != "request" or r[F_OUT] > cutoff:
                 continue
-            scale = factors.get(m.id)
-            if scale is None:
-                scale = factors[m.id] = _scaler(tokenizer_factor(m, target, pricing))
-            toks = (r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT])
-            if scale is not None:
-                toks = [scale(n) if n else 0 for n in toks]
-            prompt = toks[0] + toks[1] + toks[2] + toks[3]
-            if window and prompt > window:
-                continue
-            tk = 0
-            for limit in limits:
-                if prompt > limit:
-                    tk += 1
-            case = (r[F_BATCH], r[F_GEO], tk)
-            got = by_case.get(case)
-            if got is None:
-                try:
-                    got = by_case[case] = pricer.rates(target.id, today, r[F_BATCH], r[F_GEO], False, prompt)
-                except Unpriced:
-                    got = by_case[case] = False
-            if got is False:
-                continue
-            rates = got[1]
-            new = toks[0] * rates[0] + toks[1] * rates[1] + toks[2] * rates[2] + toks[3] * rates[3] + toks[4] * rates[4]
-            old = cost
-            if new < old:
-                saving += old - new
+            pre = r[F_PRE] if pre_ok else None
+            if pre is not None:
+                new = pre[5]
+            else:
+                if router is None:
+                    router = _Router(pricing, target, today)
+                new = router.cost(r, m)
+            if new is not None and new < cost:
+                saving += cost - new
                 moved += 1
         return {"lever": "routing", "_f": saving, "to": target.id, "requests": moved,
                 "output_cutoff_tokens": cutoff, "assumptions": [
@@ -865,6 +867,53 @@ class Analysis:
             w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, _cell(r[F_SESSION] or ""),
                         r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(_usd(cost))])
+
+
+class _Router:
+    """The cost of a request re-priced on the routing what-if's target model (at ``today``'s prices)."""
+
+    def __init__(self, pricing: Pricing, target, today: str):
+        self.pricing, self.target, self.today = pricing, target, today
+        self.pricer = Pricer(pricing)
+        self.scalers: dict = {}
+        self.window = target.context_window
+        period = target.period_at(_dt.date.fromisoformat(today))
+        self.limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
+        self.by_case: dict = {}  # (batch, geo, tiers passed) -> rates (as Pricer.rates picks them), or False
+
+    def cost(self, r: tuple, m) -> int | None:
+        """Femto-dollars on the target, or None when the request is not a candidate (same model, web search,
+        prompt too long for the target, no price)."""
+        target = self.target
+        if r[F_KIND] != "request" or m.id == target.id or r[F_WEB]:
+            return None
+        scale = self.scalers.get(m.id, 0)
+        if scale == 0:
+            from .cost import tokenizer_factor
+
+            scale = self.scalers[m.id] = _scaler(tokenizer_factor(m, target, self.pricing))
+        toks = (r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT])
+        if scale is not None:
+            toks = [scale(n) if n else 0 for n in toks]
+        prompt = toks[0] + toks[1] + toks[2] + toks[3]
+        if self.window and prompt > self.window:
+            return None
+        tk = 0
+        for limit in self.limits:
+            if prompt > limit:
+                tk += 1
+        case = (r[F_BATCH], r[F_GEO], tk)
+        got = self.by_case.get(case)
+        if got is None:
+            try:
+                got = self.by_case[case] = self.pricer.rates(target.id, self.today, r[F_BATCH], r[F_GEO], False,
+                                                             prompt)
+            except Unpriced:
+                got = self.by_case[case] = False
+        if got is False:
+            return None
+        rates = got[1]
+        return toks[0] * rates[0] + toks[1] * rates[1] + toks[2] * rates[2] + toks[3] * rates[3] + toks[4] * rates[4]
 
 
 def _scaler(factor: Decimal):
@@ -977,7 +1026,12 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
     files = expand_paths(paths)
     col = Collector()
     global _PREP
-    _PREP = (pricing, options.at)
+    try:
+        router = _Router(pricing, pricing.model(options.route_to), parse_at(None).isoformat())
+        col.routed = (router.target.id, router.today)
+    except (UnknownModelError, PriceError):
+        router = None  # the report says why
+    _PREP = (pricing, options.at, router)
     try:
         _read_all(files, col, options, jobs, fast, progress)
     finally:
