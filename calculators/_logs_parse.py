@@ -309,29 +309,33 @@ class Counts:
 
 
 def parse_lines(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
-                fast: bool = True) -> int:
+                fast: bool = True, inline: bool = True) -> int:
     """Parse the lines of ``buf`` (split at ``\\n``; the last one has no newline). Returns the number of lines.
 
     With ``fast`` and orjson installed, lines are parsed by orjson; otherwise by the standard library's json
-    (the reference path, and the only one in Pyodide). Both give the same records; the tests check it.
+    (the only parser in Pyodide). With ``inline`` (the default), Claude Code assistant records of the usual
+    shape are read by the loop itself; without it every parsed line goes through :func:`parse_object` (the
+    reference). Every combination gives the same records and counts; the tests check it.
     """
-    return _parse_each(buf, st, first_line, base_pos, out, counts, _orjson_loads if fast and HAVE_ORJSON else None)
+    return _parse_each(buf, st, first_line, base_pos, out, counts, _orjson_loads if fast and HAVE_ORJSON else None,
+                       inline)
 
 
 def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
-                accel=None) -> int:
+                accel=None, inline: bool = True) -> int:
     """The line-by-line reader: every line of ``buf``.
 
     Every line that may hold a billed request is parsed whole (by ``accel`` when given, and by the standard
     library's json when ``accel`` refuses it or is None), so malformed lines are found exactly as the
-    reference parser finds them. Claude Code assistant lines of the usual shape are then read in place
-    (:func:`_cc_record`'s rules, inlined); anything else goes through :func:`parse_object`.
+    reference parser finds them. With ``inline``, Claude Code assistant records are then read in place (the
+    rules of :func:`parse_object`'s first branch, with usage_values' shortcut); anything else, and everything
+    without ``inline``, goes through :func:`parse_object`.
     """
     loads = _loads
     lineno = first_line - 1
     pos = base_pos
     file = st.file
-    cc = st.fmt in ("auto", "claude-code")
+    cc = inline and st.fmt in ("auto", "claude-code")
     append = out.append
     blank = ignored = records = synthetic = 0
     for raw in buf.split(b"\n"):

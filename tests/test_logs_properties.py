@@ -22,16 +22,17 @@ ALL_JSONL = CC_LINES + (FIX / "api_responses.jsonl").read_bytes() + (FIX / "stre
 
 
 def parse(buf: bytes, mode: str):
-    """mode: 'reference' (the standard library's json per line) or 'accel' (orjson, when installed)."""
+    """mode: 'reference' (the standard library's json, every line through parse_object), 'stdlib' (json, Claude
+    Code records read inline: the Pyodide path) or 'accel' (orjson when installed, inline: the CLI path)."""
     out: list = []
     counts = P.Counts()
     st_ = P.LineState("f", "auto", None)
-    n = P.parse_lines(buf, st_, 1, 0, out, counts, mode == "accel")
+    n = P.parse_lines(buf, st_, 1, 0, out, counts, mode == "accel", inline=mode != "reference")
     P.finish_lines(st_, out, counts)
     return out, counts, n
 
 
-MODES = ("reference", "accel")
+MODES = ("reference", "stdlib", "accel")
 
 
 def check_counts(counts: P.Counts, n: int, buf: bytes) -> None:
@@ -73,9 +74,10 @@ def test_spliced_lines_agree_on_every_path(cut1, cut2, junk):
     results = [parse(buf, mode) for mode in MODES]
     for _out, counts, n in results:
         check_counts(counts, n, buf)
-    assert results[1][0] == results[0][0]
-    assert results[1][1].to_json() == results[0][1].to_json()
-    assert results[1][1].malformed_list == results[0][1].malformed_list
+    for out, counts, _ in results[1:]:
+        assert out == results[0][0]
+        assert counts.to_json() == results[0][1].to_json()
+        assert counts.malformed_list == results[0][1].malformed_list
 
 
 _key = st.sampled_from(["usage", "model", "type", "message", "id", "requestId", "timestamp", "x"])
@@ -97,12 +99,68 @@ def test_lookalike_keys_in_content_agree_on_every_path(extra, where):
         rec["extra"] = extra
     buf = json.dumps(rec, separators=(",", ":")).encode()
     results = [parse(buf, mode) for mode in MODES]
-    assert results[1][0] == results[0][0]
-    assert results[1][1].to_json() == results[0][1].to_json()
+    for out, counts, _ in results[1:]:
+        assert out == results[0][0]
+        assert counts.to_json() == results[0][1].to_json()
     want_tokens = rec["message"]["usage"]
     if results[0][0]:
         got = results[0][0][0]
         assert got[P.F_OUT] == want_tokens.get("output_tokens") and got[P.F_MODEL] == rec["message"]["model"]
+
+
+_odd = st.one_of(st.integers(-3, 10**20), st.floats(allow_nan=False), st.text(max_size=4), st.booleans(), st.none(),
+                 st.just({}), st.just([]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["type", "message", "message.usage", "message.model", "message.id", "requestId",
+                        "timestamp", "sessionId", "isSidechain", "costUSD", "usage.input_tokens",
+                        "usage.output_tokens", "usage.cache_read_input_tokens", "usage.cache_creation_input_tokens",
+                        "usage.cache_creation", "usage.cache_creation.ephemeral_5m_input_tokens",
+                        "usage.cache_creation.ephemeral_1h_input_tokens", "usage.service_tier",
+                        "usage.server_tool_use", "usage.inference_geo", "usage.speed", "usage.cache_creation.x"]),
+       _odd, st.booleans())
+def test_odd_field_values_read_the_same_inline_and_by_parse_object(field, value, drop):
+    """Each field the inline Claude Code reader looks at, set to an odd value or removed: same as parse_object."""
+    line = next(x for x in CC_LINES.split(b"\n") if b'"cache_creation":{' in x and b'"type":"assistant"' in x)
+    rec = json.loads(line)
+    parts = field.replace("usage.", "message.usage.").split(".")
+    holder = rec
+    for p in parts[:-1]:
+        holder = holder.get(p) if isinstance(holder, dict) else None
+    if isinstance(holder, dict):
+        if drop:
+            holder.pop(parts[-1], None)
+        else:
+            holder[parts[-1]] = value
+    buf = json.dumps(rec).encode()
+    results = [parse(buf, mode) for mode in MODES]
+    for out, counts, _ in results[1:]:
+        assert out == results[0][0]
+        assert counts.to_json() == results[0][1].to_json()
+        assert counts.malformed_list == results[0][1].malformed_list
+
+
+def test_generated_logs_read_the_same_on_every_path(tmp_path):
+    """The benchmark's generator (streaming duplicates, sidechains, <synthetic>, look-alike usage text in
+    content): the inline reader, orjson and parse_object give identical records and counts."""
+    repo = Path(__file__).resolve().parent.parent
+    gen = subprocess.run([sys.executable, str(repo / "bench" / "gen_claude_code_logs.py"), str(tmp_path),
+                          "--mb", "2", "--seed", "7"], capture_output=True, text=True, check=True)
+    stats = json.loads(gen.stdout)
+    files = sorted(tmp_path.rglob("*.jsonl"))
+    assert len(files) == stats["files"]
+    records = 0
+    for f in files:
+        buf = f.read_bytes()
+        assert b'\\"usage\\":{' in buf or len(buf) < 20_000  # look-alikes are there to be ignored
+        results = [parse(buf, mode) for mode in MODES]
+        for out, counts, _ in results[1:]:
+            assert out == results[0][0]
+            assert counts.to_json() == results[0][1].to_json()
+        records += results[0][1].records
+        assert results[0][1].malformed == 0
+    assert records > stats["requests"]  # streaming duplicates are records before de-duplication
 
 
 @settings(max_examples=200, deadline=None)
