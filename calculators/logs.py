@@ -342,7 +342,7 @@ def _day_of(ts: str | None) -> str | None:
 #: ``(model id, rates, web rate, femto total, notes)`` when the worker could price it (else None).
 F_DAY, F_EPOCH, F_PRE = P.F_TIER_PROMPT + 1, P.F_TIER_PROMPT + 2, P.F_TIER_PROMPT + 3
 
-#: (pricing, the day for undated records, the routing what-if's _Router or None) while analyze_paths reads
+#: (a Pricer, the day for undated records, the routing what-if's _Router or None) while analyze_paths reads
 #: files; forked workers inherit it.
 _PREP: tuple | None = None
 
@@ -356,8 +356,7 @@ def _stamped(records: list) -> list:
     day_of, epoch = _day_of, _epoch
     if _PREP is None:
         return [r + (day_of(r[F_TS]), epoch(r[F_TS]), None) for r in records]
-    pricing, at, router = _PREP
-    pricer = Pricer(pricing)
+    pricer, at, router = _PREP
     quick = pricer.quick
     days: dict = {}
     out = []
@@ -1031,7 +1030,7 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
         col.routed = (router.target.id, router.today)
     except (UnknownModelError, PriceError):
         router = None  # the report says why
-    _PREP = (pricing, options.at, router)
+    _PREP = (Pricer(pricing), options.at, router)  # one Pricer (and its caches) for every piece a process reads
     try:
         _read_all(files, col, options, jobs, fast, progress)
     finally:
