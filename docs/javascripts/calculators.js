@@ -45,6 +45,8 @@ function statusElement(firstMount) {
     el.setAttribute("aria-live", "polite");
     firstMount.before(el);
   }
+  // A page may word its "live" line for what its tool does (data-live-text on its first mount point).
+  if (firstMount.dataset.liveText) el.dataset.liveText = firstMount.dataset.liveText;
   return el;
 }
 
@@ -58,7 +60,8 @@ function createRuntime(firstStatusEl) {
 
   function paintStatus() {
     statusEl.dataset.state = runtime.state;
-    statusEl.textContent = runtime.state === "failed" ? runtime.message : TEXT[runtime.state];
+    statusEl.textContent =
+      runtime.state === "failed" ? runtime.message : (runtime.state === "live" && statusEl.dataset.liveText) || TEXT[runtime.state];
   }
 
   function setStatus(state, message = "") {

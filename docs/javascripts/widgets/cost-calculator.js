@@ -1,6 +1,7 @@
 // The Cost Calculator widget. Every figure it shows is a string computed by Python (calculators.scenarios,
 // bridge name "calculator"); this file only collects the form, sends it, and lays out the answer. It never
 // does money arithmetic. Text goes into the page through textContent, so nothing needs escaping by hand.
+import { h } from "./_dom.js";
 
 const TOKEN_FIELDS = [
   ["input", "Uncached input tokens", "The part of the prompt not read from or written to the cache."],
@@ -15,21 +16,6 @@ const BOOL = new Set(["batch", "fast"]);
 
 let uid = 0;
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = value;
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
 
 function morph(from, to) {
   // Make `from` look like `to`, touching only what differs: a recalculation then changes a few text nodes

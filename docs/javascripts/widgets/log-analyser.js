@@ -4,6 +4,7 @@
 // progress, and lays out the report. It never does money arithmetic: every amount shown is a decimal string
 // from Python (kept exact in data-value); the only numbers computed here are bar lengths for the charts,
 // from the ratios Python sends. All log text goes into the page through textContent (never innerHTML).
+import { h } from "./_dom.js";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const FOLDER_SUFFIXES = [".jsonl", ".ndjson", ".json", ".csv"];
@@ -24,21 +25,6 @@ const LEVER_LABELS = {
 };
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = value;
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
 
 function svg(tag, attrs = {}, text = null) {
   const el = document.createElementNS(SVG_NS, tag);

@@ -3,6 +3,7 @@
 // only collects the form, sends it (debounced, to the shared worker), and lays out the answer. It never does
 // money arithmetic: it shows the display strings Python sends and keeps the exact decimals in data-value.
 // Text goes into the page through textContent, so nothing needs escaping by hand.
+import { h } from "./_dom.js";
 
 const FIELDS = ["system", "prompt", "tools", "requests_per_day", "repeats", "gap_minutes", "mode", "output_tokens", "turns", "at"];
 const DEBOUNCE_MS = 350;
@@ -10,21 +11,6 @@ const MAX_SHARE_CHARS = 60000; // longer links are refused by some browsers and 
 
 let uid = 0;
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = value;
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
 
 function money(testid, m, extra = {}) {
   return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, ...extra, text: m.display });
