@@ -178,7 +178,7 @@ class Model:
     @property
     def is_active(self) -> bool:
         """Served on the Claude API today (current, legacy, or deprecated and not yet past its retirement)."""
-        return self.status_on(_dt.datetime.now(_dt.timezone.utc).date()) != "retired"
+        return self.status_on(_dt.datetime.now(_dt.UTC).date()) != "retired"
 
     def period_at(self, day: _dt.date) -> Period | None:
         for period in self.periods:

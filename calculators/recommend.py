@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from ._format import format_usd as _usd
+from ._format import money_json as _money
 from .cost import PriceError, Workload, dstr, parse_at, price, price_workload
 from .pricing import Model, Pricing, load_pricing
 
@@ -1090,24 +1092,6 @@ def _prefix_name(wl: RecommendWorkload) -> str:
 # Display helpers (money leaves Python as exact strings plus a display string)
 # ----------------------------------------------------------------------------------------------------------
 
-_CENT = Decimal("0.01")
-_MICRO = Decimal("0.000001")
-
-
-def _usd(value: Decimal) -> str:
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1 or value == 0:
-        return f"{sign}${value.quantize(_CENT, ROUND_HALF_UP):,.2f}"
-    shown = value.quantize(_MICRO, ROUND_HALF_UP)
-    if shown == 0:
-        return f"{sign}<$0.000001"
-    whole, _, frac = format(shown.normalize(), "f").partition(".")
-    return f"{sign}${whole}.{frac.ljust(2, '0')}"
-
-
-def _money(value: Decimal) -> dict:
-    return {"usd": dstr(value), "display": _usd(value)}
 
 
 def _minutes(value: Decimal) -> str:

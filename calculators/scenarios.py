@@ -15,6 +15,8 @@ import datetime as _dt
 import html
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ._format import format_usd
+from ._format import money_json as _money
 from .bridge import InputError
 from .cost import (
     BUCKETS,
@@ -68,8 +70,6 @@ BUCKET_LABELS = {
     "output": "Output",
     "web_search": "Web searches",
 }
-_CENT = Decimal("0.01")
-_MICRO = Decimal("0.000001")
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"", "0", "false", "off", "no"}
 
@@ -79,29 +79,8 @@ _FALSE = {"", "0", "false", "off", "no"}
 # ----------------------------------------------------------------------------------------------------------
 
 
-def format_usd(value: Decimal) -> str:
-    """A dollar amount for display: cents from $1 up, up to six decimals below $1 (``$0.0135``, ``$1,350.00``).
-
-    The exact amount always travels next to it as a decimal string; this is only what a reader sees.
-    """
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1 or value == 0:
-        return f"{sign}${value.quantize(_CENT, ROUND_HALF_UP):,.2f}"
-    shown = value.quantize(_MICRO, ROUND_HALF_UP)
-    if shown == 0:
-        return f"{sign}<$0.000001" if not sign else "-<$0.000001"
-    text = format(shown.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return f"{sign}${whole}.{frac.ljust(2, '0')}"
-
-
 def format_tokens(count: int) -> str:
     return f"{count:,}"
-
-
-def _money(value: Decimal) -> dict:
-    return {"usd": dstr(value), "display": format_usd(value)}
 
 
 # ----------------------------------------------------------------------------------------------------------
