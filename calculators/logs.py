@@ -216,8 +216,7 @@ def expand_paths(paths: list[str]) -> list[Path]:
     for raw in paths:
         p = Path(raw).expanduser()
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _DIR_SUFFIXES)
-            files.extend(found)
+            files.extend(_find_logs(p))
         elif p.is_file():
             files.append(p)
         else:
@@ -226,6 +225,32 @@ def expand_paths(paths: list[str]) -> list[Path]:
         raise PriceError(f"no log files found in {', '.join(paths)} (looked for {', '.join(_DIR_SUFFIXES)})",
                          "path")
     return files
+
+
+def _find_logs(root: Path) -> list[Path]:
+    """Log files under ``root`` in the order ``sorted(root.rglob("*"))`` gives (path parts compared in turn),
+    found with os.scandir (pathlib takes several times as long on folders of thousands of sessions)."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    stack = [((), str(root))]
+    while stack:
+        parts, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(((*parts, e.name), e.path))
+                else:
+                    name = e.name
+                    i = name.rfind(".")  # Path.suffix's rule
+                    if 0 < i < len(name) - 1 and name[i:].lower() in _DIR_SUFFIXES and e.is_file():
+                        found.append(((*parts, name), e.path))
+            except OSError:
+                continue
+    found.sort()
+    return [Path(path) for _, path in found]
 
 
 def _line_starts(path: Path, size: int, pieces: int) -> list[int]:

@@ -396,3 +396,18 @@ def test_cli_defaults_to_claude_code_projects_folder(capsys, monkeypatch, tmp_pa
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "missing"))
     assert main(["analyze"]) == 1
     assert "give the log files" in capsys.readouterr().err
+
+
+def test_log_files_are_found_in_pathlib_order(tmp_path):
+    """The os.scandir walk finds the same files, in the same order, as sorted(Path.rglob("*")) (the order
+    decides which of two equally complete duplicates in different files is kept)."""
+    for rel in ("a-b/x.jsonl", "a/b/y.jsonl", "a/b.jsonl", "a/Z.JSONL", "a/..jsonl", "a/.hidden.jsonl",
+                "a/.jsonl", "a/notes.txt", "b/c/d/e.ndjson", "b/c.csv", "b/c/report.json", "A/q.jsonl"):
+        f = tmp_path / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("{}\n")
+    (tmp_path / "link").symlink_to(tmp_path / "b", target_is_directory=True)
+    (tmp_path / "a" / "linked.jsonl").symlink_to(tmp_path / "b" / "c.csv")
+    want = sorted(f for f in tmp_path.rglob("*") if f.is_file() and f.suffix.lower() in logs._DIR_SUFFIXES)
+    assert logs.expand_paths([str(tmp_path)]) == want
+    assert len(want) == 11  # all but notes.txt, a/.jsonl (no suffix) and what sits behind the link folder
