@@ -119,7 +119,8 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
         stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {stderr.decode()[-500:]}")
-    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "cores_used": round(cpu / seconds, 2),
             "peak_rss_mb": round(peak[0] / 1024, 1), "peak_rss_mb_largest_process": round(peak[1] / 1024, 1),
             "stdout": stdout}
 
