@@ -281,6 +281,11 @@ try:  # optional C JSON parser (CPython only); the standard-library paths stay t
 except ImportError:
     _orjson_loads = None
     HAVE_ORJSON = False
+#: orjson turns integers outside 64 bits into floats (json keeps them exact): a line that leaves the inline
+#: reader and has a run of 19 digits (every such integer has one) is parsed again by json. (The inline reader
+#: takes only integers, which orjson reads exactly, and sends costUSD floats beyond 2**63 the same way.)
+_DIGITS_TO_0 = bytes.maketrans(b"123456789", b"000000000")
+_BIG_NUMBER = b"0" * 19
 # ----------------------------------------------------------------------------------------------------------
 # Chunks of lines
 # ----------------------------------------------------------------------------------------------------------
@@ -366,25 +371,27 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
             else:
                 counts.bad(file, lineno, "not a JSON object (cut short or not JSON Lines?)")
             continue
+        by_accel = False
         try:
             if accel is None:
                 obj = loads(line)
             else:
                 try:
                     obj = accel(line)
-                except ValueError:  # whatever orjson refuses (e.g. integers above 64 bits), json decides
+                    by_accel = True
+                except ValueError:  # whatever orjson refuses, json decides
                     obj = loads(line)
         except (ValueError, RecursionError) as exc:
             counts.bad(file, lineno, f"not valid JSON ({str(exc)[:80]})")
             continue
         if cc and type(obj) is dict and obj.get("type") == "assistant":
-            # Claude Code assistant record (same rules as parse_object, without its general checks)
+            # A Claude Code assistant record with the usual all-integer usage object: parse_object's rules
+            # (usage_values' shortcut) in place. Anything else about it goes to parse_object below.
             msg = obj.get("message")
             if type(msg) is dict:
                 u = msg.get("usage")
                 model = msg.get("model")
                 if type(u) is dict and type(model) is str and model and model not in SYNTHETIC_MODELS:
-                    # usage_values' shortcut for the usual all-integer usage object, inlined
                     cc_ = u.get("cache_creation")
                     if type(cc_) is dict and len(cc_) == 2 and "server_tool_use" not in u \
                             and "inference_geo" not in u and "speed" not in u:
@@ -392,39 +399,31 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
                         inp, outt, rd, cr = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
                             g("cache_creation_input_tokens")
                         w5, w1 = cc_.get("ephemeral_5m_input_tokens"), cc_.get("ephemeral_1h_input_tokens")
+                        g = obj.get
+                        cost = g("costUSD")
                         if type(inp) is int and type(outt) is int and type(rd) is int and type(cr) is int \
                                 and type(w5) is int and type(w1) is int and inp >= 0 and outt >= 0 and rd >= 0 \
-                                and w5 >= 0 and w1 >= 0 and cr == w5 + w1:
-                            tier = g("service_tier")
+                                and w5 >= 0 and w1 >= 0 and cr == w5 + w1 \
+                                and (type(cost) is not float or -9.2e18 < cost < 9.2e18):
+                            tier = u.get("service_tier")
                             if type(tier) is not str:
                                 tier = None
-                            uv = (inp, w5, w1, rd, outt, 0, tier == "batch", "global", False, tier)
-                        else:
-                            uv = None
-                    else:
-                        uv = None
-                    if uv is None:
-                        try:
-                            uv = usage_values(u)
-                        except BadLine as exc:
-                            counts.bad(file, lineno, str(exc))
+                            mid, rid, ts, sid = msg.get("id"), g("requestId"), g("timestamp"), g("sessionId")
+                            if type(mid) is not str or not mid:
+                                mid = None
+                            if type(rid) is not str or not rid:
+                                rid = None
+                            if type(ts) is not str or not ts:
+                                ts = None
+                            if type(sid) is not str or not sid:
+                                sid = None
+                            append((file, lineno, ts, model, inp, w5, w1, rd, outt, 0, tier == "batch", "global",
+                                    False, tier, sid, (mid, rid) if mid else None, g("isSidechain") is True,
+                                    None if cost is None else _logged_cost(cost), "request", here, None))
+                            records += 1
                             continue
-                    g = obj.get
-                    mid, rid, ts, sid, cost = msg.get("id"), g("requestId"), g("timestamp"), g("sessionId"), \
-                        g("costUSD")
-                    if type(mid) is not str or not mid:
-                        mid = None
-                    if type(rid) is not str or not rid:
-                        rid = None
-                    if type(ts) is not str or not ts:
-                        ts = None
-                    if type(sid) is not str or not sid:
-                        sid = None
-                    append((file, lineno, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8],
-                            uv[9], sid, (mid, rid) if mid else None, g("isSidechain") is True,
-                            None if cost is None else _logged_cost(cost), "request", here, None))
-                    records += 1
-                    continue
+        if by_accel and _BIG_NUMBER in line.translate(_DIGITS_TO_0):
+            obj = loads(line)  # orjson gave floats for integers beyond 64 bits; json keeps them exact
         try:
             n = len(out)
             kind = parse_object(obj, st, lineno, here, out)

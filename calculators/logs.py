@@ -351,11 +351,30 @@ class Pricer:
         return got
 
 
+#: "YYYY-MM-DD" -> microseconds from the epoch to that UTC midnight, or None when it is not a date
+_DAY_US: dict[str, int | None] = {}
+_EPOCH_DATE = _dt.date(1970, 1, 1)
+
+
+def _day_us(day: str) -> int | None:
+    got = _DAY_US.get(day, 0)
+    if got == 0:
+        try:
+            got = (_dt.date.fromisoformat(day) - _EPOCH_DATE).days * 86_400_000_000
+        except ValueError:
+            got = None
+        if len(_DAY_US) > 50_000:  # (many different bad strings)
+            _DAY_US.clear()
+        _DAY_US[day] = got
+    return got
+
+
 def _day_of(ts: str | None) -> str | None:
     if not ts:
         return None
     if len(ts) >= 10 and ts[4:5] == "-" and ts[7:8] == "-" and (len(ts) == 10 or ts.endswith("Z")
-                                                                 or ts.endswith("+00:00")):
+                                                                 or ts.endswith("+00:00")) \
+            and _day_us(ts[:10]) is not None:
         return ts[:10]
     try:
         return parse_at(ts).isoformat()
@@ -413,6 +432,18 @@ def _stamped(records: list) -> list:
 def _epoch(ts: str | None) -> float | None:
     if not ts:
         return None
+    n = len(ts)
+    if (n == 24 and ts[19] == "." and ts[20:23].isdigit() or n == 20) and ts[-1] == "Z" and ts[10] == "T" \
+            and ts[13] == ":" and ts[16] == ":" and ts[4] == "-" and ts[7] == "-" and ts.isascii() \
+            and ts[:4].isdigit() and ts[5:7].isdigit() and ts[8:10].isdigit() and ts[11:13].isdigit() \
+            and ts[14:16].isdigit() and ts[17:19].isdigit():
+        # Claude Code's layout (2026-06-28T02:28:34.172Z): the same float as datetime.timestamp() below, which
+        # divides whole microseconds by a million; ~4 times quicker
+        h, m, sec = int(ts[11:13]), int(ts[14:16]), int(ts[17:19])
+        day = _day_us(ts[:10])
+        if day is not None and h < 24 and m < 60 and sec < 60:
+            return (day + ((h * 60 + m) * 60 + sec) * 1_000_000 + (int(ts[20:23]) * 1000 if n == 24 else 0)) \
+                / 1_000_000
     try:
         d = _dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
     except ValueError:

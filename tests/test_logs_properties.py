@@ -286,3 +286,63 @@ def test_one_gigabyte_is_streamed_with_bounded_memory(tmp_path):
     peak_kb = int(run.stderr.split("PEAK_KB")[1].split()[0])
     assert peak_kb < 300 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+def _epoch_reference(ts):
+    import datetime as dt
+
+    if not ts:
+        return None
+    try:
+        d = dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=dt.UTC)
+    return d.timestamp()
+
+
+_stamp = st.builds(lambda d, ms, frac: d.strftime("%Y-%m-%dT%H:%M:%S") + (f".{ms:03d}" if frac else "") + "Z",
+                   st.datetimes(min_value=__import__("datetime").datetime(1970, 1, 1)), st.integers(0, 999),
+                   st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_stamp, _stamp.map(lambda s: s.replace("Z", "+00:00")), st.text(max_size=26),
+                 st.tuples(_stamp, st.integers(0, 23), st.characters()).map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:])))
+def test_quick_timestamp_reading_matches_datetime(ts):
+    """Claude Code's timestamp layout is read without datetime; the epoch float and the day are the same."""
+    assert logs._epoch(ts) == _epoch_reference(ts)
+    day = logs._day_of(ts)
+    if day is not None:  # a day is only ever a real date
+        assert __import__("datetime").date.fromisoformat(day).isoformat() == day
+    ref = _epoch_reference(ts)
+    if ref is not None and ts.endswith("Z"):
+        assert day == __import__("datetime").datetime.fromtimestamp(ref, __import__("datetime").UTC).date().isoformat()
+
+
+def test_impossible_dates_are_undated_not_a_crash(tmp_path):
+    f = tmp_path / "t.jsonl"
+    line = {"type": "assistant", "requestId": "r", "sessionId": "s", "timestamp": "2026-13-45T00:00:00Z",
+            "message": {"id": "m", "model": "claude-sonnet-4-5-20250929",
+                        "usage": {"input_tokens": 10, "output_tokens": 5}}}
+    f.write_text(json.dumps(line) + "\n")
+    rep = logs.analyze_paths([str(f)], logs.Options(at="2026-06-01"), jobs=1).report()
+    assert rep["records"] == 1 and rep["first_day"] == "2026-06-01"
+    assert any("no readable timestamp" in n for n in rep["notes"])
+
+
+@pytest.mark.parametrize("field", ["input_tokens", "output_tokens", "cache_read_input_tokens"])
+def test_integers_beyond_64_bits_are_exact_on_every_path(field):
+    """orjson reads 2**64 + 1 as a float; the analyser must still count 18,446,744,073,709,551,617 tokens."""
+    line = next(x for x in CC_LINES.split(b"\n") if b'"cache_creation":{' in x and b'"type":"assistant"' in x)
+    rec = json.loads(line)
+    rec["message"]["usage"][field] = 2**64 + 1
+    rec["costUSD"] = 2**64 + 3
+    buf = json.dumps(rec).encode()
+    results = [parse(buf, mode) for mode in MODES]
+    for out, _, _ in results:
+        assert out == results[0][0]
+    got = results[0][0][0]
+    assert got[P.F_LOGGED] == str(2**64 + 3)
+    assert 2**64 + 1 in (got[P.F_IN], got[P.F_OUT], got[P.F_RD])
