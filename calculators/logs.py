@@ -131,10 +131,11 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
     label = fmt
     first = None  # the first block, when it was read to detect the format
     if fmt is None:
-        with open(path, "rb") as fh:
-            fh.seek(start)
-            first = fh.read(min(BLOCK, end - start))
-        label = P.sniff(first[:1 << 14])  # enough to tell the formats apart
+        with open(path, "rb") as fh:  # the format is told from the file's head, whichever piece this is
+            head = fh.read(1 << 14)  # enough to tell the formats apart
+            if start == 0:
+                first = head + fh.read(max(0, min(BLOCK, end) - len(head))) if len(head) < end else head[:end]
+        label = P.sniff(head)
         fmt = "auto" if label in ("claude-code", "api") else label  # mixed JSONL is read line by line
     counts = Counts()
     if fmt in _DOC_FORMATS:

@@ -346,3 +346,23 @@ def test_integers_beyond_64_bits_are_exact_on_every_path(field):
     got = results[0][0][0]
     assert got[P.F_LOGGED] == str(2**64 + 3)
     assert 2**64 + 1 in (got[P.F_IN], got[P.F_OUT], got[P.F_RD])
+
+
+def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path):
+    """A piece that starts mid-file is read in the file's format, even if its own first lines look like a
+    usage report or a stream."""
+    line = (FIX / "claude_code/projects/-home-me-app/sess-a.jsonl").read_bytes().split(b"\n")[3] + b"\n"
+    odd = b'{"data":[],"results":[],"starting_at":"2026-01-01","type":"message_start","message":{"usage":{}}}\n'
+    f = tmp_path / "mixed.jsonl"
+    with f.open("wb") as fh:
+        for i in range(1, 3001):
+            fh.write(odd if i % 20 == 0 and i > 100 else line.replace(b"msg_B", b"m%d" % i))
+    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
+    logs.PIECE, logs.MIN_PARALLEL_BYTES = 128 << 10, 0
+    try:
+        split = logs.analyze_paths([str(f)], jobs=1).report()
+    finally:
+        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    whole = logs.analyze_paths([str(f)], jobs=1).report()
+    assert split["records"] == whole["records"] == 3000 - 145
+    assert split["lines"] == whole["lines"]
