@@ -102,8 +102,6 @@ class Collector:
         self.counts = Counts()
         self.billed: list = []
         self.files: list[dict] = []
-        #: (target id, day) when workers priced each request for the routing what-if (F_PRE[5])
-        self.routed: tuple | None = None
 
     def add(self, records) -> None:
         best = self.best
@@ -387,8 +385,9 @@ def _day_of(ts: str | None) -> str | None:
 #: ``(model id, rates, web rate, femto total, notes)`` when the worker could price it (else None).
 F_DAY, F_EPOCH, F_PRE = P.F_TIER_PROMPT + 1, P.F_TIER_PROMPT + 2, P.F_TIER_PROMPT + 3
 
-#: (a Pricer, the day for undated records, the routing what-if's _Router or None) while analyze_paths reads
-#: files; forked workers inherit it.
+#: (a Pricer, the day for undated records) while analyze_paths reads files; forked workers inherit it. (Pricing
+#: there costs the workers little and saves the main process a pass; re-pricing every request for the routing
+#: what-if there cost more worker time than the main process spends on the half of the requests it re-prices.)
 _PREP: tuple | None = None
 
 
@@ -401,7 +400,7 @@ def _stamped(records: list) -> list:
     day_of, epoch = _day_of, _epoch
     if _PREP is None:
         return [r + (day_of(r[F_TS]), epoch(r[F_TS]), None) for r in records]
-    pricer, at, router = _PREP
+    pricer, at = _PREP
     quick = pricer.quick
     days: dict = {}
     out = []
@@ -424,8 +423,7 @@ def _stamped(records: list) -> list:
             if got is not None:
                 m, rates, web, notes = got
                 pre = (m.id, rates, web, r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2]
-                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes,
-                       router.cost(r, m) if router is not None else None)
+                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes)
         append(r + (day, epoch(ts), pre))
     return out
 
@@ -821,18 +819,11 @@ class Analysis:
         today = parse_at(None).isoformat()
         saving = 0
         moved = 0
-        router = None
-        pre_ok = getattr(self.c, "routed", None) == (target.id, today)  # workers priced it for this target
+        router = _Router(pricing, target, today)
         for r, _, m, _, _, cost in self.priced:
             if r[F_KIND] != "request" or r[F_OUT] > cutoff:
                 continue
-            pre = r[F_PRE] if pre_ok else None
-            if pre is not None:
-                new = pre[5]
-            else:
-                if router is None:
-                    router = _Router(pricing, target, today)
-                new = router.cost(r, m)
+            new = router.cost(r, m)
             if new is not None and new < cost:
                 saving += cost - new
                 moved += 1
@@ -1082,12 +1073,7 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
     files = expand_paths(paths)
     col = Collector()
     global _PREP
-    try:
-        router = _Router(pricing, pricing.model(options.route_to), parse_at(None).isoformat())
-        col.routed = (router.target.id, router.today)
-    except (UnknownModelError, PriceError):
-        router = None  # the report says why
-    _PREP = (Pricer(pricing), options.at, router)  # one Pricer (and its caches) for every piece a process reads
+    _PREP = (Pricer(pricing), options.at)  # one Pricer (and its caches) for every piece a process reads
     try:
         _read_all(files, col, options, jobs, fast, progress)
     finally:
