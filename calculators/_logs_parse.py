@@ -31,6 +31,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from .cost import PriceError, _count
+
 # Record field positions.
 (F_FILE, F_LINE, F_TS, F_MODEL, F_IN, F_W5, F_W1, F_RD, F_OUT, F_WEB, F_BATCH, F_GEO, F_FAST, F_TIER,
  F_SESSION, F_KEY, F_SIDE, F_LOGGED, F_KIND, F_POS, F_TIER_PROMPT) = range(21)
@@ -52,17 +54,11 @@ class BadLine(ValueError):
 
 
 def _int(obj: Mapping, key: str, where: str = "") -> int:
-    value = obj.get(key)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise BadLine(f"{where}{key} is not a whole number ({value!r})")
-    if value < 0:
-        raise BadLine(f"{where}{key} is negative ({value})")
-    return value
+    """A token count read by the cost model's own rule; a bad one makes the line malformed."""
+    try:
+        return _count(obj, key, where)
+    except PriceError as exc:
+        raise BadLine(str(exc)) from None
 
 
 def usage_values(u: Mapping):
