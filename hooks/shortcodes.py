@@ -741,9 +741,8 @@ def _t_lineup(args: Args) -> str:
         for i, (label, r) in enumerate(tiers):
             name = f"{m.name}{label}" if i else f"{m.name}{' (limited)' if m.availability == 'limited' else ''}"
             rows.append([name, f"`{m.id}`" if not i else "",
-                         rate(r.input), *(rate(getattr(r, b)) + _third(m, per, b) for b in
-                                          ("cache_write_5m", "cache_write_1h", "cache_read")),
-                         rate(r.output),
+                         *(rate(getattr(r, b)) + _third(m, per, b) for b in
+                           ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")),
                          f"{rate(r.input * p.batch_multiplier)} / {rate(r.output * p.batch_multiplier)}",
                          short_tokens(m.context_window) if not i else "",
                          short_tokens(m.max_output) if not i else ""])
@@ -768,8 +767,12 @@ def _t_all_prices(args: Args) -> str:
             fast = "standard rates"
         tier = "; ".join(f"> {t.above_prompt_tokens // 1000}K: {rate(t.rates.input)} / {rate(t.rates.output)}"
                          for t in per.tiers) or "—"
-        rows.append([f"{m.name}", m.status, rate(r.input), rate(r.cache_write_5m), rate(r.cache_write_1h),
-                     rate(r.cache_read), rate(r.output), fast, tier, str(per.effective_from)])
+        if per.fast is not None and "fast" in set(m.third_party) | set(per.third_party):
+            fast += " †"
+        rows.append([f"{m.name}", m.status,
+                     *(rate(getattr(r, b)) + _third(m, per, b) for b in
+                       ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")),
+                     fast, tier, str(per.effective_from)])
     return _table(["Model", "Status", "Input", "5-min write", "1-hour write", "Cache read", "Output",
                    "Fast in / out", "Long-prompt tier in / out", "Since"], rows,
                   ["l", "l", "r", "r", "r", "r", "r", "r", "r", "l"])
