@@ -479,38 +479,46 @@ def _pages(text: str, file: str, counts: Counts) -> list:
 def parse_usage_report(text: str, file: str, counts: Counts) -> list:
     """Rows of ``/v1/organizations/usage_report/messages`` pages -> aggregate records."""
     out = []
+    for n, bucket, r in _report_results(text, file, counts, "usage"):
+        model = r.get("model")
+        if not isinstance(model, str) or not model:
+            counts.bad(file, n, "result without 'model' (group the report by model)")
+            continue
+        try:
+            u = dict(r)
+            u["input_tokens"] = r.get("uncached_input_tokens")
+            u.pop("cache_creation_input_tokens", None)
+            uv = usage_values(u)
+        except BadLine as exc:
+            counts.bad(file, n, str(exc))
+            continue
+        session = _str_or_none(r.get("api_key_id")) or _str_or_none(r.get("workspace_id"))
+        out.append(_record(file, n, _str_or_none(bucket.get("starting_at")), model, uv, session, None, False, None,
+                           "aggregate", len(out), tier_prompt_of(r.get("context_window"))))
+        counts.records += 1
+    return out
+
+
+def _report_results(text: str, file: str, counts: Counts, kind: str):
+    """Every result object of an Admin API report (pages -> data buckets -> results), as (line, bucket, result).
+
+    Pages, buckets or results of the wrong shape are counted as malformed and skipped.
+    """
     for n, page in _pages(text, file, counts):
         data = page.get("data") if isinstance(page, dict) else None
         if not isinstance(data, list):
-            counts.bad(file, n, "not a usage report page (no 'data' list)")
+            counts.bad(file, n, f"not a {kind} report page (no 'data' list)")
             continue
         for bucket in data:
             results = bucket.get("results") if isinstance(bucket, dict) else None
             if not isinstance(results, list):
                 counts.bad(file, n, "bucket without a 'results' list")
                 continue
-            ts = _str_or_none(bucket.get("starting_at"))
             for r in results:
                 if not isinstance(r, dict):
                     counts.bad(file, n, "result is not an object")
                     continue
-                model = r.get("model")
-                if not isinstance(model, str) or not model:
-                    counts.bad(file, n, "result without 'model' (group the report by model)")
-                    continue
-                try:
-                    u = dict(r)
-                    u["input_tokens"] = r.get("uncached_input_tokens")
-                    u.pop("cache_creation_input_tokens", None)
-                    uv = usage_values(u)
-                except BadLine as exc:
-                    counts.bad(file, n, str(exc))
-                    continue
-                session = _str_or_none(r.get("api_key_id")) or _str_or_none(r.get("workspace_id"))
-                out.append(_record(file, n, ts, model, uv, session, None, False, None, "aggregate", len(out),
-                                   tier_prompt_of(r.get("context_window"))))
-                counts.records += 1
-    return out
+                yield n, bucket, r
 
 
 def parse_cost_report(text: str, file: str, counts: Counts) -> list:
@@ -518,34 +526,21 @@ def parse_cost_report(text: str, file: str, counts: Counts) -> list:
     from decimal import Decimal, InvalidOperation
 
     out = []
-    for n, page in _pages(text, file, counts):
-        data = page.get("data") if isinstance(page, dict) else None
-        if not isinstance(data, list):
-            counts.bad(file, n, "not a cost report page (no 'data' list)")
+    for n, bucket, r in _report_results(text, file, counts, "cost"):
+        try:
+            cents = Decimal(str(r.get("amount")))
+            if not cents.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            counts.bad(file, n, f"amount {r.get('amount')!r} is not a decimal string")
             continue
-        for bucket in data:
-            results = bucket.get("results") if isinstance(bucket, dict) else None
-            if not isinstance(results, list):
-                counts.bad(file, n, "bucket without a 'results' list")
-                continue
-            day = (_str_or_none(bucket.get("starting_at")) or "")[:10]
-            for r in results:
-                if not isinstance(r, dict):
-                    counts.bad(file, n, "result is not an object")
-                    continue
-                try:
-                    cents = Decimal(str(r.get("amount")))
-                    if not cents.is_finite():
-                        raise InvalidOperation
-                except InvalidOperation:
-                    counts.bad(file, n, f"amount {r.get('amount')!r} is not a decimal string")
-                    continue
-                if r.get("currency", "USD") != "USD":
-                    counts.bad(file, n, f"currency {r.get('currency')!r}: only USD is supported")
-                    continue
-                out.append((day, _str_or_none(r.get("model")), r.get("cost_type") or "tokens",
-                            _str_or_none(r.get("description")), cents, _str_or_none(r.get("service_tier"))))
-                counts.records += 1
+        if r.get("currency", "USD") != "USD":
+            counts.bad(file, n, f"currency {r.get('currency')!r}: only USD is supported")
+            continue
+        day = (_str_or_none(bucket.get("starting_at")) or "")[:10]
+        out.append((day, _str_or_none(r.get("model")), r.get("cost_type") or "tokens",
+                    _str_or_none(r.get("description")), cents, _str_or_none(r.get("service_tier"))))
+        counts.records += 1
     return out
 
 
