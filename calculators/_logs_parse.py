@@ -174,15 +174,8 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
             return SYNTHETIC
         uv = usage_values(u)
         g = obj.get
-        mid, rid, ts, sid = msg.get("id"), g("requestId"), g("timestamp"), g("sessionId")
-        if type(mid) is not str or not mid:
-            mid = None
-        if type(rid) is not str or not rid:
-            rid = None
-        if type(ts) is not str or not ts:
-            ts = None
-        if type(sid) is not str or not sid:
-            sid = None
+        mid, rid = _str_or_none(msg.get("id")), _str_or_none(g("requestId"))
+        ts, sid = _str_or_none(g("timestamp")), _str_or_none(g("sessionId"))
         cost = g("costUSD")
         out.append((st.file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
                     sid, (mid, rid) if mid else None, g("isSidechain") is True,
