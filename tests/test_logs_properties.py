@@ -23,16 +23,20 @@ ALL_JSONL = CC_LINES + (FIX / "api_responses.jsonl").read_bytes() + (FIX / "stre
 
 def parse(buf: bytes, mode: str):
     """mode: 'reference' (the standard library's json, every line through parse_object), 'stdlib' (json, Claude
-    Code records read inline: the Pyodide path) or 'accel' (orjson when installed, inline: the CLI path)."""
+    Code records read inline: the Pyodide path), 'orjson' (orjson when installed, the line loop) or 'block'
+    (msgspec's block reader when installed, else the same as 'orjson': the CLI path)."""
     out: list = []
     counts = P.Counts()
     st_ = P.LineState("f", "auto", None)
-    n = P.parse_lines(buf, st_, 1, 0, out, counts, mode == "accel", inline=mode != "reference")
+    if mode == "orjson":
+        n = P._parse_each(buf, st_, 1, 0, out, counts, P._orjson_loads if P.HAVE_ORJSON else None)
+    else:
+        n = P.parse_lines(buf, st_, 1, 0, out, counts, mode == "block", inline=mode != "reference")
     P.finish_lines(st_, out, counts)
     return out, counts, n
 
 
-MODES = ("reference", "stdlib", "accel")
+MODES = ("reference", "stdlib", "orjson", "block")
 
 
 def check_counts(counts: P.Counts, n: int, buf: bytes) -> None:
@@ -366,3 +370,104 @@ def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path):
     whole = logs.analyze_paths([str(f)], jobs=1).report()
     assert split["records"] == whole["records"] == 3000 - 145
     assert split["lines"] == whole["lines"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The block reader (msgspec, CPython): whole blocks decoded at once, anything unusual left to the line loop
+# ----------------------------------------------------------------------------------------------------------
+
+needs_block_reader = pytest.mark.skipif(not P.HAVE_BLOCK_READER, reason="msgspec is not installed")
+
+
+def _cc_lines() -> list[bytes]:
+    """The Claude Code fixture lines that are one well-formed object each (the fixtures also hold broken ones)."""
+    good = []
+    for x in CC_LINES.split(b"\n"):
+        try:
+            obj = json.loads(x)
+        except ValueError:
+            continue
+        if x[:1] == b"{" and x[-1:] == b"}" and isinstance(obj.get("message", {}), dict):
+            good.append(x)
+    return good
+
+
+@needs_block_reader
+def test_block_reader_reads_whole_blocks(monkeypatch):
+    """On well-formed Claude Code logs the block reader takes the whole buffer (the line loop only sees the few
+    lines it passes on), and the result is the reference's."""
+    buf = b"\n".join(_cc_lines() * 40)
+    seen: list[int] = []
+    real = P._parse_each
+    monkeypatch.setattr(P, "_parse_each", lambda b, *a, **k: (seen.append(len(b)), real(b, *a, **k))[1])
+    out, counts, n = parse(buf, "block")
+    monkeypatch.setattr(P, "_parse_each", real)
+    ref_out, ref_counts, _ = parse(buf, "reference")
+    assert out == ref_out and counts.to_json() == ref_counts.to_json()
+    assert counts.records > 0
+    # (the fixtures are mostly odd cases, which the line loop reads; on generated logs it is about 2%)
+    assert sum(seen) < len(buf) // 2
+
+
+@needs_block_reader
+@pytest.mark.parametrize("oddity", [
+    b"",  # a blank line
+    b"   ",  # white space only
+    b'{"type":"user","message":{"role":"user","content":"a"}}{"type":"user"}',  # two values on one line
+    b'{"type":"user",\n"message":{"role":"user","content":"b"}}',  # one value on two lines
+    b'{"type":"assistant","message":"not an object"}',
+    b'{"type":"assistant","message":{"model":"claude-sonnet-4-5","usage":{"input_tokens":1}',  # cut short
+    b'[1, 2]',
+    b'{"type":"assistant"} trailing',
+    b'data: {"type":"message_stop"}',
+])
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_block_reader_agrees_with_the_reference_around_odd_lines(oddity, where):
+    """An odd line anywhere in a block bigger than the smallest block: the block reader halves its way down to
+    it and gives exactly the reference's records, counts and malformed list (line numbers included)."""
+    lines = _cc_lines() * 60
+    at = {"start": 0, "middle": len(lines) // 2, "end": len(lines)}[where]
+    buf = b"\n".join(lines[:at] + [oddity] + lines[at:])
+    assert len(buf) > 2 * P._MIN_BLOCK
+    results = [parse(buf, mode) for mode in MODES]
+    for _out, counts, n in results:
+        check_counts(counts, n, buf)
+    ref_out, ref_counts, _ = results[0]
+    for out, counts, _ in results[1:]:
+        assert out == ref_out
+        assert counts.to_json() == ref_counts.to_json()
+        assert counts.malformed_list == ref_counts.malformed_list
+
+
+def test_bytes_that_are_not_utf8_in_message_text_do_not_lose_the_record():
+    """A stray byte in a message's text (a log written by a tool that cut a character in half): the usage is
+    still read, on every path; the text is read as U+FFFD."""
+    line = next(x for x in _cc_lines() if b'"type":"assistant"' in x and b'"usage":{' in x)
+    rec = json.loads(line)
+    rec["message"]["content"] = [{"type": "text", "text": "caf\u00e9 PLACEHOLDER"}]
+    broken = json.dumps(rec, separators=(",", ":")).encode().replace(b"PLACEHOLDER", b"\xff\xc3")
+    results = [parse(broken + b"\n" + broken, mode) for mode in MODES]
+    for out, counts, _ in results:
+        assert counts.records == 2 and counts.malformed == 0
+        assert out == results[0][0]
+        assert out[0][P.F_OUT] == rec["message"]["usage"]["output_tokens"]
+    # A model name that is not UTF-8 is read with U+FFFD too, so it is never matched to a priced model.
+    bad_model = json.dumps(rec, separators=(",", ":")).encode().replace(rec["message"]["model"].encode(),
+                                                                        b"claude-\xff")
+    for mode in MODES:
+        out, counts, _ = parse(bad_model, mode)
+        assert [r[P.F_MODEL] for r in out] == ["claude-\ufffd"]
+
+
+@pytest.mark.parametrize("depth", [500, 2000, 100_000])
+def test_deep_nesting_in_message_text_agrees_on_every_path(depth):
+    """JSON nested well within and well beyond Python's recursion limit: every path calls it the same (a record,
+    or malformed). (Close to the limit the answer depends on how deep the caller's own stack is, on any path.)"""
+    line = next(x for x in _cc_lines() if b'"type":"assistant"' in x and b'"usage":{' in x)
+    rec = json.loads(line)
+    rec["message"]["content"] = "PLACEHOLDER"
+    buf = json.dumps(rec, separators=(",", ":")).encode().replace(b'"PLACEHOLDER"', b"[" * depth + b"]" * depth)
+    results = [parse(buf, mode) for mode in MODES]
+    for out, counts, _ in results[1:]:
+        assert out == results[0][0]
+        assert counts.to_json() == results[0][1].to_json()

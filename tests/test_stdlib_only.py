@@ -69,6 +69,7 @@ print(json.dumps({"imported": imported, "failed": failed, "attempts": blocker.at
 #: test exercises (the import is refused here and the package must still work).
 OPTIONAL_IMPORTS = {
     ("orjson", "calculators._logs_parse"),  # optional C JSON parser for large logs; json is the reference
+    ("msgspec", "calculators._logs_parse"),  # optional block reader for Claude Code logs; same reference
 }
 
 
