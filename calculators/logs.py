@@ -93,33 +93,40 @@ def _completeness(r: tuple) -> tuple[int, int, int]:
 
 
 class Collector:
-    """Records from any number of files, de-duplicated as they arrive (see the module docstring)."""
+    """Records from any number of files, de-duplicated as they arrive (see the module docstring).
+
+    ``kept`` holds the records kept, in the order they arrived; a more complete copy of a request replaces the
+    earlier one in place (``replaced`` counts those), so an analysis fed while reading knows when it must start
+    over."""
 
     def __init__(self):
-        self.best: dict = {}
-        self.nokey: list = []
+        self.best: dict = {}  # (message id, request id) -> index in kept
+        self.kept: list = []
         self.duplicates = 0
+        self.replaced = 0
         self.counts = Counts()
         self.billed: list = []
         self.files: list[dict] = []
 
     def add(self, records) -> None:
-        best = self.best
+        best, kept = self.best, self.kept
         for r in records:
             k = r[F_KEY]
             if k is None:
-                self.nokey.append(r)
+                kept.append(r)
                 continue
-            old = best.get(k)
-            if old is None:
-                best[k] = r
+            i = best.get(k)
+            if i is None:
+                best[k] = len(kept)
+                kept.append(r)
             else:
                 self.duplicates += 1
-                if _completeness(r) > _completeness(old):
-                    best[k] = r
+                if _completeness(r) > _completeness(kept[i]):
+                    kept[i] = r
+                    self.replaced += 1
 
     def records(self) -> list:
-        return list(self.best.values()) + self.nokey
+        return self.kept
 
 
 def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, model: str | None, fast: bool):
@@ -395,58 +402,69 @@ def _stamped(records: list) -> list:
     """Records with their UTC day, epoch seconds and (per request, when it can be) price appended.
 
     Done where the records are read (in the worker processes), so the main process only adds up. The price
-    is exactly what :meth:`Analysis._build` would compute (the same :class:`Pricer`); records it cannot
+    is exactly what :meth:`Analysis.feed` would compute (the same :class:`Pricer`); records it cannot
     price here are priced there, with the reason."""
     day_of, epoch = _day_of, _epoch
     if _PREP is None:
         return [r + (day_of(r[F_TS]), epoch(r[F_TS]), None) for r in records]
     pricer, at = _PREP
     quick = pricer.quick
-    days: dict = {}
+    days: dict = {}  # day -> (day, the quick rates of that day by (model, batch, geo, fast))
     out = []
     append = out.append
     for r in records:
         ts = r[F_TS]
-        day = day_of(ts)
-        if day is not None:
-            day = days.setdefault(day, day)  # one string per day (smaller messages between processes)
+        got = days.get(ts[:10]) if ts else None
+        if got is not None and (len(ts) == 10 or ts[-1] == "Z"):
+            day, cases = got  # (the same day string every time: smaller messages between processes)
+        else:
+            day = day_of(ts)
+            if day is not None:
+                got = days.get(day)
+                if got is None:
+                    got = days[day] = (day, {})
+                day, cases = got
+            else:
+                cases = None
         pre = None
         if r[F_KIND] == "request":
-            d = day or at
-            got = quick.get((r[F_MODEL], d, r[F_BATCH], r[F_GEO], r[F_FAST]))
-            if got is None:
-                try:
-                    got = pricer.rates(r[F_MODEL], d, r[F_BATCH], r[F_GEO], r[F_FAST],
-                                       r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD])
-                except (Unpriced, UnknownModelError):
-                    got = None
-            if got is not None:
-                m, rates, web, notes = got
+            ck = (r[F_MODEL], r[F_BATCH], r[F_GEO], r[F_FAST])
+            rated = cases.get(ck) if cases is not None else None
+            if rated is None:
+                d = day or at
+                rated = quick.get((r[F_MODEL], d, r[F_BATCH], r[F_GEO], r[F_FAST]))
+                if rated is None:  # first of its kind, or rates that depend on the prompt's size
+                    try:
+                        rated = pricer.rates(r[F_MODEL], d, r[F_BATCH], r[F_GEO], r[F_FAST],
+                                             r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD])
+                    except (Unpriced, UnknownModelError):
+                        rated = None
+                elif cases is not None:
+                    cases[ck] = rated  # the same rates for every such request of this day
+            if rated is not None:
+                m, rates, web, notes = rated
                 pre = (m.id, rates, web, r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2]
                        + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes)
         append(r + (day, epoch(ts), pre))
     return out
 
 
+_fromisoformat = _dt.datetime.fromisoformat
+
+
 def _epoch(ts: str | None) -> float | None:
+    """Seconds since the epoch (a float, as ``datetime.timestamp()`` gives it); a time without a zone is UTC."""
     if not ts:
         return None
-    n = len(ts)
-    if (n == 24 and ts[19] == "." and ts[20:23].isdigit() or n == 20) and ts[-1] == "Z" and ts[10] == "T" \
-            and ts[13] == ":" and ts[16] == ":" and ts[4] == "-" and ts[7] == "-" and ts.isascii() \
-            and ts[:4].isdigit() and ts[5:7].isdigit() and ts[8:10].isdigit() and ts[11:13].isdigit() \
-            and ts[14:16].isdigit() and ts[17:19].isdigit():
-        # Claude Code's layout (2026-06-28T02:28:34.172Z): the same float as datetime.timestamp() below, which
-        # divides whole microseconds by a million; ~4 times quicker
-        h, m, sec = int(ts[11:13]), int(ts[14:16]), int(ts[17:19])
-        day = _day_us(ts[:10])
-        if day is not None and h < 24 and m < 60 and sec < 60:
-            return (day + ((h * 60 + m) * 60 + sec) * 1_000_000 + (int(ts[20:23]) * 1000 if n == 24 else 0)) \
-                / 1_000_000
     try:
-        d = _dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+        d = _fromisoformat(ts)  # (reads a trailing "Z" itself from Python 3.11 on)
     except ValueError:
-        return None
+        if not ts.endswith("Z"):
+            return None
+        try:
+            d = _fromisoformat(ts[:-1] + "+00:00")
+        except ValueError:
+            return None
     if d.tzinfo is None:
         d = d.replace(tzinfo=_dt.UTC)
     return d.timestamp()
@@ -487,127 +505,184 @@ def _date_opt(value, name):
 
 
 class Analysis:
-    """Everything needed for the report, built from a :class:`Collector`."""
+    """Everything needed for the report, built from a :class:`Collector`.
 
-    def __init__(self, collector: Collector, options: Options, pricing: Pricing):
+    Records are priced and summed as they are fed (:meth:`feed`), so the CLI feeds each batch of records while
+    the worker processes read the next ones (:meth:`catch_up`), and the report itself only sorts and formats.
+    When a later copy of a request replaced one already fed (the collector counts those), :meth:`finish` starts
+    over from the collector's final records, so the result never depends on the order files were read in."""
+
+    def __init__(self, collector: Collector, options: Options, pricing: Pricing, *, feed: bool = True):
         self.c = collector
         self.o = options
         self.pricing = pricing
-        self.pricer = Pricer(pricing)
-        self._build()
+        self._reset()
+        if feed:
+            self.finish()
 
-    # -- pricing every record --------------------------------------------------------------------------------
-    def _build(self) -> None:
-        o, pricer = self.o, self.pricer
-        since, until = o.since, o.until
+    def _reset(self) -> None:
+        self.pricer = Pricer(self.pricing)
         self.priced: list = []  # (record, day, model, rates, web_rate, femto total)
         self.unpriced: dict[str, dict] = {}
         self.undated = 0
         self.filtered = 0
         self.tier_unknown = 0
-        fine_tiers: dict = {}
+        self._fine_tiers: dict = {}
+        self._models: dict = {}
+        self._fed = 0  # how many of the collector's records were fed
+        self._replaced = self.c.replaced  # the collector's count of replacements when feeding started
+        # running sums for the report
+        self._total = 0
+        self._req_costs: list = []
+        self._outs: list = []
+        self._reading = 0
+        self._rate_groups: dict = {}  # (model id, rates, web rate, batch-eligible) -> records
+        self._names: dict = {}
+        self._by_day: dict = {}
+        self._by_session: dict = {}
+        self._logged = Decimal(0)
+        self._logged_n = 0
+        self._priority = 0
+        #: requests by (session or file, model): ([(time, item)] that used no cache, [...] that did)
+        self._session_groups: tuple[dict, dict] = ({}, {})
+        self._sorted = False
+
+    def catch_up(self) -> None:
+        """Feed the records the collector kept since the last call."""
+        kept = self.c.kept
+        if self._fed < len(kept):
+            self.feed(kept[self._fed:])
+            self._fed = len(kept)
+
+    def finish(self) -> None:
+        """Feed what is left; start over if a record already fed was replaced by a more complete copy."""
+        if self.c.replaced != self._replaced:
+            self._reset()
+        self.catch_up()
+
+    # -- pricing and summing every record ------------------------------------------------------------------------
+    def feed(self, records) -> None:
+        o, pricer = self.o, self.pricer
+        since, until, at = o.since, o.until, o.at
         quick = pricer.quick
-        models: dict = {}
+        models = self._models
         notes = pricer.notes
         priced = self.priced
-        for r in self.c.records():
+        rate_groups, names, by_day, by_session = self._rate_groups, self._names, self._by_day, self._by_session
+        req_costs, outs = self._req_costs, self._outs
+        plain, cached = self._session_groups
+        total = self._total
+        reading = self._reading
+        for r in records:
             if len(r) == F_DAY:  # not stamped by a worker (browser bridge)
                 r = r + (_day_of(r[F_TS]), _epoch(r[F_TS]), None)
             day = r[F_DAY]
             if day is None:
                 self.undated += 1
-                day = o.at
+                day = at
             if (since and day < since) or (until and day > until):
                 self.filtered += 1
                 continue
             pre = r[F_PRE]
             if pre is not None:  # priced by the worker that read it
-                m = models.get(pre[0])
+                mid = pre[0]
+                m = models.get(mid)
                 if m is None:
-                    m = models[pre[0]] = self.pricing.find(pre[0])
+                    m = models[mid] = self.pricing.find(mid)
                 for note in pre[4]:
                     notes[note] = notes.get(note, 0) + 1
-                priced.append((r, day, m, pre[1], pre[2], pre[3]))
-                continue
-            got = quick.get((r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST]))
-            try:
-                if got is None:
-                    prompt = (r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD] if r[P.F_TIER_PROMPT] is None
-                              else r[P.F_TIER_PROMPT])
-                    got = pricer.rates(r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST], prompt)
-                m, rates, web, _ = got
-            except (Unpriced, UnknownModelError) as exc:
-                u = self.unpriced.setdefault(r[F_MODEL], {"records": 0, **{b: 0 for b in BUCKETS},
-                                                          "web_searches": 0, "reason": str(exc)})
-                u["records"] += 1
-                for b, f in zip(BUCKETS, P.TOKEN_FIELDS, strict=True):
-                    u[b] += r[f]
-                u["web_searches"] += r[F_WEB]
-                continue
-            if r[P.F_TIER_PROMPT] == 0 and r[F_KIND] == "aggregate":
-                fine = fine_tiers.get((m.id, day))
-                if fine is None:
-                    period = m.period_at(_dt.date.fromisoformat(day))
-                    fine = fine_tiers[(m.id, day)] = any(t.above_prompt_tokens < 200_000 for t in period.tiers)
-                if fine:
-                    self.tier_unknown += 1
-            total = (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
-                     + r[F_OUT] * rates[4] + r[F_WEB] * web)
-            self.priced.append((r, day, m, rates, web, total))
-
-    # -- the report --------------------------------------------------------------------------------------------
-    def report(self) -> dict:
-        pricing = self.pricing
-        priced = self.priced
-        by_model: dict[str, dict] = {}
-        by_day: dict[str, list] = {}
-        by_session: dict[str, list] = {}
-        bucket_f = [0, 0, 0, 0, 0, 0]
-        tokens = [0, 0, 0, 0, 0, 0]
-        logged = Decimal(0)
-        logged_n = 0
-        total = 0
-        tiers_priority = 0
-        groups: dict = {}  # (model id, rates, web rate, batch-eligible) -> records: bucket costs summed per group
-        names: dict = {}
-        req_costs: list = []
-        outs: list = []
-        reading = 0
-        for r, day, m, rates, web, cost in priced:
+                rates, web, cost = pre[1], pre[2], pre[3]
+            else:
+                got = quick.get((r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST]))
+                try:
+                    if got is None:
+                        prompt = (r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD] if r[P.F_TIER_PROMPT] is None
+                                  else r[P.F_TIER_PROMPT])
+                        got = pricer.rates(r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST], prompt)
+                    m, rates, web, _ = got
+                except (Unpriced, UnknownModelError) as exc:
+                    u = self.unpriced.setdefault(r[F_MODEL], {"records": 0, **{b: 0 for b in BUCKETS},
+                                                              "web_searches": 0, "reason": str(exc)})
+                    u["records"] += 1
+                    for b, f in zip(BUCKETS, P.TOKEN_FIELDS, strict=True):
+                        u[b] += r[f]
+                    u["web_searches"] += r[F_WEB]
+                    continue
+                mid = m.id
+                if r[P.F_TIER_PROMPT] == 0 and r[F_KIND] == "aggregate":
+                    fine = self._fine_tiers.get((mid, day))
+                    if fine is None:
+                        period = m.period_at(_dt.date.fromisoformat(day))
+                        fine = self._fine_tiers[(mid, day)] = any(t.above_prompt_tokens < 200_000
+                                                                  for t in period.tiers)
+                    if fine:
+                        self.tier_unknown += 1
+                cost = (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
+                        + r[F_OUT] * rates[4] + r[F_WEB] * web)
+            item = (r, day, m, rates, web, cost)
+            priced.append(item)
+            # the report's sums
             total += cost
             if r[F_KIND] == "request":
                 req_costs.append(cost)
                 outs.append(r[F_OUT])
                 if r[F_RD]:
                     reading += 1
-            key = (m.id, rates, web, not (r[F_BATCH] or r[F_FAST]))
-            g = groups.get(key)
+                t = r[F_EPOCH]
+                if t is not None:
+                    side = cached if (r[F_RD] or r[F_W5] or r[F_W1]) else plain
+                    key = (r[F_SESSION] or r[F_FILE], mid)
+                    g = side.get(key)
+                    if g is None:
+                        side[key] = [(t, item)]
+                    else:
+                        g.append((t, item))
+            key = (mid, rates, web, not (r[F_BATCH] or r[F_FAST]))
+            g = rate_groups.get(key)
             if g is None:
-                g = groups[key] = []
-                names[m.id] = m.name
+                g = rate_groups[key] = []
+                names[mid] = m.name
             g.append(r)
             d = by_day.get(day)
             if d is None:
-                d = by_day[day] = [0, 0]
-            d[0] += cost
-            d[1] += 1
-            s = r[F_SESSION] or "(none)"
-            ss = by_session.get(s)
+                by_day[day] = [cost, 1]
+            else:
+                d[0] += cost
+                d[1] += 1
+            sess = r[F_SESSION] or "(none)"
+            ss = by_session.get(sess)
             if ss is None:
-                ss = by_session[s] = [0, 0, day, day]
-            ss[0] += cost
-            ss[1] += 1
-            if day < ss[2]:
-                ss[2] = day
-            elif day > ss[3]:
-                ss[3] = day
+                by_session[sess] = [cost, 1, day, day]
+            else:
+                ss[0] += cost
+                ss[1] += 1
+                if day < ss[2]:
+                    ss[2] = day
+                elif day > ss[3]:
+                    ss[3] = day
             if r[F_LOGGED] is not None:
-                logged += Decimal(r[F_LOGGED])
-                logged_n += 1
+                self._logged += Decimal(r[F_LOGGED])
+                self._logged_n += 1
             if r[F_TIER] == "priority":
-                tiers_priority += 1
+                self._priority += 1
+        self._total = total
+        self._reading = reading
+        self._sorted = False
+
+    # -- the report --------------------------------------------------------------------------------------------
+    def report(self) -> dict:
+        pricing = self.pricing
+        priced = self.priced
+        by_model: dict[str, dict] = {}
+        by_day, by_session, names = self._by_day, self._by_session, self._names
+        bucket_f = [0, 0, 0, 0, 0, 0]
+        tokens = [0, 0, 0, 0, 0, 0]
+        logged, logged_n = self._logged, self._logged_n
+        total = self._total
+        tiers_priority = self._priority
+        reading = self._reading
         eligible = 0  # token spend the batch what-if may move (not already batch, not fast mode)
-        for (mid, rates, web, can_batch), recs in groups.items():
+        for (mid, rates, web, can_batch), recs in self._rate_groups.items():
             bm = by_model.get(mid)
             if bm is None:
                 bm = by_model[mid] = {"name": names[mid], "records": 0, "t": [0] * 6, "f": [0] * 6}
@@ -619,14 +694,13 @@ class Analysis:
                 if can_batch and i < 5:
                     eligible += n * rate
         self._eligible = eligible
-        outs.sort()
-        self._outs = outs
+        self._outs_sorted = sorted(self._outs)
         for bm in by_model.values():
             for i in range(6):
                 tokens[i] += bm["t"][i]
                 bucket_f[i] += bm["f"][i]
 
-        requests = sorted(req_costs)
+        requests = sorted(self._req_costs)
         top_day = max((v[0] for v in by_day.values()), default=0)  # bar lengths for charts (not money)
         total_usd = _usd(total)
         prompt_all = tokens[0] + tokens[1] + tokens[2] + tokens[3]
@@ -714,27 +788,12 @@ class Analysis:
 
     def _sessions(self, cached: bool) -> dict:
         """Requests by (session or file, model), in time order; ``cached`` picks those that used the cache."""
-        if not hasattr(self, "_groups"):
-            both: tuple[dict, dict] = ({}, {})
-            for item in self.priced:
-                r = item[0]
-                if r[F_KIND] != "request":
-                    continue
-                t = r[F_EPOCH]
-                if t is None:
-                    continue
-                side = both[1 if (r[F_RD] or r[F_W5] or r[F_W1]) else 0]
-                key = (r[F_SESSION] or r[F_FILE], item[2].id)
-                g = side.get(key)
-                if g is None:
-                    side[key] = [(t, item)]
-                else:
-                    g.append((t, item))
-            for side in both:
+        if not self._sorted:
+            for side in self._session_groups:
                 for g in side.values():
                     g.sort(key=_first)
-            self._groups = both
-        return self._groups[1 if cached else 0]
+            self._sorted = True
+        return self._session_groups[1 if cached else 0]
 
     def _caching(self) -> dict:
         saving = 0
@@ -802,10 +861,10 @@ class Analysis:
             "wait; web searches are not discounted"]}
 
     def _request_outs(self) -> list:
-        """Output tokens of every request, sorted (report() collects them on its way)."""
-        outs = getattr(self, "_outs", None)
-        if outs is None:
-            outs = self._outs = sorted(item[0][F_OUT] for item in self.priced if item[0][F_KIND] == "request")
+        """Output tokens of every request, sorted."""
+        outs = getattr(self, "_outs_sorted", None)
+        if outs is None or len(outs) != len(self._outs):
+            outs = self._outs_sorted = sorted(self._outs)
         return outs
 
     def _routing(self) -> dict:
@@ -990,8 +1049,7 @@ def _scaler(factor: Decimal):
     return scale
 
 
-def _first(pair):
-    return pair[0]
+_first = itemgetter(0)
 
 
 def _chain_saving(chain) -> int:
@@ -1072,16 +1130,19 @@ def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: 
     jobs = jobs or _default_jobs()
     files = expand_paths(paths)
     col = Collector()
+    analysis = Analysis(col, options, pricing, feed=False)  # fed while the workers read on
     global _PREP
     _PREP = (Pricer(pricing), options.at)  # one Pricer (and its caches) for every piece a process reads
     try:
-        _read_all(files, col, options, jobs, fast, progress)
+        _read_all(files, col, options, jobs, fast, progress, analysis.catch_up)
     finally:
         _PREP = None
-    return Analysis(col, options, pricing)
+    analysis.finish()
+    return analysis
 
 
-def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fast: bool, progress) -> None:
+def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fast: bool, progress,
+              fed=None) -> None:
     pieces: list[tuple] = []  # (file index, piece index, args)
     for fi, path in enumerate(files):
         name = str(path)
@@ -1121,15 +1182,17 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         pool = ctx.Pool(min(jobs, len(tasks)))
         try:
             results = pool.imap(_run_task, [[p[2] for p in t] for t in tasks])
-            _merge(col, tasks, results, total_bytes, progress)
+            _merge(col, tasks, results, total_bytes, progress, fed)
         finally:
             pool.terminate()
     else:
         results = (_run_task([p[2] for p in t]) for t in tasks)
-        _merge(col, tasks, results, total_bytes, progress)
+        _merge(col, tasks, results, total_bytes, progress, fed)
 
 
-def _merge(col: Collector, tasks, results, total_bytes: int, progress) -> None:
+def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None) -> None:
+    """Add each task's records in order (``fed`` is called after each task: the analysis sums them while the
+    workers read the next ones)."""
     offsets: dict[int, int] = {}  # file index -> lines before the current piece
     done = 0
     for task, result in zip(tasks, results, strict=True):
@@ -1145,6 +1208,8 @@ def _merge(col: Collector, tasks, results, total_bytes: int, progress) -> None:
             col.add(records)
             offsets[fi] = off + nlines
             done += args[4] - args[3]
+        if fed is not None:
+            fed()
         if progress:
             progress(done, total_bytes)
 
@@ -1428,7 +1493,7 @@ def bridge_analyze_chunk(inputs: dict) -> dict:
 def _progress(s: dict) -> dict:
     col: Collector = s["collector"]
     c = col.counts
-    return {"bytes": s["bytes"], "lines": c.lines, "records": len(col.best) + len(col.nokey),
+    return {"bytes": s["bytes"], "lines": c.lines, "records": len(col.kept),
             "malformed": c.malformed}
 
 

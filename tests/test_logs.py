@@ -281,6 +281,27 @@ def test_parallel_and_single_process_agree(tmp_path):
     assert Decimal(one["total_usd"]) == Decimal("0.02474") * 400  # each copy of sess-a costs $0.02474
 
 
+def test_a_more_complete_copy_in_a_later_file_replaces_the_one_already_summed(tmp_path):
+    """The CLI sums records while the workers read on; a later file holding a more complete copy of a request
+    already summed makes the analysis start over, so the total is the same as one built after reading."""
+    ts = "2026-11-02T10:00:00.000Z"
+    (tmp_path / "a.jsonl").write_text(_line(ts, "m1", input_tokens=100, output_tokens=10)
+                                      + _line(ts, "m2", input_tokens=1000) + "x" * 300 + "\n")
+    (tmp_path / "b.jsonl").write_text(_line(ts, "m1", input_tokens=100, output_tokens=1000) + "y" * 300 + "\n")
+    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
+    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64, 0  # one task per file, in worker processes
+    try:
+        analysis = logs.analyze_paths([str(tmp_path)], jobs=2)
+    finally:
+        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    assert analysis.c.replaced == 1 and analysis.c.duplicates == 1
+    rep = analysis.report()
+    # Haiku 4.5 at $1 / $5 per MTok: m1 keeps b's copy: 100 x $1/MTok + 1,000 x $5/MTok = $0.0051;
+    # m2: 1,000 x $1/MTok = $0.001. Total $0.0061 over 2 requests.
+    assert Decimal(rep["total_usd"]) == Decimal("0.0061") and rep["records"] == 2
+    assert rep == logs.Analysis(analysis.c, analysis.o, analysis.pricing).report()
+
+
 # ----------------------------------------------------------------------------------------------------------
 # What-ifs (small hand-made sessions)
 # ----------------------------------------------------------------------------------------------------------
