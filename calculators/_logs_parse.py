@@ -321,6 +321,9 @@ HAVE_BLOCK_READER = _decode_lines is not None
 #: Record types the block reader counts as ignored without a second look (parse_object ignores any JSON object
 #: whose "type" is a string other than these).
 _TYPES_TO_READ = frozenset({"assistant", "message", "message_start", "message_delta", "message_stop"})
+#: One string object per model name and session id seen by the block reader: records sent between processes
+#: then carry each of them once per batch (pickle writes an object it has seen as a reference).
+_SAME: dict[str, str] = {}
 #: Blocks that cannot be read whole (a malformed line in them) are halved down to this size, then read by lines.
 _MIN_BLOCK = 1 << 16
 #: orjson turns integers outside 64 bits into floats (json keeps them exact): a line that leaves the inline
@@ -424,6 +427,9 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
     file = st.file
     append = out.append
     find, rfind = buf.find, buf.rfind
+    if len(_SAME) > 100_000:
+        _SAME.clear()
+    same = _SAME.setdefault
     lineno = first_line - 1
     ignored = records = passed_on = 0
     start = 0
@@ -464,8 +470,10 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
                         ts = None
                     if type(sid) is not str or not sid:
                         sid = None
-                    append((file, lineno, ts, model, inp, w5, w1, rd, outt, 0, tier == "batch", "global", False,
-                            tier, sid, (mid, rid) if mid else None, o.isSidechain is True,
+                    else:
+                        sid = same(sid, sid)
+                    append((file, lineno, ts, same(model, model), inp, w5, w1, rd, outt, 0, tier == "batch",
+                            "global", False, tier, sid, (mid, rid) if mid else None, o.isSidechain is True,
                             None if cost is None else _logged_cost(cost), "request", base_pos + start, None))
                     records += 1
                     start = end + 1

@@ -543,6 +543,7 @@ class Analysis:
         self._logged = Decimal(0)
         self._logged_n = 0
         self._priority = 0
+        self._aggregates = 0  # report rows and CSV rows (not single requests)
         #: requests by (session or file, model): ([(time, item)] that used no cache, [...] that did)
         self._session_groups: tuple[dict, dict] = ({}, {})
         self._sorted = False
@@ -623,7 +624,9 @@ class Analysis:
             priced.append(item)
             # the report's sums
             total += cost
-            if r[F_KIND] == "request":
+            if r[F_KIND] != "request":
+                self._aggregates += 1
+            else:
                 req_costs.append(cost)
                 outs.append(r[F_OUT])
                 if r[F_RD]:
@@ -771,7 +774,7 @@ class Analysis:
             notes.append(f"{self.tier_unknown:,} report rows of 0-200k context are on a model with a prompt-length "
                          f"tier below 200K tokens (Haiku 5.5 above 100K); rows cannot tell, so they are priced at "
                          f"the base rate")
-        if any(item[0][F_KIND] == "aggregate" for item in self.priced):
+        if self._aggregates:
             notes.append("usage reports and CSV rows sum many requests: per-turn figures, caching and TTL "
                          "what-ifs use per-request logs only")
         for note, n in sorted(self.pricer.notes.items()):
@@ -998,10 +1001,11 @@ class _Router:
             from .cost import tokenizer_factor
 
             scale = self.scalers[m.id] = _scaler(tokenizer_factor(m, target, self.pricing))
-        toks = (r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT])
-        if scale is not None:
-            toks = [scale(n) if n else 0 for n in toks]
-        prompt = toks[0] + toks[1] + toks[2] + toks[3]
+        if scale is None:
+            i, w5, w1, rd, o = r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT]
+        else:  # (scale(0) is 0)
+            i, w5, w1, rd, o = scale(r[F_IN]), scale(r[F_W5]), scale(r[F_W1]), scale(r[F_RD]), scale(r[F_OUT])
+        prompt = i + w5 + w1 + rd
         if self.window and prompt > self.window:
             return None
         tk = 0
@@ -1013,13 +1017,12 @@ class _Router:
         if got is None:
             try:
                 got = self.by_case[case] = self.pricer.rates(target.id, self.today, r[F_BATCH], r[F_GEO], False,
-                                                             prompt)
+                                                             prompt)[1]
             except Unpriced:
                 got = self.by_case[case] = False
         if got is False:
             return None
-        rates = got[1]
-        return toks[0] * rates[0] + toks[1] * rates[1] + toks[2] * rates[2] + toks[3] * rates[3] + toks[4] * rates[4]
+        return i * got[0] + w5 * got[1] + w1 * got[2] + rd * got[3] + o * got[4]
 
 
 def _scaler(factor: Decimal):
