@@ -1176,21 +1176,81 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         size_now += piece[2][4] - piece[2][3]
     total_bytes = sum(p[2][4] - p[2][3] for p in pieces)
     if jobs > 1 and len(tasks) > 1 and total_bytes > MIN_PARALLEL_BYTES:
-        import multiprocessing as mp
-
+        results = _in_workers([[p[2] for p in t] for t in tasks], jobs)
         try:
-            ctx = mp.get_context("fork")
-        except ValueError:
-            ctx = mp.get_context()
-        pool = ctx.Pool(min(jobs, len(tasks)))
-        try:
-            results = pool.imap(_run_task, [[p[2] for p in t] for t in tasks])
             _merge(col, tasks, results, total_bytes, progress, fed)
         finally:
-            pool.terminate()
+            results.close()
     else:
         results = (_run_task([p[2] for p in t]) for t in tasks)
         _merge(col, tasks, results, total_bytes, progress, fed)
+
+
+def _in_workers(task_args: list, jobs: int):
+    """``_run_task(task_args[i])`` for each i, in order, computed by up to ``jobs`` worker processes.
+
+    Each worker holds two tasks at a time, so none waits for the main process, which reads the results in its
+    own thread (a multiprocessing.Pool spends about a CPU-second per GB of logs in its helper threads here,
+    taking turns with the main thread that sums the records)."""
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    try:
+        ctx = mp.get_context("fork")  # the workers inherit the task list and _PREP instead of unpickling them
+    except ValueError:
+        ctx = mp.get_context()
+    workers: list = []
+    try:
+        for _ in range(min(jobs, len(task_args))):
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=_worker_loop, args=(theirs, task_args, _PREP), daemon=True)
+            proc.start()
+            theirs.close()
+            workers.append((proc, mine))
+        given = 0
+        for _, conn in workers * 2:
+            if given < len(task_args):
+                conn.send(given)
+                given += 1
+        ready: dict = {}
+        conns = [conn for _, conn in workers]
+        for want in range(len(task_args)):
+            while want not in ready:
+                for conn in wait(conns):
+                    try:
+                        i, ok, value = conn.recv()
+                    except EOFError:
+                        raise PriceError("a worker process reading the logs stopped unexpectedly (out of memory? "
+                                         "try CLAUDE_COST_JOBS=1)", "path") from None
+                    if not ok:
+                        raise value
+                    ready[i] = value
+                    if given < len(task_args):
+                        conn.send(given)
+                        given += 1
+            yield ready.pop(want)
+        for _, conn in workers:
+            conn.send(None)
+    finally:
+        for proc, conn in workers:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+            conn.close()
+
+
+def _worker_loop(conn, task_args: list, prep) -> None:
+    global _PREP
+    _PREP = prep
+    try:
+        while (i := conn.recv()) is not None:
+            try:
+                result = (i, True, _run_task(task_args[i]))
+            except Exception as exc:  # sent to the main process, which raises it
+                result = (i, False, exc)
+            conn.send(result)
+    except (EOFError, OSError, KeyboardInterrupt):
+        return
 
 
 def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None) -> None:
