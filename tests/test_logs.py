@@ -20,6 +20,7 @@ import pytest
 from calculators import _logs_parse as P
 from calculators import logs
 from calculators.cli import main
+from calculators.cost import PriceError
 
 FIX = Path(__file__).parent / "log_fixtures"
 CC = FIX / "claude_code"
@@ -432,3 +433,29 @@ def test_log_files_are_found_in_pathlib_order(tmp_path):
     want = sorted(f for f in tmp_path.rglob("*") if f.is_file() and f.suffix.lower() in logs._DIR_SUFFIXES)
     assert logs.expand_paths([str(tmp_path)]) == want
     assert len(want) == 11  # all but notes.txt, a/.jsonl (no suffix) and what sits behind the link folder
+
+
+def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
+    """A worker that fails on its task sends the error back; the analysis stops with it (no hang, no traceback
+    from a child process) and the workers are gone."""
+    for i in range(4):
+        (tmp_path / f"s{i}.jsonl").write_text(_line("2026-11-02T10:00:00.000Z", f"m{i}", input_tokens=10)
+                                             + "z" * 200 + "\n")
+    real = logs._read_piece
+
+    def failing(path, *args):
+        if path.endswith("s2.jsonl"):
+            raise PriceError(f"{path}: cannot read (gone)", "path")
+        return real(path, *args)
+
+    monkeypatch.setattr(logs, "_read_piece", failing)
+    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
+    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64, 0
+    try:
+        with pytest.raises(PriceError, match="s2.jsonl: cannot read"):
+            logs.analyze_paths([str(tmp_path)], jobs=2)
+    finally:
+        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
