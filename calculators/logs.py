@@ -879,16 +879,7 @@ class Analysis:
         outs = self._request_outs()
         cutoff = _nearest_rank(outs, 50) if outs else 0
         today = parse_at(None).isoformat()
-        saving = 0
-        moved = 0
-        router = _Router(pricing, target, today)
-        for r, _, m, _, _, cost in self.priced:
-            if r[F_KIND] != "request" or r[F_OUT] > cutoff:
-                continue
-            new = router.cost(r, m)
-            if new is not None and new < cost:
-                saving += cost - new
-                moved += 1
+        saving, moved = _Router(pricing, target, today).saving(self.priced, cutoff)
         return {"lever": "routing", "_f": saving, "to": target.id, "requests": moved,
                 "output_cutoff_tokens": cutoff, "assumptions": [
                     f"requests with at most the median output ({cutoff:,} tokens), no web search and a prompt "
@@ -984,45 +975,52 @@ class _Router:
     def __init__(self, pricing: Pricing, target, today: str):
         self.pricing, self.target, self.today = pricing, target, today
         self.pricer = Pricer(pricing)
-        self.scalers: dict = {}
         self.window = target.context_window
         period = target.period_at(_dt.date.fromisoformat(today))
         self.limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
         self.by_case: dict = {}  # (batch, geo, tiers passed) -> rates (as Pricer.rates picks them), or False
 
-    def cost(self, r: tuple, m) -> int | None:
-        """Femto-dollars on the target, or None when the request is not a candidate (same model, web search,
-        prompt too long for the target, no price)."""
-        target = self.target
-        if r[F_KIND] != "request" or m.id == target.id or r[F_WEB]:
-            return None
-        scale = self.scalers.get(m.id, 0)
-        if scale == 0:
-            from .cost import tokenizer_factor
+    def saving(self, priced: list, cutoff: int) -> tuple[int, int]:
+        """(femto-dollars saved, requests moved) re-pricing on the target every request with at most ``cutoff``
+        output tokens that is a candidate (another model, no web search, a prompt that fits, a price) and is
+        cheaper there."""
+        target, window, limits, by_case = self.target, self.window, self.limits, self.by_case
+        scalers: dict = {}
+        saving = moved = 0
+        for r, _, m, _, _, cost in priced:
+            if r[F_OUT] > cutoff or r[F_WEB] or m.id == target.id or r[F_KIND] != "request":
+                continue
+            scale = scalers.get(m.id, 0)
+            if scale == 0:
+                from .cost import tokenizer_factor
 
-            scale = self.scalers[m.id] = _scaler(tokenizer_factor(m, target, self.pricing))
-        if scale is None:
-            i, w5, w1, rd, o = r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT]
-        else:  # (scale(0) is 0)
-            i, w5, w1, rd, o = scale(r[F_IN]), scale(r[F_W5]), scale(r[F_W1]), scale(r[F_RD]), scale(r[F_OUT])
-        prompt = i + w5 + w1 + rd
-        if self.window and prompt > self.window:
-            return None
-        tk = 0
-        for limit in self.limits:
-            if prompt > limit:
-                tk += 1
-        case = (r[F_BATCH], r[F_GEO], tk)
-        got = self.by_case.get(case)
-        if got is None:
-            try:
-                got = self.by_case[case] = self.pricer.rates(target.id, self.today, r[F_BATCH], r[F_GEO], False,
-                                                             prompt)[1]
-            except Unpriced:
-                got = self.by_case[case] = False
-        if got is False:
-            return None
-        return i * got[0] + w5 * got[1] + w1 * got[2] + rd * got[3] + o * got[4]
+                scale = scalers[m.id] = _scaler(tokenizer_factor(m, target, self.pricing))
+            if scale is None:
+                i, w5, w1, rd, o = r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT]
+            else:  # (scale(0) is 0)
+                i, w5, w1, rd, o = scale(r[F_IN]), scale(r[F_W5]), scale(r[F_W1]), scale(r[F_RD]), scale(r[F_OUT])
+            prompt = i + w5 + w1 + rd
+            if window and prompt > window:
+                continue
+            tk = 0
+            for limit in limits:
+                if prompt > limit:
+                    tk += 1
+            case = (r[F_BATCH], r[F_GEO], tk)
+            rates = by_case.get(case)
+            if rates is None:
+                try:
+                    rates = by_case[case] = self.pricer.rates(target.id, self.today, r[F_BATCH], r[F_GEO], False,
+                                                              prompt)[1]
+                except Unpriced:
+                    rates = by_case[case] = False
+            if rates is False:
+                continue
+            new = i * rates[0] + w5 * rates[1] + w1 * rates[2] + rd * rates[3] + o * rates[4]
+            if new < cost:
+                saving += cost - new
+                moved += 1
+        return saving, moved
 
 
 def _scaler(factor: Decimal):
