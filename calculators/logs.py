@@ -1187,7 +1187,7 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
 def _in_workers(task_args: list, jobs: int):
     """``_run_task(task_args[i])`` for each i, in order, computed by up to ``jobs`` worker processes.
 
-    Each worker holds two tasks at a time, so none waits for the main process, which reads the results in its
+    Each worker holds three tasks at a time, so none waits for the main process, which reads the results in its
     own thread (a multiprocessing.Pool spends about a CPU-second per GB of logs in its helper threads here,
     taking turns with the main thread that sums the records)."""
     import multiprocessing as mp
@@ -1206,7 +1206,7 @@ def _in_workers(task_args: list, jobs: int):
             theirs.close()
             workers.append((proc, mine))
         given = 0
-        for _, conn in workers * 2:
+        for _, conn in workers * 3:  # three tasks in hand each: one being read, results of others on the way
             if given < len(task_args):
                 conn.send(given)
                 given += 1
@@ -1238,17 +1238,39 @@ def _in_workers(task_args: list, jobs: int):
 
 
 def _worker_loop(conn, task_args: list, prep) -> None:
+    """A worker process: read the tasks whose numbers arrive on ``conn``; send back (number, ok, result).
+
+    Results are pickled here and written by a second thread, so the worker reads its next task while the main
+    process is still busy with an earlier result (a large result does not fit in the connection's buffer)."""
+    import queue
+    import threading
+    from multiprocessing.reduction import ForkingPickler
+
     global _PREP
     _PREP = prep
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def send() -> None:
+        try:
+            while (data := outbox.get()) is not None:
+                conn.send_bytes(data)
+        except BaseException:  # the main process then sees the connection end, and says so
+            conn.close()
+            os._exit(1)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
     try:
         while (i := conn.recv()) is not None:
             try:
                 result = (i, True, _run_task(task_args[i]))
             except Exception as exc:  # sent to the main process, which raises it
                 result = (i, False, exc)
-            conn.send(result)
+            outbox.put(bytes(ForkingPickler.dumps(result)))
     except (EOFError, OSError, KeyboardInterrupt):
-        return
+        pass
+    outbox.put(None)
+    sender.join()
 
 
 def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None) -> None:
