@@ -1,12 +1,14 @@
 """Time ``claude-cost analyze`` against ccusage on the same generated Claude Code logs; print JSON.
 
-    python bench/bench_logs.py [--sizes 100,1000] [--data .cache/bench-logs] [--no-ccusage] [--browser]
+    python bench/bench_logs.py [--sizes 100,1000] [--repeat 3] [--data .cache/bench-logs] [--no-ccusage] [--browser]
 
 For each size (MB), logs are generated once by bench/gen_claude_code_logs.py (kept under --data for reuse).
-Each tool runs as a subprocess; wall time, MB/s (input bytes / wall seconds), CPU seconds (user + system, all
-worker processes included: the fairer figure on a shared, busy machine) and peak resident memory are
-measured; the load average before and after is printed with the figures. Peak memory is sampled from /proc every 20 ms over the whole process tree (main process plus
-workers), so it is the sum a machine has to hold, and the largest single process is reported too.
+Each tool runs as a subprocess, the two taking turns ``--repeat`` times (so a busy machine weighs on both
+alike); for each, the fastest run's wall time, MB/s (input bytes / wall seconds), CPU seconds (user + system,
+all worker processes included) and peak resident memory are printed, with every run's wall time, the median,
+and the ratio of each pair of runs; the load average before and after is printed with the figures. Peak memory
+is sampled from /proc every 20 ms over the whole process tree (main process plus workers), so it is the sum a
+machine has to hold, and the largest single process is reported too.
 
 ccusage (npm, the native Rust build) is installed into .cache/ccusage on first use with its own package.json,
 so the repository's package.json is never touched. Both tools are cross-checked on token totals after
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -125,21 +128,40 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
             "stdout": stdout}
 
 
+def _parser_label() -> str:
+    sys.path.insert(0, str(REPO))
+    from calculators import _logs_parse as P
+
+    if P.HAVE_BLOCK_READER:
+        return "msgspec block reader (orjson for the lines it passes on)" if P.HAVE_ORJSON else "msgspec block reader"
+    return "orjson" if P.HAVE_ORJSON else "standard library json"
+
+
+def _summary(runs: list[dict]) -> dict:
+    """The fastest run's figures, with every run's wall seconds and their median."""
+    best = dict(min(runs, key=lambda r: r["seconds"]))
+    best["runs_seconds"] = [r["seconds"] for r in runs]
+    best["median_seconds"] = round(statistics.median(best["runs_seconds"]), 3)
+    return best
+
+
 def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int) -> list[dict]:
+    """Both tools on the same logs, taking turns (ours, ccusage, ours, ...) so that a busy machine weighs on
+    both alike; the fastest run of each is reported, with all runs and the ratio of each pair."""
     folder, stats = generate(data, mb)
     size = stats["bytes"]
     rows = []
-    ours = min((measure([sys.executable, "-m", "calculators", "analyze", str(folder), "--json"])
-                for _ in range(repeat)), key=lambda r: r["seconds"])
+    ours_runs, cc_runs = [], []
+    env = {**os.environ, "CLAUDE_CONFIG_DIR": str(folder)}
+    for _ in range(repeat):
+        ours_runs.append(measure([sys.executable, "-m", "calculators", "analyze", str(folder), "--json"]))
+        if ccusage:
+            cc_runs.append(measure([str(ccusage), "daily", "--json", "--offline"], env=env))
+    ours = _summary(ours_runs)
     rep = json.loads(ours.pop("stdout"))
     tokens = {k: sum(m[k] for m in rep["by_model"].values())
               for k in ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")}
-    try:
-        import orjson  # noqa: F401
-        parser = "orjson"
-    except ImportError:
-        parser = "standard library json"
-    rows.append({"tool": "claude-cost analyze", "json_parser": parser, "size_mb": round(size / 1e6, 1),
+    rows.append({"tool": "claude-cost analyze", "json_parser": _parser_label(), "size_mb": round(size / 1e6, 1),
                  "files": stats["files"], "lines": stats["lines"], **ours,
                  "mb_per_s": round(size / 1e6 / ours["seconds"], 1), "records": rep["records"],
                  "total_usd": rep["total_usd"], "tokens": tokens})
@@ -150,9 +172,7 @@ def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int) -> list[dic
     rows.append({"tool": "claude-cost analyze (standard library only)", "size_mb": round(size / 1e6, 1), **pure,
                  "mb_per_s": round(size / 1e6 / pure["seconds"], 1), "total_usd": pure_rep["total_usd"]})
     if ccusage:
-        env = {**os.environ, "CLAUDE_CONFIG_DIR": str(folder)}
-        cc = min((measure([str(ccusage), "daily", "--json", "--offline"], env=env) for _ in range(repeat)),
-                 key=lambda r: r["seconds"])
+        cc = _summary(cc_runs)
         totals = json.loads(cc.pop("stdout"))["totals"]
         cc_tokens = {"input": totals["inputTokens"], "cache_write": totals["cacheCreationTokens"],
                      "cache_read": totals["cacheReadTokens"], "output": totals["outputTokens"]}
@@ -163,6 +183,11 @@ def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int) -> list[dic
                      **cc, "mb_per_s": round(size / 1e6 / cc["seconds"], 1),
                      "total_usd_float": totals["totalCost"], "tokens": cc_tokens,
                      "same_token_totals_as_claude_cost": same})
+        ratios = [round(o["seconds"] / c["seconds"], 3) for o, c in zip(ours_runs, cc_runs, strict=True)]
+        rows.append({"comparison": f"{mb} MB", "ours_over_ccusage_seconds_each_pair": ratios,
+                     "ours_over_ccusage_fastest": round(ours["seconds"] / cc["seconds"], 3),
+                     "ours_over_ccusage_median": round(ours["median_seconds"] / cc["median_seconds"], 3),
+                     "at_least_as_fast_as_ccusage": ours["seconds"] <= cc["seconds"]})
     return rows
 
 
@@ -213,7 +238,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="100,1000", help="comma-separated sizes in MB (default 100,1000)")
     ap.add_argument("--data", default=str(REPO / ".cache" / "bench-logs"), help="where generated logs are kept")
     ap.add_argument("--no-ccusage", action="store_true")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per tool and size (the fastest is kept)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs per tool and size, the tools taking turns (the fastest of each is compared)")
     ap.add_argument("--browser", action="store_true", help="also time 100 MB in the browser")
     args = ap.parse_args(argv)
     data = Path(args.data)
