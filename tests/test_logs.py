@@ -459,3 +459,27 @@ def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
     import multiprocessing
 
     assert multiprocessing.active_children() == []
+
+
+def test_routing_what_if_from_a_forked_copy_equals_the_one_computed_in_turn(tmp_path, monkeypatch):
+    """On large logs the CLI computes the routing lever in a forked copy of itself while it writes the rest of
+    the report; the report is the same as when everything is computed in turn."""
+    import os
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        pytest.skip("fork is not available, or other threads run in this test process")
+    lines = [_line(f"2026-11-02T10:{i // 60:02d}:{i % 60:02d}.000Z", f"m{i}", model="claude-sonnet-4-5-20250929",
+                   input_tokens=1000 + i, output_tokens=10 + i % 400) for i in range(600)]
+    (tmp_path / "s.jsonl").write_text("".join(lines))
+    analysis = logs.analyze_paths([str(tmp_path)], jobs=1)
+    monkeypatch.setattr(logs, "ROUTING_FORK_MIN", 10**9)
+    assert analysis._routing_elsewhere() is None
+    in_turn = analysis.report()
+    monkeypatch.setattr(logs, "ROUTING_FORK_MIN", 1)
+    forked = analysis._routing_elsewhere()
+    assert forked is not None
+    assert forked() == analysis._routing()
+    assert analysis.report() == in_turn
+    routing = next(w for w in in_turn["what_if"] if w["lever"] == "routing")
+    assert routing["requests"] > 0  # Haiku 4.5 ($1/$5) is cheaper than Sonnet 4.5 ($3/$15) for every one of them
