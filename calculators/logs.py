@@ -1275,7 +1275,10 @@ def _in_workers(task_args: list, jobs: int):
         given = 0
         for _, conn in workers * 3:  # three tasks in hand each: one being read, results of others on the way
             if given < len(task_args):
-                conn.send(given)
+                try:
+                    conn.send(given)
+                except OSError:
+                    raise PriceError("a worker process reading the logs could not start", "path") from None
                 given += 1
         ready: dict = {}
         conns = [conn for _, conn in workers]
@@ -1284,18 +1287,21 @@ def _in_workers(task_args: list, jobs: int):
                 for conn in wait(conns):
                     try:
                         i, ok, value = conn.recv()
-                    except EOFError:
+                        if ok and given < len(task_args):
+                            conn.send(given)
+                            given += 1
+                    except (EOFError, OSError):
                         raise PriceError("a worker process reading the logs stopped unexpectedly (out of memory? "
                                          "try CLAUDE_COST_JOBS=1)", "path") from None
                     if not ok:
                         raise value
                     ready[i] = value
-                    if given < len(task_args):
-                        conn.send(given)
-                        given += 1
             yield ready.pop(want)
         for _, conn in workers:
-            conn.send(None)
+            try:
+                conn.send(None)
+            except OSError:
+                pass
     finally:
         for proc, conn in workers:
             if proc.is_alive():

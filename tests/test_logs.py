@@ -483,3 +483,27 @@ def test_routing_what_if_from_a_forked_copy_equals_the_one_computed_in_turn(tmp_
     assert analysis.report() == in_turn
     routing = next(w for w in in_turn["what_if"] if w["lever"] == "routing")
     assert routing["requests"] > 0  # Haiku 4.5 ($1/$5) is cheaper than Sonnet 4.5 ($3/$15) for every one of them
+
+
+def test_a_worker_process_that_dies_is_reported_not_waited_for(tmp_path, monkeypatch):
+    """A worker killed mid-task (out of memory, say) ends the analysis with a one-line error, not a hang."""
+    import os
+
+    for i in range(4):
+        (tmp_path / f"s{i}.jsonl").write_text(_line("2026-11-02T10:00:00.000Z", f"m{i}", input_tokens=10)
+                                             + "z" * 200 + "\n")
+    real = logs._read_piece
+
+    def dying(path, *args):
+        if path.endswith("s1.jsonl"):
+            os._exit(9)
+        return real(path, *args)
+
+    monkeypatch.setattr(logs, "_read_piece", dying)
+    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
+    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64, 0
+    try:
+        with pytest.raises(PriceError, match="stopped unexpectedly"):
+            logs.analyze_paths([str(tmp_path)], jobs=2)
+    finally:
+        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
