@@ -46,9 +46,12 @@ def test_wheel_carries_the_root_pricing_file(wheel):
         entry_points = zf.read(f"{dist_info}/entry_points.txt").decode()
         metadata = zf.read(f"{dist_info}/METADATA").decode()
     assert "claude-cost = calculators.cli:main" in entry_points
-    # standard library only: every declared requirement belongs to the dev extra
+    # standard library only: every declared requirement belongs to an extra (dev, or fast: the optional parsers)
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
-    assert requires and all("extra == 'dev'" in line or 'extra == "dev"' in line for line in requires)
+    assert requires and all(any(f"extra == {q}{x}{q}" in line for x in ("dev", "fast") for q in "'\"")
+                            for line in requires)
+    fast = sorted(line.split()[1].split(">")[0] for line in requires if "fast" in line.split(";")[1])
+    assert fast == ["msgspec", "orjson"]
 
 
 _PROBE = r"""
