@@ -216,18 +216,9 @@ export function boot(root = document) {
 }
 
 // Material's document$ emits on the first load and after every instant-navigation page swap (the feature is
-// off in mkdocs.yml today); without it, one run per page load is enough. Material's bundle now runs after the
-// first frame (overrides/main.html), usually after this module: boot now, and subscribe once it is there (it
-// starts on DOMContentLoaded, sent again to it if it came late; boot() skips mount points already mounted).
-function followMaterial() {
-  if (!(window.document$ && typeof window.document$.subscribe === "function")) return false;
+// off in mkdocs.yml today); without it, one run per page load is enough.
+if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(() => boot());
-  return true;
-}
-if (!followMaterial()) {
+} else {
   boot();
-  const onReady = () => {
-    if (followMaterial()) document.removeEventListener("DOMContentLoaded", onReady);
-  };
-  document.addEventListener("DOMContentLoaded", onReady);
 }
