@@ -5,10 +5,11 @@
 For each size (MB), logs are generated once by bench/gen_claude_code_logs.py (kept under --data for reuse).
 Each tool runs as a subprocess, the two taking turns ``--repeat`` times (so a busy machine weighs on both
 alike); for each, the fastest run's wall time, MB/s (input bytes / wall seconds), CPU seconds (user + system,
-all worker processes included) and peak resident memory are printed, with every run's wall time, the median,
-and the ratio of each pair of runs; the load average before and after is printed with the figures. Peak memory
-is sampled from /proc every 20 ms over the whole process tree (main process plus workers), so it is the sum a
-machine has to hold, and the largest single process is reported too.
+all worker processes included) and peak memory are printed, with every run's wall time, the median, and the ratio
+of each pair of runs; the load average before and after is printed with the figures. Memory is sampled from
+/proc every 20 ms over the whole process tree (main process plus workers): ``peak_pss_mb`` counts each page
+once (forked processes share pages), which is what the machine has to hold; ``peak_rss_mb`` adds up every
+process's resident set (shared pages counted in each); the largest single process is reported too.
 
 ccusage (npm, the native Rust build) is installed into .cache/ccusage on first use with its own package.json,
 so the repository's package.json is never touched. Both tools are cross-checked on token totals after
@@ -64,8 +65,23 @@ def ensure_ccusage() -> Path | None:
     return binary
 
 
-def _tree_rss(root: int) -> tuple[int, int]:
-    """(sum of RSS over root and its descendants, largest single RSS), in kB."""
+def _pss_kb(pid: int) -> int | None:
+    """Proportional set size: each page shared by n processes counts 1/n in each (Linux 4.14+)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _tree_memory(root: int) -> tuple[int, int, int | None]:
+    """(sum of RSS over root and its descendants, largest single RSS, sum of PSS), in kB.
+
+    Forked workers share pages with the process they came from, so the RSS sum counts those pages once per
+    process; the PSS sum counts every page once: it is what the machine has to hold."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -90,7 +106,8 @@ def _tree_rss(root: int) -> tuple[int, int]:
                 tree.add(pid)
                 grew = True
     values = [rss.get(p, 0) for p in tree]
-    return sum(values), max(values, default=0)
+    pss = [_pss_kb(p) for p in tree]
+    return sum(values), max(values, default=0), (None if None in pss else sum(pss))
 
 
 def measure(cmd: list[str], env: dict | None = None) -> dict:
@@ -100,14 +117,15 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=REPO)
-        peak = [0, 0]
+        peak = [0, 0, 0]
         done = threading.Event()
 
         def sample():
             while not done.is_set():
-                total, biggest = _tree_rss(proc.pid)
+                total, biggest, pss = _tree_memory(proc.pid)
                 peak[0] = max(peak[0], total)
                 peak[1] = max(peak[1], biggest)
+                peak[2] = max(peak[2], pss or 0)
                 done.wait(0.02)
 
         t = threading.Thread(target=sample, daemon=True)
@@ -124,7 +142,8 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {stderr.decode()[-500:]}")
     cpu = usage.ru_utime + usage.ru_stime
     return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "cores_used": round(cpu / seconds, 2),
-            "peak_rss_mb": round(peak[0] / 1024, 1), "peak_rss_mb_largest_process": round(peak[1] / 1024, 1),
+            "peak_pss_mb": round(peak[2] / 1024, 1), "peak_rss_mb": round(peak[0] / 1024, 1),
+            "peak_rss_mb_largest_process": round(peak[1] / 1024, 1),
             "stdout": stdout}
 
 

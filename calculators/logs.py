@@ -76,7 +76,6 @@ BLOCK = 8 << 20
 PIECE = 48 << 20
 MIN_PARALLEL_BYTES = 16 << 20  # below this, starting worker processes costs more than it saves
 FIVE_MIN, ONE_HOUR = 300, 3600
-ROUTING_FORK_MIN = 20_000  # requests from which the routing what-if is computed by a forked copy (CPython, POSIX)
 _JSONL_FORMATS = ("auto", "claude-code", "api", "stream")
 _DOC_FORMATS = ("usage-report", "cost-report", "csv")
 
@@ -676,14 +675,6 @@ class Analysis:
 
     # -- the report --------------------------------------------------------------------------------------------
     def report(self) -> dict:
-        routing = self._routing_elsewhere()
-        try:
-            return self._report(routing)
-        finally:
-            if routing is not None:
-                routing(reap_only=True)  # (collected already, unless the report failed: then the copy is reaped)
-
-    def _report(self, routing) -> dict:
         pricing = self.pricing
         priced = self.priced
         by_model: dict[str, dict] = {}
@@ -753,7 +744,7 @@ class Analysis:
             "spend_by_bucket": {b: {"usd": dstr(_usd(bucket_f[i])), "share": _ratio(bucket_f[i], total)}
                                 for i, b in enumerate(bucket_names)},
             "logged_cost_usd": dstr(logged) if logged_n else None,
-            "what_if": self.what_ifs(total, requests, routing),
+            "what_if": self.what_ifs(total, requests),
             "reconciliation": self.reconcile(),
             "notes": self.notes(logged, logged_n, tiers_priority),
         }
@@ -792,70 +783,12 @@ class Analysis:
         return notes
 
     # -- what-ifs ----------------------------------------------------------------------------------------------
-    def what_ifs(self, total: int, requests: list[int], routing=None) -> list[dict]:
-        """The levers; ``routing`` is a function giving the routing lever computed elsewhere (see report())."""
-        levers = [self._caching(), self._ttl(), self._batch(), (routing or self._routing)(), self._output_cap()]
+    def what_ifs(self, total: int, requests: list[int]) -> list[dict]:
+        levers = [self._caching(), self._ttl(), self._batch(), self._routing(), self._output_cap()]
         for lever in levers:
             lever["saving_usd"] = dstr(_usd(lever.pop("_f")))
             lever["saving_share"] = _ratio(int(Decimal(lever["saving_usd"]) / FEMTO), total)
         return levers
-
-    def _routing_elsewhere(self):
-        """A function giving the routing lever, computed meanwhile by a forked copy of this process when the
-        logs are large (it re-prices every short request, the longest single step of the report, and a CLI run
-        has a second core idle at this point); None where fork is not available or not safe (Pyodide, Windows,
-        other threads running, small logs): then it is computed in turn."""
-        if len(self._req_costs) < ROUTING_FORK_MIN or not hasattr(os, "fork") or sys.platform == "emscripten":
-            return None
-        import threading
-
-        if threading.active_count() > 1:
-            return None
-        import pickle
-
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            return None
-        if pid == 0:  # the copy: compute, send, leave without running any of the parent's exit handlers
-            code = 1
-            try:
-                os.close(read_end)
-                try:
-                    answer = (True, self._routing())
-                except Exception as exc:  # raised in the parent
-                    answer = (False, exc)
-                data = memoryview(pickle.dumps(answer))
-                while data:
-                    data = data[os.write(write_end, data):]
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-
-        got: list = []
-
-        def collect(reap_only: bool = False) -> dict | None:
-            if not got:
-                chunks = []
-                with os.fdopen(read_end, "rb") as fh:
-                    while chunk := fh.read(1 << 16):
-                        chunks.append(chunk)
-                _, status = os.waitpid(pid, 0)
-                got.append(pickle.loads(b"".join(chunks)) if status == 0 and chunks else None)
-            if reap_only:
-                return None
-            if got[0] is None:
-                return self._routing()  # the copy failed: compute it here
-            ok, value = got[0]
-            if not ok:
-                raise value
-            return dict(value)
-
-        return collect
 
     def _sessions(self, cached: bool) -> dict:
         """Requests by (session or file, model), in time order; ``cached`` picks those that used the cache."""

@@ -461,40 +461,6 @@ def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
     assert multiprocessing.active_children() == []
 
 
-def test_routing_what_if_from_a_forked_copy_equals_the_one_computed_in_turn(tmp_path):
-    """On large logs the CLI computes the routing lever in a forked copy of itself while it writes the rest of
-    the report; the report is the same as when everything is computed in turn. (Run in a fresh process: the
-    copy is only made when no other thread runs, and a test session may have some.)"""
-    import os
-    import subprocess
-    import sys
-
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this platform: the routing lever is always computed in turn")
-    lines = [_line(f"2026-11-02T10:{i // 60:02d}:{i % 60:02d}.000Z", f"m{i}", model="claude-sonnet-4-5-20250929",
-                   input_tokens=1000 + i, output_tokens=10 + i % 400) for i in range(600)]
-    (tmp_path / "s.jsonl").write_text("".join(lines))
-    script = f"""
-import json
-from calculators import logs
-analysis = logs.analyze_paths([{str(tmp_path)!r}], jobs=1)
-logs.ROUTING_FORK_MIN = 10**9
-assert analysis._routing_elsewhere() is None
-in_turn = analysis.report()
-logs.ROUTING_FORK_MIN = 1
-forked = analysis._routing_elsewhere()
-assert forked is not None, "no forked copy was made"
-assert forked() == analysis._routing()
-assert analysis.report() == in_turn
-print(json.dumps(next(w for w in in_turn["what_if"] if w["lever"] == "routing")))
-"""
-    repo = Path(__file__).resolve().parent.parent
-    proc = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    routing = json.loads(proc.stdout)
-    assert routing["requests"] > 0  # Haiku 4.5 ($1/$5) is cheaper than Sonnet 4.5 ($3/$15) for each of them
-
-
 def test_a_worker_process_that_dies_is_reported_not_waited_for(tmp_path, monkeypatch):
     """A worker killed mid-task (out of memory, say) ends the analysis with a one-line error, not a hang."""
     import os
