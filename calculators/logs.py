@@ -122,7 +122,8 @@ class Collector:
                 kept.append(r)
             else:
                 self.duplicates += 1
-                if _completeness(r) > _completeness(kept[i]):
+                old = kept[i]
+                if r[F_OUT] > old[F_OUT] or r[F_OUT] == old[F_OUT] and _completeness(r) > _completeness(old):
                     kept[i] = r
                     self.replaced += 1
 
