@@ -47,7 +47,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv``, the options of commands other than the one it names are left out
+    (their modules are then not imported: a quicker start for `analyze` on a log folder)."""
+    chosen = None
+    if argv is not None:
+        words = list(argv)
+        for i, word in enumerate(words):
+            if word == "--pricing":  # the only top-level option that takes a value
+                continue
+            if not word.startswith("-") and (i == 0 or words[i - 1] != "--pricing"):
+                chosen = word
+                break
+
+    def wanted(name: str) -> bool:
+        return argv is None or chosen is None or chosen == name
+
     parser = _Parser(prog="claude-cost", description="Claude API cost model, priced from pricing.toml.")
     parser.add_argument("--pricing", metavar="FILE", help="use this pricing file instead of the bundled one")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -72,11 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate a pricing file")
     p.add_argument("file", nargs="?", help="pricing file (default: the bundled pricing.toml)")
-    _add_check_arguments(p)
+    if wanted("check"):
+        _add_check_arguments(p)
 
     for name, (module, help_text) in _TOOL_COMMANDS.items():
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(_module=module)
+        if not wanted(name):
+            continue
         try:
             importlib.import_module(module).add_arguments(p)
         except ModuleNotFoundError:
@@ -94,7 +112,8 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         if args.command is None:
