@@ -1173,16 +1173,18 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         bounds = _line_starts(path, size, n) if n > 1 else [0, size]
         for k in range(len(bounds) - 1):
             pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
-    # Group small pieces into tasks of about PIECE bytes so many small files do not cost one task each.
+    # Group small pieces into tasks so many small files do not cost one task each: at most a quarter of PIECE,
+    # and small enough that each worker gets about eight (the last tasks then end close together).
+    total_bytes = sum(p[2][4] - p[2][3] for p in pieces)
+    task_bytes = min(PIECE // 4, max(1 << 20, total_bytes // (8 * max(1, jobs))))
     tasks: list[list] = []
-    size_now = PIECE
+    size_now = task_bytes
     for piece in pieces:
-        if size_now >= PIECE // 4:
+        if size_now >= task_bytes:
             tasks.append([])
             size_now = 0
         tasks[-1].append(piece)
         size_now += piece[2][4] - piece[2][3]
-    total_bytes = sum(p[2][4] - p[2][3] for p in pieces)
     if jobs > 1 and len(tasks) > 1 and total_bytes > MIN_PARALLEL_BYTES:
         results = _in_workers([[p[2] for p in t] for t in tasks], jobs)
         try:

@@ -469,9 +469,12 @@ def test_a_worker_process_that_dies_is_reported_not_waited_for(tmp_path, monkeyp
         (tmp_path / f"s{i}.jsonl").write_text(_line("2026-11-02T10:00:00.000Z", f"m{i}", input_tokens=10)
                                              + "z" * 200 + "\n")
     real = logs._read_piece
+    here = os.getpid()
 
     def dying(path, *args):
         if path.endswith("s1.jsonl"):
+            if os.getpid() == here:  # read in this process after all: fail the test, do not end the session
+                raise AssertionError("the file was not read in a worker process")
             os._exit(9)
         return real(path, *args)
 
