@@ -1451,8 +1451,6 @@ def _claude_code_dirs() -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from .cli import CliError
 
-    gc.disable()  # a one-shot command that makes no garbage cycles worth a collection (see analyze_paths)
-
     pricing = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
     opts = Options(since=args.since, until=args.until, at=args.at, batch_share=args.batch_share,
                    route_to=args.route_to, model=args.model, fmt=args.format)
@@ -1471,10 +1469,31 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         raise CliError("give the log files or folders to read (no Claude Code projects folder was found in "
                        "$CLAUDE_CONFIG_DIR, ~/.claude or ~/.config/claude)")
-    analysis = analyze_paths(paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.pure_python,
-                             progress=progress)
-    if show:
-        print(f"\r  read in {time.monotonic() - t0:.1f} s" + " " * 20, file=sys.stderr)
+    # The records stay alive until the command ends. The garbage collector is off while they are read (see
+    # analyze_paths); then they are set aside (gc.freeze) so that collections while the report is written do not
+    # walk them again, and handed back at the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        analysis = analyze_paths(paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.pure_python,
+                                 progress=progress)
+        if show:
+            print(f"\r  read in {time.monotonic() - t0:.1f} s" + " " * 20, file=sys.stderr)
+        gc.freeze()
+        if collecting:
+            gc.enable()
+        try:
+            return _write_report(args, analysis)
+        finally:
+            gc.unfreeze()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_report(args: argparse.Namespace, analysis: Analysis) -> int:
+    from .cli import CliError
+
     rep = analysis.report()
     if args.csv:
         if args.csv == "-":

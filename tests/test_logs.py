@@ -486,3 +486,20 @@ def test_a_worker_process_that_dies_is_reported_not_waited_for(tmp_path, monkeyp
             logs.analyze_paths([str(tmp_path)], jobs=2)
     finally:
         logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+
+
+def test_analyze_command_leaves_the_garbage_collector_as_it_found_it(capsys):
+    """`analyze` turns the cyclic garbage collector off while it reads and sets the records aside while it writes
+    the report; a caller (this test session, a program embedding the CLI) gets it back as it was."""
+    import gc
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert main(["analyze", str(CC), "--json"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert main(["analyze", str(CC), "--json"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    capsys.readouterr()
