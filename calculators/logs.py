@@ -1431,7 +1431,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="cheaper model for the routing what-if (default: haiku)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--csv", metavar="FILE", help="write per-record costs to FILE ('-' = stdout)")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: the number of CPUs, at most 8; or $CLAUDE_COST_JOBS)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="worker processes (default: the number of CPUs, at most 8; or $CLAUDE_COST_JOBS)")
     parser.add_argument("--pure-python", action="store_true",
                         help="parse with the standard library's json even when orjson is installed (for checks)")
 
