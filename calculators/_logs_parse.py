@@ -66,20 +66,32 @@ def _int(obj: Mapping, key: str, where: str = "") -> int:
         raise BadLine(str(exc)) from None
 
 
-def usage_values(u: Mapping):
-    """Like :func:`usage_values_checked`, with a shortcut for the common all-integer usage object."""
-    if type(u) is dict and "cache_creation" in u and "server_tool_use" not in u and "inference_geo" not in u \
+def _usual_usage(u: dict):
+    """(input, 5m writes, 1h writes, cache reads, output, service_tier) of the common usage object: all token counts
+    whole and not negative, ``cache_creation`` split in exactly its two TTLs that add up to the writes, no web
+    search, geo or speed field. None for anything else (then :func:`usage_values_checked` has the rules)."""
+    cc = u.get("cache_creation")
+    if type(cc) is dict and len(cc) == 2 and "server_tool_use" not in u and "inference_geo" not in u \
             and "speed" not in u:
         g = u.get
-        inp, out, rd, cr, cc = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
-            g("cache_creation_input_tokens"), g("cache_creation")
-        if type(cc) is dict and len(cc) == 2:
-            w5, w1 = cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens")
-            if type(inp) is int and type(out) is int and type(rd) is int and type(cr) is int and type(w5) is int \
-                    and type(w1) is int and min(inp, out, rd, cr, w5, w1) >= 0 and cr == w5 + w1:
-                tier = g("service_tier")
-                tier = tier if type(tier) is str else None
-                return (inp, w5, w1, rd, out, 0, tier == "batch", "global", False, tier)
+        inp, out, rd, cr = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
+            g("cache_creation_input_tokens")
+        w5, w1 = cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens")
+        if type(inp) is int and type(out) is int and type(rd) is int and type(cr) is int and type(w5) is int \
+                and type(w1) is int and inp >= 0 and out >= 0 and rd >= 0 and w5 >= 0 and w1 >= 0 \
+                and cr == w5 + w1:
+            tier = g("service_tier")
+            return inp, w5, w1, rd, out, tier if type(tier) is str else None
+    return None
+
+
+def usage_values(u: Mapping):
+    """Like :func:`usage_values_checked`, with a shortcut for the common all-integer usage object."""
+    if type(u) is dict:
+        got = _usual_usage(u)
+        if got is not None:
+            inp, w5, w1, rd, out, tier = got
+            return (inp, w5, w1, rd, out, 0, tier == "batch", "global", False, tier)
     return usage_values_checked(u)
 
 
@@ -117,6 +129,28 @@ _USAGE_KEYS = frozenset({"input_tokens", "output_tokens", "cache_creation_input_
 def _record(file, line, ts, model, uv, session, key, side, logged, kind, pos, tier_prompt=None):
     return (file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
             session, key, side, logged, kind, pos, tier_prompt)
+
+
+def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost):
+    """The record of a Claude Code assistant line whose usage object is the usual one (``usual`` from
+    :func:`_usual_usage`), by parse_object's rules; None for a costUSD float beyond 64-bit integers (that line is
+    left to parse_object). Model names and session ids are kept as one string object each (see _SAME)."""
+    if type(cost) is float and not -9.2e18 < cost < 9.2e18:
+        return None
+    if type(mid) is not str or not mid:
+        mid = None
+    if type(rid) is not str or not rid:
+        rid = None
+    if type(ts) is not str or not ts:
+        ts = None
+    if type(sid) is not str or not sid:
+        sid = None
+    else:
+        sid = _SAME.setdefault(sid, sid)
+    inp, w5, w1, rd, out, tier = usual
+    return (file, line, ts, _SAME.setdefault(model, model), inp, w5, w1, rd, out, 0, tier == "batch", "global",
+            False, tier, sid, (mid, rid) if mid else None, sidechain is True,
+            None if cost is None else _logged_cost(cost), "request", pos, None)
 
 
 def tier_prompt_of(context_window: object) -> int:
@@ -371,6 +405,8 @@ def parse_lines(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     shape are read by the loop itself; without it every parsed line goes through :func:`parse_object` (the
     reference). Every combination gives the same records and counts; the tests check it.
     """
+    if len(_SAME) > 100_000:  # (many sessions: start the shared strings afresh)
+        _SAME.clear()
     accel = _orjson_loads if fast and HAVE_ORJSON else None
     if fast and inline and HAVE_BLOCK_READER and st.fmt in ("auto", "claude-code"):
         return _parse_blocks(buf, st, first_line, base_pos, out, counts, accel)
@@ -427,9 +463,6 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
     file = st.file
     append = out.append
     find, rfind = buf.find, buf.rfind
-    if len(_SAME) > 100_000:
-        _SAME.clear()
-    same = _SAME.setdefault
     lineno = first_line - 1
     ignored = records = passed_on = 0
     start = 0
@@ -444,40 +477,15 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
                 start = end + 1
                 continue
             model = msg.model
-            cc_ = u.get("cache_creation")
-            if type(model) is str and model and model not in SYNTHETIC_MODELS and type(cc_) is dict \
-                    and len(cc_) == 2 and "server_tool_use" not in u and "inference_geo" not in u \
-                    and "speed" not in u \
-                    and (rfind(b'"usage"', start, end) >= 0 or find(b'_tokens"', start, end) >= 0):
-                g = u.get
-                inp, outt, rd, cr = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
-                    g("cache_creation_input_tokens")
-                w5, w1 = cc_.get("ephemeral_5m_input_tokens"), cc_.get("ephemeral_1h_input_tokens")
-                cost = o.costUSD
-                if type(inp) is int and type(outt) is int and type(rd) is int and type(cr) is int \
-                        and type(w5) is int and type(w1) is int and inp >= 0 and outt >= 0 and rd >= 0 \
-                        and w5 >= 0 and w1 >= 0 and cr == w5 + w1 \
-                        and (type(cost) is not float or -9.2e18 < cost < 9.2e18):
-                    tier = g("service_tier")
-                    if type(tier) is not str:
-                        tier = None
-                    mid, rid, ts, sid = msg.id, o.requestId, o.timestamp, o.sessionId
-                    if type(mid) is not str or not mid:
-                        mid = None
-                    if type(rid) is not str or not rid:
-                        rid = None
-                    if type(ts) is not str or not ts:
-                        ts = None
-                    if type(sid) is not str or not sid:
-                        sid = None
-                    else:
-                        sid = same(sid, sid)
-                    append((file, lineno, ts, same(model, model), inp, w5, w1, rd, outt, 0, tier == "batch",
-                            "global", False, tier, sid, (mid, rid) if mid else None, o.isSidechain is True,
-                            None if cost is None else _logged_cost(cost), "request", base_pos + start, None))
-                    records += 1
-                    start = end + 1
-                    continue
+            if type(model) is str and model and model not in SYNTHETIC_MODELS \
+                    and (usual := _usual_usage(u)) is not None \
+                    and (rfind(b'"usage"', start, end) >= 0 or find(b'_tokens"', start, end) >= 0) \
+                    and (r := _cc_record(file, lineno, base_pos + start, model, usual, msg.id, o.requestId,
+                                         o.timestamp, o.sessionId, o.isSidechain, o.costUSD)) is not None:
+                append(r)
+                records += 1
+                start = end + 1
+                continue
         elif type(t) is str and t not in _TYPES_TO_READ:
             ignored += 1
             start = end + 1
@@ -499,8 +507,8 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     Every line that may hold a billed request is parsed whole (by ``accel`` when given, and by the standard
     library's json when ``accel`` refuses it or is None), so malformed lines are found exactly as the
     reference parser finds them. With ``inline``, Claude Code assistant records are then read in place (the
-    rules of :func:`parse_object`'s first branch, with usage_values' shortcut); anything else, and everything
-    without ``inline``, goes through :func:`parse_object`.
+    rules of :func:`parse_object`'s first branch, by :func:`_usual_usage` and :func:`_cc_record`); anything
+    else, and everything without ``inline``, goes through :func:`parse_object`.
     """
     loads = _loads_lenient
     lineno = first_line - 1
@@ -548,42 +556,20 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
             continue
         if cc and type(obj) is dict and obj.get("type") == "assistant":
             # A Claude Code assistant record with the usual all-integer usage object: parse_object's rules
-            # (usage_values' shortcut) in place. Anything else about it goes to parse_object below.
+            # (_usual_usage, _cc_record) in place. Anything else about it goes to parse_object below.
             msg = obj.get("message")
             if type(msg) is dict:
                 u = msg.get("usage")
                 model = msg.get("model")
-                if type(u) is dict and type(model) is str and model and model not in SYNTHETIC_MODELS:
-                    cc_ = u.get("cache_creation")
-                    if type(cc_) is dict and len(cc_) == 2 and "server_tool_use" not in u \
-                            and "inference_geo" not in u and "speed" not in u:
-                        g = u.get
-                        inp, outt, rd, cr = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
-                            g("cache_creation_input_tokens")
-                        w5, w1 = cc_.get("ephemeral_5m_input_tokens"), cc_.get("ephemeral_1h_input_tokens")
-                        g = obj.get
-                        cost = g("costUSD")
-                        if type(inp) is int and type(outt) is int and type(rd) is int and type(cr) is int \
-                                and type(w5) is int and type(w1) is int and inp >= 0 and outt >= 0 and rd >= 0 \
-                                and w5 >= 0 and w1 >= 0 and cr == w5 + w1 \
-                                and (type(cost) is not float or -9.2e18 < cost < 9.2e18):
-                            tier = u.get("service_tier")
-                            if type(tier) is not str:
-                                tier = None
-                            mid, rid, ts, sid = msg.get("id"), g("requestId"), g("timestamp"), g("sessionId")
-                            if type(mid) is not str or not mid:
-                                mid = None
-                            if type(rid) is not str or not rid:
-                                rid = None
-                            if type(ts) is not str or not ts:
-                                ts = None
-                            if type(sid) is not str or not sid:
-                                sid = None
-                            append((file, lineno, ts, model, inp, w5, w1, rd, outt, 0, tier == "batch", "global",
-                                    False, tier, sid, (mid, rid) if mid else None, g("isSidechain") is True,
-                                    None if cost is None else _logged_cost(cost), "request", here, None))
-                            records += 1
-                            continue
+                if type(u) is dict and type(model) is str and model and model not in SYNTHETIC_MODELS \
+                        and (usual := _usual_usage(u)) is not None:
+                    g = obj.get
+                    r = _cc_record(file, lineno, here, model, usual, msg.get("id"), g("requestId"), g("timestamp"),
+                                   g("sessionId"), g("isSidechain"), g("costUSD"))
+                    if r is not None:
+                        append(r)
+                        records += 1
+                        continue
         if by_accel and _BIG_NUMBER in line.translate(_DIGITS_TO_0):
             obj = loads(line)  # orjson gave floats for integers beyond 64 bits; json keeps them exact
         try:
