@@ -45,6 +45,20 @@ def check_counts(counts: P.Counts, n: int, buf: bytes) -> None:
     assert counts.records + counts.malformed + counts.ignored + counts.synthetic + counts.blank == counts.lines
 
 
+def parse_on_every_path(buf: bytes) -> tuple[list, P.Counts]:
+    """Parse ``buf`` on every path: the counts add up on each, and each gives the reference's records, counts and
+    malformed list (line numbers included). Returns the reference's records and counts."""
+    results = [parse(buf, mode) for mode in MODES]
+    for _out, counts, n in results:
+        check_counts(counts, n, buf)
+    ref_out, ref_counts, _ = results[0]
+    for out, counts, _ in results[1:]:
+        assert out == ref_out
+        assert counts.to_json() == ref_counts.to_json()
+        assert counts.malformed_list == ref_counts.malformed_list
+    return ref_out, ref_counts
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_random_bytes_never_crash_and_counts_add_up(data):
@@ -59,14 +73,7 @@ def test_cut_lines_agree_on_every_path(cut, junk, start):
     """Files cut short (a log still being written), with junk at the cut: every path reads the same."""
     start = ALL_JSONL.rfind(b"\n", 0, start) + 1  # from a line start
     buf = ALL_JSONL[start:max(start, cut)] + junk
-    results = [parse(buf, mode) for mode in MODES]
-    for _out, counts, n in results:
-        check_counts(counts, n, buf)
-    ref_out, ref_counts, _ = results[0]
-    for out, counts, _ in results[1:]:
-        assert out == ref_out
-        assert counts.to_json() == ref_counts.to_json()
-        assert counts.malformed_list == ref_counts.malformed_list
+    parse_on_every_path(buf)
 
 
 @settings(max_examples=300, deadline=None)
@@ -75,13 +82,7 @@ def test_spliced_lines_agree_on_every_path(cut1, cut2, junk):
     """Two lines spliced together anywhere (two writers without a newline): same result on every path."""
     a, b = sorted((cut1, cut2))
     buf = ALL_JSONL[:a] + junk + ALL_JSONL[b:]
-    results = [parse(buf, mode) for mode in MODES]
-    for _out, counts, n in results:
-        check_counts(counts, n, buf)
-    for out, counts, _ in results[1:]:
-        assert out == results[0][0]
-        assert counts.to_json() == results[0][1].to_json()
-        assert counts.malformed_list == results[0][1].malformed_list
+    parse_on_every_path(buf)
 
 
 _key = st.sampled_from(["usage", "model", "type", "message", "id", "requestId", "timestamp", "x"])
@@ -102,13 +103,10 @@ def test_lookalike_keys_in_content_agree_on_every_path(extra, where):
     else:
         rec["extra"] = extra
     buf = json.dumps(rec, separators=(",", ":")).encode()
-    results = [parse(buf, mode) for mode in MODES]
-    for out, counts, _ in results[1:]:
-        assert out == results[0][0]
-        assert counts.to_json() == results[0][1].to_json()
+    out, _ = parse_on_every_path(buf)
     want_tokens = rec["message"]["usage"]
-    if results[0][0]:
-        got = results[0][0][0]
+    if out:
+        got = out[0]
         assert got[P.F_OUT] == want_tokens.get("output_tokens") and got[P.F_MODEL] == rec["message"]["model"]
 
 
@@ -138,11 +136,7 @@ def test_odd_field_values_read_the_same_inline_and_by_parse_object(field, value,
         else:
             holder[parts[-1]] = value
     buf = json.dumps(rec).encode()
-    results = [parse(buf, mode) for mode in MODES]
-    for out, counts, _ in results[1:]:
-        assert out == results[0][0]
-        assert counts.to_json() == results[0][1].to_json()
-        assert counts.malformed_list == results[0][1].malformed_list
+    parse_on_every_path(buf)
 
 
 def test_generated_logs_read_the_same_on_every_path(tmp_path):
@@ -158,12 +152,9 @@ def test_generated_logs_read_the_same_on_every_path(tmp_path):
     for f in files:
         buf = f.read_bytes()
         assert b'\\"usage\\":{' in buf or len(buf) < 20_000  # look-alikes are there to be ignored
-        results = [parse(buf, mode) for mode in MODES]
-        for out, counts, _ in results[1:]:
-            assert out == results[0][0]
-            assert counts.to_json() == results[0][1].to_json()
-        records += results[0][1].records
-        assert results[0][1].malformed == 0
+        _, counts = parse_on_every_path(buf)
+        records += counts.records
+        assert counts.malformed == 0
     assert records > stats["requests"]  # streaming duplicates are records before de-duplication
 
 
@@ -344,10 +335,8 @@ def test_integers_beyond_64_bits_are_exact_on_every_path(field):
     rec["message"]["usage"][field] = 2**64 + 1
     rec["costUSD"] = 2**64 + 3
     buf = json.dumps(rec).encode()
-    results = [parse(buf, mode) for mode in MODES]
-    for out, _, _ in results:
-        assert out == results[0][0]
-    got = results[0][0][0]
+    out, _ = parse_on_every_path(buf)
+    got = out[0]
     assert got[P.F_LOGGED] == str(2**64 + 3)
     assert 2**64 + 1 in (got[P.F_IN], got[P.F_OUT], got[P.F_RD])
 
@@ -429,14 +418,7 @@ def test_block_reader_agrees_with_the_reference_around_odd_lines(oddity, where):
     at = {"start": 0, "middle": len(lines) // 2, "end": len(lines)}[where]
     buf = b"\n".join(lines[:at] + [oddity] + lines[at:])
     assert len(buf) > 2 * P._MIN_BLOCK
-    results = [parse(buf, mode) for mode in MODES]
-    for _out, counts, n in results:
-        check_counts(counts, n, buf)
-    ref_out, ref_counts, _ = results[0]
-    for out, counts, _ in results[1:]:
-        assert out == ref_out
-        assert counts.to_json() == ref_counts.to_json()
-        assert counts.malformed_list == ref_counts.malformed_list
+    parse_on_every_path(buf)
 
 
 def test_bytes_that_are_not_utf8_in_message_text_do_not_lose_the_record():
@@ -467,7 +449,4 @@ def test_deep_nesting_in_message_text_agrees_on_every_path(depth):
     rec = json.loads(line)
     rec["message"]["content"] = "PLACEHOLDER"
     buf = json.dumps(rec, separators=(",", ":")).encode().replace(b'"PLACEHOLDER"', b"[" * depth + b"]" * depth)
-    results = [parse(buf, mode) for mode in MODES]
-    for out, counts, _ in results[1:]:
-        assert out == results[0][0]
-        assert counts.to_json() == results[0][1].to_json()
+    parse_on_every_path(buf)
