@@ -262,39 +262,33 @@ def test_cli_errors_are_one_line(capsys, tmp_path):
     assert "gpt-5" in capsys.readouterr().err
 
 
-def test_parallel_and_single_process_agree(tmp_path):
+def test_parallel_and_single_process_agree(tmp_path, monkeypatch):
     # one file large enough to be split into byte ranges across workers
     src = (CC / "projects" / "-home-me-app" / "sess-a.jsonl").read_bytes()
     big = tmp_path / "big.jsonl"
     with big.open("wb") as fh:
         for i in range(400):
             fh.write(src.replace(b"msg_", f"m{i}_".encode()).replace(b"req_", f"r{i}_".encode()))
-    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
-    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64 << 10, 0
-    try:
-        one = logs.analyze_paths([str(big)], jobs=1).report()
-        two = logs.analyze_paths([str(big)], jobs=2).report()
-    finally:
-        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    monkeypatch.setattr(logs, "PIECE", 64 << 10)
+    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    one = logs.analyze_paths([str(big)], jobs=1).report()
+    two = logs.analyze_paths([str(big)], jobs=2).report()
     assert len(one["files"]) == 1 and big.stat().st_size > 8 * (64 << 10)  # so it was split into ranges
     assert one == two
     assert one["records"] == 400 * 3
     assert Decimal(one["total_usd"]) == Decimal("0.02474") * 400  # each copy of sess-a costs $0.02474
 
 
-def test_a_more_complete_copy_in_a_later_file_replaces_the_one_already_summed(tmp_path):
+def test_a_more_complete_copy_in_a_later_file_replaces_the_one_already_summed(tmp_path, monkeypatch):
     """The CLI sums records while the workers read on; a later file holding a more complete copy of a request
     already summed makes the analysis start over, so the total is the same as one built after reading."""
     ts = "2026-11-02T10:00:00.000Z"
     (tmp_path / "a.jsonl").write_text(_line(ts, "m1", input_tokens=100, output_tokens=10)
                                       + _line(ts, "m2", input_tokens=1000) + "x" * 300 + "\n")
     (tmp_path / "b.jsonl").write_text(_line(ts, "m1", input_tokens=100, output_tokens=1000) + "y" * 300 + "\n")
-    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
-    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64, 0  # one task per file, in worker processes
-    try:
-        analysis = logs.analyze_paths([str(tmp_path)], jobs=2)
-    finally:
-        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    monkeypatch.setattr(logs, "PIECE", 64)  # one task per file, in worker processes
+    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    analysis = logs.analyze_paths([str(tmp_path)], jobs=2)
     assert analysis.c.replaced == 1 and analysis.c.duplicates == 1
     rep = analysis.report()
     # Haiku 4.5 at $1 / $5 per MTok: m1 keeps b's copy: 100 x $1/MTok + 1,000 x $5/MTok = $0.0051;
@@ -435,29 +429,34 @@ def test_log_files_are_found_in_pathlib_order(tmp_path):
     assert len(want) == 11  # all but notes.txt, a/.jsonl (no suffix) and what sits behind the link folder
 
 
-def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
-    """A worker that fails on its task sends the error back; the analysis stops with it (no hang, no traceback
-    from a child process) and the workers are gone."""
+def _read_four_logs_in_workers(tmp_path, monkeypatch, fail_on: str, fail) -> None:
+    """Analyse four small session logs, one task each in worker processes; reading ``fail_on`` calls ``fail``."""
     for i in range(4):
         (tmp_path / f"s{i}.jsonl").write_text(_line("2026-11-02T10:00:00.000Z", f"m{i}", input_tokens=10)
                                              + "z" * 200 + "\n")
     real = logs._read_piece
 
-    def failing(path, *args):
-        if path.endswith("s2.jsonl"):
-            raise PriceError(f"{path}: cannot read (gone)", "path")
+    def read(path, *args):
+        if path.endswith(fail_on):
+            fail(path)
         return real(path, *args)
 
-    monkeypatch.setattr(logs, "_read_piece", failing)
-    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
-    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64, 0
-    try:
-        with pytest.raises(PriceError, match="s2.jsonl: cannot read"):
-            logs.analyze_paths([str(tmp_path)], jobs=2)
-    finally:
-        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    monkeypatch.setattr(logs, "_read_piece", read)
+    monkeypatch.setattr(logs, "PIECE", 64)
+    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    logs.analyze_paths([str(tmp_path)], jobs=2)
+
+
+def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
+    """A worker that fails on its task sends the error back; the analysis stops with it (no hang, no traceback
+    from a child process) and the workers are gone."""
     import multiprocessing
 
+    def gone(path):
+        raise PriceError(f"{path}: cannot read (gone)", "path")
+
+    with pytest.raises(PriceError, match="s2.jsonl: cannot read"):
+        _read_four_logs_in_workers(tmp_path, monkeypatch, "s2.jsonl", gone)
     assert multiprocessing.active_children() == []
 
 
@@ -465,27 +464,15 @@ def test_a_worker_process_that_dies_is_reported_not_waited_for(tmp_path, monkeyp
     """A worker killed mid-task (out of memory, say) ends the analysis with a one-line error, not a hang."""
     import os
 
-    for i in range(4):
-        (tmp_path / f"s{i}.jsonl").write_text(_line("2026-11-02T10:00:00.000Z", f"m{i}", input_tokens=10)
-                                             + "z" * 200 + "\n")
-    real = logs._read_piece
     here = os.getpid()
 
-    def dying(path, *args):
-        if path.endswith("s1.jsonl"):
-            if os.getpid() == here:  # read in this process after all: fail the test, do not end the session
-                raise AssertionError("the file was not read in a worker process")
-            os._exit(9)
-        return real(path, *args)
+    def die(path):
+        if os.getpid() == here:  # read in this process after all: fail the test, do not end the session
+            raise AssertionError("the file was not read in a worker process")
+        os._exit(9)
 
-    monkeypatch.setattr(logs, "_read_piece", dying)
-    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
-    logs.PIECE, logs.MIN_PARALLEL_BYTES = 64, 0
-    try:
-        with pytest.raises(PriceError, match="stopped unexpectedly"):
-            logs.analyze_paths([str(tmp_path)], jobs=2)
-    finally:
-        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    with pytest.raises(PriceError, match="stopped unexpectedly"):
+        _read_four_logs_in_workers(tmp_path, monkeypatch, "s1.jsonl", die)
 
 
 def test_analyze_command_leaves_the_garbage_collector_as_it_found_it(capsys):

@@ -240,18 +240,15 @@ def test_bridge_cancel_and_errors():
     assert not r["ok"] and r["errors"][0]["field"] == "model"
 
 
-def test_line_numbers_survive_byte_range_splits(tmp_path):
+def test_line_numbers_survive_byte_range_splits(tmp_path, monkeypatch):
     line = (FIX / "claude_code/projects/-home-me-app/sess-a.jsonl").read_bytes().split(b"\n")[3] + b"\n"
     f = tmp_path / "big.jsonl"
     with f.open("wb") as fh:
         for i in range(1, 3001):
             fh.write(b"{broken\n" if i == 2500 else line.replace(b"msg_B", b"m%d" % i))
-    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
-    logs.PIECE, logs.MIN_PARALLEL_BYTES = 128 << 10, 0
-    try:
-        rep = logs.analyze_paths([str(f)], jobs=2).report()
-    finally:
-        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    monkeypatch.setattr(logs, "PIECE", 128 << 10)
+    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    rep = logs.analyze_paths([str(f)], jobs=2).report()
     assert rep["malformed_lines"] == [{"file": str(f), "line": 2500,
                                        "reason": "not a JSON object (cut short or not JSON Lines?)"}]
     assert rep["records"] == 2999
@@ -341,7 +338,7 @@ def test_integers_beyond_64_bits_are_exact_on_every_path(field):
     assert 2**64 + 1 in (got[P.F_IN], got[P.F_OUT], got[P.F_RD])
 
 
-def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path):
+def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path, monkeypatch):
     """A piece that starts mid-file is read in the file's format, even if its own first lines look like a
     usage report or a stream."""
     line = (FIX / "claude_code/projects/-home-me-app/sess-a.jsonl").read_bytes().split(b"\n")[3] + b"\n"
@@ -350,12 +347,9 @@ def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path):
     with f.open("wb") as fh:
         for i in range(1, 3001):
             fh.write(odd if i % 20 == 0 and i > 100 else line.replace(b"msg_B", b"m%d" % i))
-    old = logs.PIECE, logs.MIN_PARALLEL_BYTES
-    logs.PIECE, logs.MIN_PARALLEL_BYTES = 128 << 10, 0
-    try:
-        split = logs.analyze_paths([str(f)], jobs=1).report()
-    finally:
-        logs.PIECE, logs.MIN_PARALLEL_BYTES = old
+    monkeypatch.setattr(logs, "PIECE", 128 << 10)
+    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    split = logs.analyze_paths([str(f)], jobs=1).report()
     whole = logs.analyze_paths([str(f)], jobs=1).report()
     assert split["records"] == whole["records"] == 3000 - 145
     assert split["lines"] == whole["lines"]
