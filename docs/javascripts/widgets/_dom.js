@@ -17,3 +17,31 @@ export function h(tag, attrs = {}, ...children) {
   }
   return el;
 }
+
+// The labelled fields of a widget's form. formFields(id) gives { fields, errors, errorSlot, field }: field(name, label,
+// control, hint) wraps a control with its label, optional hint and error slot (ids "<id>-<name>", linked by
+// aria-describedby) and records it in fields[name]; errorSlot(name) makes the hidden error paragraph alone
+// (for controls laid out by hand) and records it in errors[name].
+export function formFields(id) {
+  const fields = {};
+  const errors = {};
+
+  function errorSlot(name) {
+    errors[name] = h("p", { class: "calc-field-error", id: `${id}-${name}-error`, "data-testid": `error-${name}`, role: "alert", hidden: true });
+    return errors[name];
+  }
+
+  function field(name, label, control, hint) {
+    control.id = `${id}-${name}`;
+    if (!control.name) control.name = name;
+    control.setAttribute("aria-describedby", `${id}-${name}-error${hint ? ` ${id}-${name}-hint` : ""}`);
+    fields[name] = control;
+    return h("div", { class: `calc-field calc-field-${name}`, "data-field": name },
+      h("label", { for: control.id, text: label }),
+      control,
+      hint ? h("small", { class: "calc-hint", id: `${id}-${name}-hint`, text: hint }) : null,
+      errorSlot(name));
+  }
+
+  return { fields, errors, errorSlot, field };
+}

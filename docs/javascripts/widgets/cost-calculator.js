@@ -1,7 +1,7 @@
 // The Cost Calculator widget. Every figure it shows is a string computed by Python (calculators.scenarios,
 // bridge name "calculator"); this file only collects the form, sends it, and lays out the answer. It never
 // does money arithmetic. Text goes into the page through textContent, so nothing needs escaping by hand.
-import { h } from "./_dom.js";
+import { formFields, h } from "./_dom.js";
 
 const TOKEN_FIELDS = [
   ["input", "Uncached input tokens", "The part of the prompt not read from or written to the cache."],
@@ -107,24 +107,7 @@ export function mount(root, api) {
   const id = `calc${++uid}`;
 
   // ---- form ------------------------------------------------------------------------------------------
-  const fields = {};
-  const errors = {};
-
-  function errorSlot(name) {
-    errors[name] = h("p", { class: "calc-field-error", id: `${id}-${name}-error`, "data-testid": `error-${name}`, role: "alert", hidden: true });
-    return errors[name];
-  }
-
-  function field(name, label, control, hint) {
-    control.id = `${id}-${name}`;
-    control.setAttribute("aria-describedby", `${id}-${name}-error${hint ? ` ${id}-${name}-hint` : ""}`);
-    fields[name] = control;
-    return h("div", { class: `calc-field calc-field-${name}`, "data-field": name },
-      h("label", { for: control.id, text: label }),
-      control,
-      hint ? h("small", { class: "calc-hint", id: `${id}-${name}-hint`, text: hint }) : null,
-      errorSlot(name));
-  }
+  const { fields, errors, errorSlot, field } = formFields(id);
 
   const modelSelect = h("select", { name: "model" });
   const atInput = h("input", { type: "date", name: "at", min: "2023-01-01", max: "2099-12-31" });

@@ -3,7 +3,7 @@
 // only collects the form, sends it (debounced, to the shared worker), and lays out the answer. It never does
 // money arithmetic: it shows the display strings Python sends and keeps the exact decimals in data-value.
 // Text goes into the page through textContent, so nothing needs escaping by hand.
-import { h } from "./_dom.js";
+import { formFields, h } from "./_dom.js";
 
 const FIELDS = ["system", "prompt", "tools", "requests_per_day", "repeats", "gap_minutes", "mode", "output_tokens", "turns", "at"];
 const DEBOUNCE_MS = 350;
@@ -95,25 +95,7 @@ export function mount(root, api) {
   let state = { ...defaults, ...(shared || {}) };
   const id = `rec${++uid}`;
 
-  const fields = {};
-  const errors = {};
-
-  function errorSlot(name) {
-    errors[name] = h("p", { class: "calc-field-error", id: `${id}-${name}-error`, "data-testid": `error-${name}`, role: "alert", hidden: true });
-    return errors[name];
-  }
-
-  function field(name, label, control, hint) {
-    control.id = `${id}-${name}`;
-    control.name = name;
-    control.setAttribute("aria-describedby", `${id}-${name}-error${hint ? ` ${id}-${name}-hint` : ""}`);
-    fields[name] = control;
-    return h("div", { class: `calc-field calc-field-${name}`, "data-field": name },
-      h("label", { for: control.id, text: label }),
-      control,
-      hint ? h("small", { class: "calc-hint", id: `${id}-${name}-hint`, text: hint }) : null,
-      errorSlot(name));
-  }
+  const { fields, errors, errorSlot, field } = formFields(id);
 
   const text = (rows) => h("textarea", { rows, spellcheck: "false", autocomplete: "off" });
   const num = (mode) => h("input", { type: "text", inputmode: mode, autocomplete: "off", spellcheck: "false" });
