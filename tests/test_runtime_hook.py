@@ -93,6 +93,8 @@ def test_a_mount_point_gets_the_python_result_and_static_figures():
     # 2,000 x $2/MTok + 500 x $10/MTok = $0.009 a request; x 100,000 = $900 a month.
     assert 'data-testid="total-usd" data-value="0.009"' in html
     assert 'data-testid="monthly-usd" data-value="900"' in html
+    # The first paragraph of figures is what the page waits to see painted before loading anything heavier.
+    assert html.count("elementtiming=") == 1 and '<p elementtiming="claude-cost-prerendered" class="calc-figures">' in html
 
 
 def test_a_mount_point_without_a_handler_is_left_alone():

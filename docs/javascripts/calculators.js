@@ -177,9 +177,11 @@ function prerendered(el) {
   }
 }
 
-// Widgets mount after the page's first frame, so the prerendered figures are on screen before any widget
-// code runs (the timeout covers tabs opened in the background, where frames do not come).
+// Widgets mount once the page's first frame is on screen (claudeCostAfterPaint, overrides/main.html), so the
+// prerendered figures are shown before any widget code runs; without that helper, after the first frame (the
+// timeout covers tabs opened in the background, where frames do not come).
 const firstFrame = new Promise((resolve) => {
+  if (typeof window.claudeCostAfterPaint === "function") return window.claudeCostAfterPaint(resolve);
   requestAnimationFrame(() => setTimeout(resolve, 0));
   setTimeout(resolve, 250);
 });

@@ -66,3 +66,22 @@ def test_search_finds_the_cost_calculator(page):
     expect(results.first).to_be_visible()
     assert results.count() > 0
     expect(page.locator(".md-search-result__meta")).to_contain_text(re.compile(r"\d+ matching document"))
+
+
+def test_material_starts_once_after_the_first_frame(page):
+    """Material's bundle is added after the first frame (hooks/after_paint.py): its components must still start,
+    and exactly once (a second start would add a second copy button to every code block)."""
+    goto(page, "guides/prompt-caching/")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the bundle ran
+    blocks = page.locator(".md-content pre > code")
+    assert blocks.count() > 0, "this page is expected to have code blocks"
+    buttons = page.locator(".md-content pre > .md-code__nav .md-code__button[data-md-type='copy'], "
+                           ".md-content pre > button.md-clipboard")
+    expect(buttons).to_have_count(blocks.count())
+    # The palette toggle works (Material binds it on start).
+    scheme = page.locator("body").get_attribute("data-md-color-scheme")
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-scheme", scheme)
+    # The bundle is loaded once, not parser-blocking, with a preload in the head.
+    assert page.locator("script[src*='assets/javascripts/bundle.']").count() == 1
+    assert page.locator("head link[rel='preload'][as='script'][href*='assets/javascripts/bundle.']").count() == 1
