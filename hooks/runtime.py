@@ -237,9 +237,12 @@ def _trimmed_lockfile(pyodide_dir: Path) -> bytes:
 # ----------------------------------------------------------------------------------------------------------
 
 # The runtime status line, in the static HTML so that it also speaks when no script runs at all (a page
-# opened from file://, where browsers refuse module scripts): the inline script then says so plainly.
+# opened from file://, where browsers refuse module scripts): the inline script then says so plainly. With
+# scripts turned off, the <noscript> text says so instead (overrides/main.html hides the "Loading" text then).
 _STATUS = """<p class="calc-runtime-status" data-testid="runtime-status" data-state="loading" role="status" \
-aria-live="polite">Loading live recalculation\u2026</p>"""
+aria-live="polite"><span class="calc-status-text">Loading live recalculation\u2026</span><noscript>Live \
+recalculation is off: scripts are turned off for this site. The figures shown were computed when the site was \
+built.</noscript></p>"""
 
 # Placed right after the first mount point, so the prerendered figures above it are parsed (and can be painted)
 # before this runs: a parser-inserted script waits for the page's stylesheets.

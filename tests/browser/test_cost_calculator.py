@@ -185,6 +185,10 @@ def test_the_prerendered_figures_need_no_javascript(browser, site_url):
         assert pg.get_by_test_id("total-usd").get_attribute("data-value") == result["per_request"]["total"]["usd"]
         assert pg.get_by_test_id("monthly-usd").get_attribute("data-value") == result["monthly"]["usd"]
         assert pg.get_by_test_id("total-usd").inner_text() == result["per_request"]["total"]["display"]
+        # The status line says plainly that nothing will recalculate (not "Loading…" forever).
+        expect(pg.get_by_test_id("runtime-status")).to_have_text(
+            "Live recalculation is off: scripts are turned off for this site. The figures shown were computed when "
+            "the site was built.", use_inner_text=True)
     finally:
         ctx.close()
 
