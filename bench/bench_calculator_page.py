@@ -18,7 +18,7 @@ counts every byte it sends, and measures:
 - ``bytes_cold`` / ``bytes_warm`` / ``bytes_relaunch``: bytes the server sent (status lines, headers and
   bodies) for a cold load, a warm reload and a relaunch.
 
-Usage: ``.venv/bin/python bench/bench_calculator_page.py [--site DIR] [--changes 200] [--runs 3]``.
+Usage: ``.venv/bin/python bench/bench_calculator_page.py [--site DIR] [--changes 200] [--runs 7]``.
 """
 
 from __future__ import annotations
@@ -240,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default=os.environ.get("CLAUDE_COST_SITE_DIR"), help="use this built site")
     parser.add_argument("--changes", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3, help="warm runs to take the median of")
+    parser.add_argument("--runs", type=int, default=7,
+                        help="cold, warm and relaunch runs, each reported as a median (default 7: one cold first figure "
+                             "varies by about 50 ms either way)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
