@@ -268,9 +268,10 @@ _BOOTSTRAP = """<script>(function () {
   // After the first frame is on screen: the prerendered figures are painted before Python competes for the CPU.
   (window.claudeCostAfterPaint || function (f) { requestAnimationFrame(function () { setTimeout(f, 0); }); })(start);
   function start() {
-  if (window.claudeCostRuntime) return;  // calculators.js got there first and started its own worker
+  if (window.claudeCostRuntime && window.claudeCostRuntime.hasWorker) return;  // calculators.js started its own
   try {
     var worker = new Worker(new URL("javascripts/worker.mjs", root), { type: "module", name: "claude-cost-python" });
+    performance.mark("claude-cost-worker");  // when Python was started (the tests check the order)
     var early = { worker: worker, root: root.href, messages: [], error: null };
     worker.onmessage = function (event) { early.messages.push(event.data); };
     worker.onerror = function (event) { event.preventDefault(); early.error = event.message || "the worker failed"; };

@@ -78,21 +78,51 @@ function createRuntime(firstStatusEl) {
   const config = runtimeConfig();
   const reason = unsupportedReason() || (config ? "" : "Live recalculation is off: the page lacks its runtime settings (rebuild the site).");
   setStatus("loading");
-  // The page's inline bootstrap (hooks/runtime.py) may have started the worker already, while the page was
-  // still loading; adopt it rather than starting a second one.
-  const early = window.claudeCostEarly && window.claudeCostEarly.root === ROOT.href ? window.claudeCostEarly : null;
+  // The worker is started (or the bootstrap's adopted) once the page's first frame is on screen
+  // (claudeCostAfterPaint, overrides/main.html): Python's download and compile must not compete with it.
+  // Calls made before then wait for it.
+  let attached;
+  const attachedOnce = new Promise((resolve) => (attached = resolve));
   if (reason) {
     setStatus("failed", reason);
-  } else if (early) {
-    worker = early.worker;
+    attached();
+  } else if (typeof window.claudeCostAfterPaint === "function") {
+    window.claudeCostAfterPaint(attach);
   } else {
-    try {
-      worker = new Worker(new URL("worker.mjs", HERE), { type: "module", name: "claude-cost-python" });
-    } catch (err) {
-      setStatus("failed", `Live recalculation could not start (${err.message}). The figures shown were computed when the site was built.`);
-    }
+    attach();
   }
-  if (worker) {
+
+  function attach() {
+    // The page's inline bootstrap (hooks/runtime.py) may have started the worker already; adopt it rather
+    // than starting a second one.
+    const early = window.claudeCostEarly && window.claudeCostEarly.root === ROOT.href ? window.claudeCostEarly : null;
+    if (early) {
+      worker = early.worker;
+    } else {
+      try {
+        worker = new Worker(new URL("worker.mjs", HERE), { type: "module", name: "claude-cost-python" });
+      } catch (err) {
+        setStatus("failed", `Live recalculation could not start (${err.message}). The figures shown were computed when the site was built.`);
+      }
+    }
+    if (worker) {
+      if (!early) performance.mark("claude-cost-worker");  // when Python was started (the tests check the order)
+      listen(early);
+    }
+    if (worker && !early) {
+      worker.postMessage({
+        type: "init",
+        pyodide: new URL(config.pyodide, ROOT).href,
+        archive: new URL(config.archive, ROOT).href,
+        snapshot: config.snapshot ? new URL(config.snapshot, ROOT).href : null,
+        siteDir: config.site_dir,
+        warmup: config.warmup,
+      });
+    }
+    attached();
+  }
+
+  function listen(early) {
     const onMessage = (msg) => {
       if (msg.type === "status") {
         runtime.timings = msg.timings || null;
@@ -125,20 +155,13 @@ function createRuntime(firstStatusEl) {
       if (early.error) onError(early.error);
     }
   }
-  if (worker && !early) {
-    worker.postMessage({
-      type: "init",
-      pyodide: new URL(config.pyodide, ROOT).href,
-      archive: new URL(config.archive, ROOT).href,
-      snapshot: config.snapshot ? new URL(config.snapshot, ROOT).href : null,
-      siteDir: config.site_dir,
-      warmup: config.warmup,
-    });
-  }
 
   return {
     get status() {
       return runtime.state;
+    },
+    get hasWorker() {
+      return worker !== null;
     },
     get message() {
       return runtime.message;
@@ -157,11 +180,13 @@ function createRuntime(firstStatusEl) {
       return () => listeners.delete(cb);
     },
     call(name, inputs) {
-      if (runtime.state === "failed" || !worker) return Promise.reject(new Error(runtime.message || "runtime not available"));
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, name, inputs });
+      return attachedOnce.then(() => {
+        if (runtime.state === "failed" || !worker) throw new Error(runtime.message || "runtime not available");
+        const id = nextId++;
+        return new Promise((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          worker.postMessage({ id, name, inputs });
+        });
       });
     },
   };

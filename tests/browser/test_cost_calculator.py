@@ -172,8 +172,25 @@ def test_the_prerendered_default_is_correct_before_the_worker_is_ready(page):
     expect(page.get_by_test_id("total-usd")).to_have_text(per["total"]["display"])
     expect(page.get_by_test_id("monthly-usd")).to_have_attribute("data-value", result["monthly"]["usd"])
     expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "false")
+    for _ in range(200):  # the worker starts once the figures are on screen; wait (up to 10 s) for its request
+        if held:
+            break
+        page.wait_for_timeout(50)
     assert held, "the worker never asked for the calculators archive"
     assert page.get_by_test_id("runtime-status").get_attribute("data-state") == "loading"
+
+
+def test_python_starts_only_once_the_prerendered_figures_are_on_screen(page):
+    """The worker (and its downloads and compile) must not compete with the frame that shows the figures."""
+    goto(page, PAGE)
+    wait_live(page)
+    # Element Timing reports the prerendered paragraph when the frame showing it is presented.
+    shown = page.evaluate("""() => new Promise((resolve) => new PerformanceObserver((list) => resolve(
+        list.getEntries().filter((e) => e.identifier === "claude-cost-prerendered").map((e) => e.renderTime)))
+        .observe({ type: "element", buffered: true }))""")
+    started = page.evaluate("performance.getEntriesByName('claude-cost-worker').map((e) => e.startTime)")
+    assert len(shown) == 1 and len(started) == 1, (shown, started)
+    assert started[0] >= shown[0], f"Python started at {started[0]:.0f} ms, the figures were shown at {shown[0]:.0f} ms"
 
 
 def test_the_prerendered_figures_need_no_javascript(browser, site_url):
