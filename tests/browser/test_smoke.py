@@ -78,10 +78,14 @@ def test_material_starts_once_after_the_first_frame(page):
     buttons = page.locator(".md-content pre > .md-code__nav .md-code__button[data-md-type='copy'], "
                            ".md-content pre > button.md-clipboard")
     expect(buttons).to_have_count(blocks.count())
-    # The palette toggle works (Material binds it on start).
+    # The palette toggle works (Material binds it on start). Material stores the choice for the whole site, and
+    # the tests share one browser context: forget it afterwards.
     scheme = page.locator("body").get_attribute("data-md-color-scheme")
-    page.locator("form[data-md-component='palette'] label:visible").first.click()
-    expect(page.locator("body")).not_to_have_attribute("data-md-color-scheme", scheme)
+    try:
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        expect(page.locator("body")).not_to_have_attribute("data-md-color-scheme", scheme)
+    finally:
+        page.evaluate("localStorage.clear()")
     # The bundle is loaded once, not parser-blocking, with a preload in the head.
     assert page.locator("script[src*='assets/javascripts/bundle.']").count() == 1
     assert page.locator("head link[rel='preload'][as='script'][href*='assets/javascripts/bundle.']").count() == 1
