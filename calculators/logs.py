@@ -1205,10 +1205,7 @@ def _in_workers(task_args: list, jobs: int):
     import multiprocessing as mp
     from multiprocessing.connection import wait
 
-    try:
-        ctx = mp.get_context("fork")  # the workers inherit the task list and _PREP instead of unpickling them
-    except ValueError:
-        ctx = mp.get_context()
+    ctx = mp.get_context(_start_method(mp))
     workers: list = []
     try:
         for _ in range(min(jobs, len(task_args))):
@@ -1253,6 +1250,19 @@ def _in_workers(task_args: list, jobs: int):
                 proc.terminate()
             proc.join()
             conn.close()
+
+
+def _start_method(mp) -> str:
+    """How to start the workers: ``fork`` (they inherit the task list and ``_PREP`` instead of unpickling them)
+    when this process runs no other thread; otherwise ``forkserver`` or ``spawn``. Forking a process while
+    another of its threads holds a lock can hang the child (a web server or notebook calling ``analyze_paths``),
+    and Python 3.12+ warns about it."""
+    import threading
+
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _worker_loop(conn, task_args: list, prep) -> None:

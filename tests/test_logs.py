@@ -262,7 +262,16 @@ def test_cli_errors_are_one_line(capsys, tmp_path):
     assert "gpt-5" in capsys.readouterr().err
 
 
-def test_parallel_and_single_process_agree(tmp_path, monkeypatch):
+# The tests below choose how workers start: the session may have threads of its own (the browser tests' site
+# server), which would make analyze_paths use forkserver, and a monkeypatched function does not reach a worker
+# that was not forked. Python 3.12+ warns about forking a process with threads; these tests accept that.
+FORK_WITH_THREADS = pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
+
+
+@FORK_WITH_THREADS
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_parallel_and_single_process_agree(tmp_path, monkeypatch, method):
+    monkeypatch.setattr(logs, "_start_method", lambda mp: method)
     # one file large enough to be split into byte ranges across workers
     src = (CC / "projects" / "-home-me-app" / "sess-a.jsonl").read_bytes()
     big = tmp_path / "big.jsonl"
@@ -277,6 +286,43 @@ def test_parallel_and_single_process_agree(tmp_path, monkeypatch):
     assert one == two
     assert one["records"] == 400 * 3
     assert Decimal(one["total_usd"]) == Decimal("0.02474") * 400  # each copy of sess-a costs $0.02474
+
+
+def test_with_another_thread_running_the_workers_are_not_forked_and_agree(tmp_path, monkeypatch):
+    """A caller with threads of its own (a web server, a notebook) gets workers started afresh, not forked from
+    a process where another thread may hold a lock; the report is the same as the single-process one."""
+    import threading
+
+    ts = "2026-11-02T10:00:00.000Z"
+    for i in range(4):  # one task per file: Haiku 4.5, 1,000 input x $1/MTok + 100 output x $5/MTok = $0.0015 each
+        (tmp_path / f"s{i}.jsonl").write_text(_line(ts, f"m{i}", input_tokens=1000, output_tokens=100) + "z" * 200
+                                             + "\n")
+    monkeypatch.setattr(logs, "PIECE", 64)
+    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    methods = []
+    real = logs._start_method
+    monkeypatch.setattr(logs, "_start_method", lambda mp: methods.append(real(mp)) or methods[-1])
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        two = logs.analyze_paths([str(tmp_path)], jobs=2).report()
+    finally:
+        stop.set()
+        other.join()
+    assert methods and methods[0] in ("forkserver", "spawn")
+    assert Decimal(two["total_usd"]) == Decimal("0.0060") and two["records"] == 4  # 4 x $0.0015
+    assert two == logs.analyze_paths([str(tmp_path)], jobs=1).report()
+
+
+def test_workers_are_forked_only_from_a_single_threaded_process(monkeypatch):
+    import multiprocessing
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert logs._start_method(multiprocessing) == "fork"  # the CLI's case: no other thread
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert logs._start_method(multiprocessing) == "forkserver"
 
 
 def test_a_more_complete_copy_in_a_later_file_replaces_the_one_already_summed(tmp_path, monkeypatch):
@@ -442,11 +488,13 @@ def _read_four_logs_in_workers(tmp_path, monkeypatch, fail_on: str, fail) -> Non
         return real(path, *args)
 
     monkeypatch.setattr(logs, "_read_piece", read)
+    monkeypatch.setattr(logs, "_start_method", lambda mp: "fork")  # so the workers see the patched reader
     monkeypatch.setattr(logs, "PIECE", 64)
     monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
     logs.analyze_paths([str(tmp_path)], jobs=2)
 
 
+@FORK_WITH_THREADS
 def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
     """A worker that fails on its task sends the error back; the analysis stops with it (no hang, no traceback
     from a child process) and the workers are gone."""
@@ -460,6 +508,7 @@ def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
     assert multiprocessing.active_children() == []
 
 
+@FORK_WITH_THREADS
 def test_a_worker_process_that_dies_is_reported_not_waited_for(tmp_path, monkeypatch):
     """A worker killed mid-task (out of memory, say) ends the analysis with a one-line error, not a hang."""
     import os
