@@ -38,7 +38,7 @@ _LOADER = """<script>(function () {
     s.onload = function () { if (domReady && window.document$) window.document$.next(document); };
     document.body.appendChild(s);
   }
-  if (window.claudeCostAfterPaint) window.claudeCostAfterPaint(load); else load();
+  window.claudeCostAfterPaint(load);
 })();</script>"""
 
 

@@ -257,7 +257,8 @@ _BOOTSTRAP = """<script>(function () {
   window.addEventListener("load", function () {
     off("Live recalculation is off: this browser did not run the site's scripts." + built);
   });
-  // Start Python now, while the rest of the page loads; calculators.js adopts this worker (one per page).
+  // Start Python as soon as the figures are on screen, even if calculators.js is still downloading;
+  // calculators.js adopts this worker (one per page).
   var meta = document.querySelector('meta[name="claude-cost-runtime"]');
   if (!meta || typeof Worker !== "function" || typeof WebAssembly !== "object" || typeof URL !== "function") return;
   var cfg, root;
@@ -265,8 +266,9 @@ _BOOTSTRAP = """<script>(function () {
     cfg = JSON.parse(meta.content);
     root = new URL(meta.getAttribute("data-root") || "./", location.href);
   } catch (e) { return; }
-  // After the first frame is on screen: the prerendered figures are painted before Python competes for the CPU.
-  (window.claudeCostAfterPaint || function (f) { requestAnimationFrame(function () { setTimeout(f, 0); }); })(start);
+  // claudeCostAfterPaint (overrides/main.html, on every page): the figures are painted before Python competes
+  // for the CPU.
+  window.claudeCostAfterPaint(start);
   function start() {
   if (window.claudeCostRuntime && window.claudeCostRuntime.hasWorker) return;  // calculators.js started its own
   try {

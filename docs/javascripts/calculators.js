@@ -86,10 +86,8 @@ function createRuntime(firstStatusEl) {
   if (reason) {
     setStatus("failed", reason);
     attached();
-  } else if (typeof window.claudeCostAfterPaint === "function") {
-    window.claudeCostAfterPaint(attach);
   } else {
-    attach();
+    window.claudeCostAfterPaint(attach);
   }
 
   function attach() {
@@ -105,11 +103,9 @@ function createRuntime(firstStatusEl) {
         setStatus("failed", `Live recalculation could not start (${err.message}). The figures shown were computed when the site was built.`);
       }
     }
-    if (worker) {
-      if (!early) performance.mark("claude-cost-worker");  // when Python was started (the tests check the order)
-      listen(early);
-    }
+    if (worker) listen(early);
     if (worker && !early) {
+      performance.mark("claude-cost-worker"); // when Python was started (the tests check the order)
       worker.postMessage({
         type: "init",
         pyodide: new URL(config.pyodide, ROOT).href,
@@ -202,14 +198,9 @@ function prerendered(el) {
   }
 }
 
-// Widgets mount once the page's first frame is on screen (claudeCostAfterPaint, overrides/main.html), so the
-// prerendered figures are shown before any widget code runs; without that helper, after the first frame (the
-// timeout covers tabs opened in the background, where frames do not come).
-const firstFrame = new Promise((resolve) => {
-  if (typeof window.claudeCostAfterPaint === "function") return window.claudeCostAfterPaint(resolve);
-  requestAnimationFrame(() => setTimeout(resolve, 0));
-  setTimeout(resolve, 250);
-});
+// Widgets mount once the page's first frame is on screen (claudeCostAfterPaint, overrides/main.html, which also
+// goes on in a background tab), so the prerendered figures are shown before any widget code runs.
+const firstFrame = new Promise((resolve) => window.claudeCostAfterPaint(resolve));
 
 export function boot(root = document) {
   const mounts = [...root.querySelectorAll("[data-calc]")].filter((el) => !el.dataset.calcMounted);
