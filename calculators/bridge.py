@@ -5,30 +5,25 @@ The browser worker calls :func:`call_json` with ``{"name": ..., "inputs": {...}}
 Money in a result is always a decimal string; JavaScript never does money arithmetic.
 
 Handlers live in the module that owns the maths and are imported only when first called, so that loading
-the bridge stays cheap. Each handler takes the ``inputs`` dict and returns a JSON-ready dict; it raises
-:class:`InputError` (or :class:`~calculators.cost.PriceError`) for bad input, naming the field.
+the bridge stays cheap. Each handler takes the ``inputs`` dict and today's date and returns a JSON-ready
+dict; it raises an :class:`~calculators.errors.ClaudeCostError` for bad input, naming the field.
+
+The bridge is one of the three edges that read the clock (with the CLI and the docs build): it asks
+:func:`calculators.clock.today` once per call and hands the day to the handler, which never reads it itself.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import importlib
 import json
 from collections.abc import Callable
 
-from .cost import PriceError
+from . import clock
+from .errors import ClaudeCostError, InputError
 from .pricing import PricingFileError, UnknownModelError
 
 __all__ = ["HANDLERS", "InputError", "call", "call_json"]
-
-
-class InputError(ValueError):
-    """Bad input for a bridge call; ``errors`` is a list of (field, message) pairs shown next to the fields."""
-
-    def __init__(self, errors: list[tuple[str, str]] | str, field: str = ""):
-        if isinstance(errors, str):
-            errors = [(field, errors)]
-        self.errors = errors
-        super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in errors))
 
 
 #: bridge name -> "module:function". Add a line here when a tool gains a browser entry point.
@@ -43,10 +38,10 @@ HANDLERS: dict[str, str] = {
     "analyze_cancel": "calculators.logs:bridge_analyze_cancel",
 }
 
-_resolved: dict[str, Callable[[dict], dict]] = {}
+_resolved: dict[str, Callable[[dict, _dt.date], dict]] = {}
 
 
-def _handler(name: str) -> Callable[[dict], dict]:
+def _handler(name: str) -> Callable[[dict, _dt.date], dict]:
     if name not in _resolved:
         target = HANDLERS.get(name)
         if target is None:
@@ -56,20 +51,24 @@ def _handler(name: str) -> Callable[[dict], dict]:
     return _resolved[name]
 
 
-def call(name: str, inputs: dict | None = None) -> dict:
-    """Run one bridge handler; never raises for bad input (errors come back in the response)."""
+def call(name: str, inputs: dict | None = None, *, today: _dt.date | None = None) -> dict:
+    """Run one bridge handler; never raises for bad input (errors come back in the response).
+
+    ``today`` is the day the handler treats as today (default: :func:`calculators.clock.today`).
+    """
     try:
         if inputs is not None and not isinstance(inputs, dict):
             raise InputError("inputs must be a JSON object", "inputs")
-        return {"ok": True, "result": _handler(name)(inputs or {})}
+        handler = _handler(name)
+        return {"ok": True, "result": handler(inputs or {}, today or clock.today())}
     except InputError as exc:
         return {"ok": False, "errors": [{"field": f, "message": m} for f, m in exc.errors]}
-    except PriceError as exc:
-        return {"ok": False, "errors": [{"field": exc.field, "message": str(exc)}]}
     except UnknownModelError as exc:
         return {"ok": False, "errors": [{"field": "model", "message": str(exc)}]}
     except PricingFileError as exc:
         return {"ok": False, "errors": [{"field": "", "message": str(exc)}]}
+    except ClaudeCostError as exc:
+        return {"ok": False, "errors": [{"field": exc.field, "message": str(exc)}]}
 
 
 def call_json(request: str) -> str:

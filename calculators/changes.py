@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from .cost import PriceError, Usage, dstr, parse_at, price
+from .cost import PriceError, Usage, dstr, price
 from .pricing import (
     BUCKET_FIELDS,
     Model,
@@ -277,25 +277,44 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
 
-def review_checks(pricing: Pricing, args: argparse.Namespace | None = None) -> list[str]:
-    """Every review problem of a loaded pricing file, one line each (empty when it passes).
+def review_checks(pricing: Pricing, *, today: _dt.date, base: str | None = None, no_base: bool = False,
+                  allow_history_edit: bool = False) -> list[str]:
+    """Every review problem of a loaded pricing file on ``today``, one line each (empty when it passes).
 
-    Reads ``args.base`` / ``args.no_base`` / ``args.allow_history_edit`` / ``args.today`` when present.
+    ``base`` is the version to compare with (a file or a git revision; default: git HEAD when the file is in
+    a checkout); ``no_base`` skips that comparison; ``allow_history_edit`` accepts edits to past prices.
     """
-    today = _today(getattr(args, "today", None))
     problems: list[Problem] = []
     problems += checked_problems(pricing, today)
     problems += ratio_problems(pricing)
     problems += lifecycle_problems(pricing, today)
-    if not getattr(args, "no_base", False):
-        base = _base_pricing(pricing, getattr(args, "base", None))
-        if base is not None and not getattr(args, "allow_history_edit", False):
-            problems += history_edits(base, pricing, today)
+    if not no_base:
+        base_pricing = _base_pricing(pricing, base)
+        if base_pricing is not None and not allow_history_edit:
+            problems += history_edits(base_pricing, pricing, today)
     return [str(p) for p in problems]
 
 
-def _today(value: object) -> _dt.date:
-    return parse_at(value) if value else parse_at(None)
+#: `check` warns when the newest `checked` date in the file is older than this many days.
+STALE_AFTER_DAYS = 30
+
+
+def staleness_warning(pricing: Pricing, today: _dt.date, max_age_days: int = STALE_AFTER_DAYS) -> str:
+    """One line when nobody has compared the file with Anthropic's pages for more than ``max_age_days``."""
+    age = (today - pricing.last_checked).days
+    if age <= max_age_days:
+        return ""
+    return (f"the newest checked date is {pricing.last_checked}, {age} days before {today}: compare the prices "
+            f"with Anthropic's pages and update the checked dates (more than {max_age_days} days is stale)")
+
+
+def age_words(day: _dt.date, today: _dt.date) -> str:
+    """How long before ``today`` a day was, in words: "today", "1 day ago", "12 days ago" (a later day: "in
+    the future")."""
+    days = (today - day).days
+    if days < 0:
+        return "in the future"
+    return "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
 
 
 def checked_problems(pricing: Pricing, today: _dt.date) -> list[Problem]:
@@ -677,9 +696,8 @@ def _effects(model_old: Model | None, model_new: Model | None, old: Pricing, new
 
 
 def diff_pricing(old: Pricing, new: Pricing, *, old_label: str = "old", new_label: str = "new",
-                 today: _dt.date | None = None, workloads: Sequence[Workload] = WORKLOADS) -> PricingDiff:
+                 today: _dt.date, workloads: Sequence[Workload] = WORKLOADS) -> PricingDiff:
     """What changed from ``old`` to ``new``, and what it does to each affected model's canonical workloads."""
-    today = today or parse_at(None)
     so, sn = _settings(old), _settings(new)
     settings = tuple(FieldChange(k, so.get(k), sn.get(k)) for k in sorted(so.keys() | sn.keys())
                      if so.get(k) != sn.get(k))
@@ -809,7 +827,7 @@ def run(args: argparse.Namespace) -> int:
         new_label = Path(new.path).name
     else:
         new, new_label = load_revision(args.new), args.new
-    d = diff_pricing(old, new, old_label=args.old, new_label=new_label, today=_today(getattr(args, "today", None)))
+    d = diff_pricing(old, new, old_label=args.old, new_label=new_label, today=args.today)
     if args.json:
         print(json.dumps(d.to_json(), indent=2))
     else:
@@ -852,10 +870,9 @@ class Change:
                 "effects": [e.to_json() for e in self.effects]}
 
 
-def changelog(pricing: Pricing, today: _dt.date | None = None,
+def changelog(pricing: Pricing, today: _dt.date,
               workloads: Sequence[Workload] = WORKLOADS) -> list[Change]:
     """Every dated change recorded in ``pricing``, newest first (scheduled ones flagged)."""
-    today = today or parse_at(None)
     out: list[Change] = []
     for m in pricing.models:
         first = m.periods[0]
@@ -900,9 +917,8 @@ def _effect_words(e: Effect) -> str:
     return f"{e.workload.name.lower()} {usd(e.old)} \u2192 {usd(e.new)} ({fmt_pct(e.pct)})"
 
 
-def changelog_markdown(pricing: Pricing, today: _dt.date | None = None) -> str:
+def changelog_markdown(pricing: Pricing, today: _dt.date) -> str:
     """The "What changed" list as Markdown: one section per date, newest first."""
-    today = today or parse_at(None)
     changes = changelog(pricing, today)
     lines: list[str] = []
     current: _dt.date | None = None
@@ -936,11 +952,10 @@ def workloads_markdown(workloads: Sequence[Workload] = WORKLOADS) -> str:
 
 
 def atom_feed(pricing: Pricing, *, site_url: str = "", page_path: str = "reference/changes/",
-              today: _dt.date | None = None, title: str = "claude-cost: Claude API price changes") -> str:
+              today: _dt.date, title: str = "claude-cost: Claude API price changes") -> str:
     """An Atom feed of the changes that have taken effect (scheduled ones join on the day they apply)."""
     from xml.sax.saxutils import escape, quoteattr
 
-    today = today or parse_at(None)
     changes = [c for c in changelog(pricing, today) if not c.scheduled]
     base = site_url.rstrip("/") + "/" if site_url else "/"
     page = base + page_path

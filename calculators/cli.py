@@ -1,6 +1,8 @@
 """The ``claude-cost`` command line (also ``python -m calculators``).
 
-Every error is one readable line on stderr and a non-zero exit; a traceback is a bug. Tool subcommands
+Every error is one readable line on stderr and a non-zero exit; a traceback is a bug. The CLI is one of the
+three places that read the clock (``calculators.clock``, with ``CLAUDE_COST_TODAY`` to override it): ``main``
+puts the day on ``args.today`` and every command takes it from there. Tool subcommands
 (``recommend``, ``analyze``, ``diff``) live in their own modules, each exposing ``add_arguments(parser)``
 and ``run(args) -> int``, and are imported only when used.
 """
@@ -15,7 +17,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from .cost import BUCKETS, PriceError, Usage, dstr, price, price_usage
+from . import clock
+from .cost import BUCKETS, Usage, dstr, parse_at, price, price_usage
+from .errors import ClaudeCostError
 from .pricing import PricingFileError, UnknownModelError, load_pricing
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -103,11 +107,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    """Hook for extra `check` options (the change-review checks extend it)."""
-    try:
-        from .changes import add_check_arguments
-    except ImportError:
-        return
+    """The options of the change-review checks."""
+    from .changes import add_check_arguments
+
     add_check_arguments(parser)
 
 
@@ -116,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
+        # The one clock read of a CLI run. `check` and `diff` also take a hidden --today for their tests.
+        given = getattr(args, "today", None)
+        args.today = parse_at(given) if given else clock.today()
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
@@ -132,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in _problem_lines(exc):
             print(f"claude-cost: error: {line}", file=sys.stderr)
         return EXIT_ERROR
-    except (CliError, PriceError, UnknownModelError) as exc:
+    except (CliError, ClaudeCostError, UnknownModelError) as exc:
         print(f"claude-cost: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
@@ -157,12 +162,10 @@ def _pricing(args: argparse.Namespace):
 
 
 def _models(args: argparse.Namespace) -> int:
-    from .cost import parse_at
-
     pricing = _pricing(args)
-    day = parse_at(args.at)
+    day = parse_at(args.at) if args.at else args.today
     rows = []
-    for m in pricing.models if args.all else pricing.active_models:
+    for m in pricing.models if args.all else pricing.active_models(day):
         period = m.period_at(day)
         rows.append((m, period))
     if args.json:
@@ -170,7 +173,7 @@ def _models(args: argparse.Namespace) -> int:
         for m, period in rows:
             r = period.rates if period else None
             out.append({
-                "id": m.id, "name": m.name, "family": m.family, "status": m.status, "aliases": list(m.aliases),
+                "id": m.id, "name": m.name, "family": m.family, "status": m.status_on(day), "aliases": list(m.aliases),
                 "context_window": m.context_window, "max_output": m.max_output,
                 "min_cacheable_tokens": m.min_cacheable_tokens, "new_tokenizer": m.new_tokenizer,
                 "us_inference": m.us_inference,
@@ -182,10 +185,10 @@ def _models(args: argparse.Namespace) -> int:
     table = [header]
     for m, period in rows:
         if period is None:
-            table.append((m.id, m.status, "-", "-", "-", "-", "-"))
+            table.append((m.id, m.status_on(day), "-", "-", "-", "-", "-"))
             continue
         r = period.rates
-        table.append((m.id, m.status, *(f"${_fmt_rate(getattr(r, b))}" for b in
+        table.append((m.id, m.status_on(day), *(f"${_fmt_rate(getattr(r, b))}" for b in
                                           ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output"))))
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     print(f"USD per million tokens, prices in force on {day}")
@@ -233,7 +236,7 @@ def _price(args: argparse.Namespace) -> int:
         obj = _read_json(args.usage)
         if not isinstance(obj, dict):
             raise CliError(f"{args.usage}: expected a JSON object (a usage object or a Messages API response)")
-        cost = price_usage(obj, args.model, at=args.at, pricing=pricing)
+        cost = price_usage(obj, args.model, at=args.at or args.today, pricing=pricing)
         extra = [b for b in (*BUCKETS, "web_searches") if getattr(args, b)]
         if extra or args.batch or args.fast or args.geo:
             raise CliError("--usage takes the token counts and modifiers from the file; drop the other flags")
@@ -241,7 +244,8 @@ def _price(args: argparse.Namespace) -> int:
         if not args.model:
             raise CliError("--model is required (or give --usage FILE with a response that names its model)")
         usage = Usage(**{b: getattr(args, b) for b in (*BUCKETS, "web_searches")})
-        cost = price(args.model, usage, batch=args.batch, geo=args.geo, fast=args.fast, at=args.at, pricing=pricing)
+        cost = price(args.model, usage, batch=args.batch, geo=args.geo, fast=args.fast, at=args.at or args.today,
+                     pricing=pricing)
     if args.json:
         print(json.dumps(cost.to_json(), indent=2))
         return EXIT_OK
@@ -271,18 +275,19 @@ def _check(args: argparse.Namespace) -> int:
         for line in _problem_lines(exc):
             print(line)
         return EXIT_ERROR
-    try:
-        from .changes import review_checks
-    except ImportError:
-        problems = []
-    else:
-        problems = review_checks(pricing, args)
+    from .changes import review_checks, staleness_warning
+
+    problems = review_checks(pricing, today=args.today, base=args.base, no_base=args.no_base,
+                             allow_history_edit=args.allow_history_edit)
     for problem in problems:
         print(f"{pricing.path}: {problem}")
     if problems:
         return EXIT_ERROR
     print(f"{pricing.path}: OK ({len(pricing.models)} models, "
           f"{sum(len(m.periods) for m in pricing.models)} price periods)")
+    warning = staleness_warning(pricing, args.today)
+    if warning:
+        print(f"{pricing.path}: warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .errors import PriceError
 from .pricing import BUCKET_FIELDS, MILLION, Model, Period, Pricing, Rates, load_pricing
 
 __all__ = [
@@ -48,12 +49,6 @@ _RATE_FIELD = dict(zip(BUCKETS, ("input", "cache_write_5m", "cache_write_1h", "c
 assert set(_RATE_FIELD.values()) == set(BUCKET_FIELDS)
 
 
-class PriceError(ValueError):
-    """A request that cannot be priced as given. ``field`` names the offending input."""
-
-    def __init__(self, message: str, field: str = ""):
-        self.field = field
-        super().__init__(message)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -93,9 +88,13 @@ class Usage:
 
 
 def parse_at(at: object) -> _dt.date:
-    """The UTC day a price is looked up for: a date, a datetime, an ISO string, or ``None`` for today."""
+    """The UTC day a price is looked up for: a date, a datetime or an ISO string.
+
+    The library never reads the clock: a missing day is an error, and the caller (the CLI, the docs build or
+    the browser bridge, through :func:`calculators.clock.today`) passes today when it means today.
+    """
     if at is None or at == "":
-        return _dt.datetime.now(_dt.UTC).date()
+        raise PriceError("no day given: pass the day whose prices apply (at=YYYY-MM-DD)", "at")
     if isinstance(at, _dt.datetime):
         return at.astimezone(_dt.UTC).date() if at.tzinfo else at.date()
     if isinstance(at, _dt.date):
@@ -212,7 +211,7 @@ def price(
     batch: bool = False,
     geo: str | None = None,
     fast: bool = False,
-    at: object = None,
+    at: object,
     pricing: Pricing | None = None,
     **tokens: int,
 ) -> Cost:
@@ -392,7 +391,7 @@ def usage_from_api(obj: Mapping) -> ApiUsage:
     return ApiUsage(usage, model, tier == "batch" or from_batch, geo, speed == "fast", tier, tuple(notes))
 
 
-def price_usage(obj: Mapping, model: str | None = None, *, at: object = None,
+def price_usage(obj: Mapping, model: str | None = None, *, at: object,
                 pricing: Pricing | None = None) -> Cost:
     """Price a Messages API ``usage`` object or response. ``model`` overrides the response's model."""
     api = usage_from_api(obj)
@@ -405,8 +404,8 @@ def price_usage(obj: Mapping, model: str | None = None, *, at: object = None,
     return cost
 
 
-def turn_cost(in_tok: int, out_tok: int, cached_tok: int = 0, model: str = "sonnet") -> Decimal:
-    """The cost of one conversational turn, priced from pricing.toml at today's prices.
+def turn_cost(in_tok: int, out_tok: int, cached_tok: int = 0, model: str = "sonnet", *, at: object) -> Decimal:
+    """The cost of one conversational turn, priced from pricing.toml at the prices in force on ``at``.
 
     ``in_tok`` is the whole prompt; ``cached_tok`` of it are read from the cache at the cache-read rate and
     the rest is billed as uncached input. It leaves out cache writes (the turn that first caches a prefix
@@ -415,7 +414,7 @@ def turn_cost(in_tok: int, out_tok: int, cached_tok: int = 0, model: str = "sonn
     """
     if cached_tok > in_tok:
         raise PriceError(f"cached_tok ({cached_tok}) cannot exceed in_tok ({in_tok})", "cached_tok")
-    return price(model, Usage(input=in_tok - cached_tok, output=out_tok, cache_read=cached_tok)).total
+    return price(model, Usage(input=in_tok - cached_tok, output=out_tok, cache_read=cached_tok), at=at).total
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -442,7 +441,7 @@ class BreakEven:
                 "reads_5m": self.reads_5m, "reads_1h": self.reads_1h}
 
 
-def break_even(model: str | Model, *, at: object = None, pricing: Pricing | None = None) -> BreakEven:
+def break_even(model: str | Model, *, at: object, pricing: Pricing | None = None) -> BreakEven:
     m, pricing = _resolve(model, pricing)
     r = period_for(m, parse_at(at)).rates
     saving = r.input - r.cache_read
@@ -515,7 +514,7 @@ class WorkloadCost:
                 "monthly_usd": dstr(self.monthly), "by_bucket": {k: dstr(v) for k, v in self.by_bucket.items()}}
 
 
-def price_workload(model: str | Model, workload: Workload, *, geo: str | None = None, at: object = None,
+def price_workload(model: str | Model, workload: Workload, *, geo: str | None = None, at: object,
                    pricing: Pricing | None = None) -> WorkloadCost:
     """The average cost per request and the monthly cost of a workload."""
     m, pricing = _resolve(model, pricing)
@@ -570,7 +569,7 @@ def compare_models(
     batch: bool = False,
     geo: str | None = None,
     fast: bool = False,
-    at: object = None,
+    at: object,
     pricing: Pricing | None = None,
 ) -> list[ModelCost]:
     """The same request on every active model (or ``models``), cheapest first.
@@ -580,15 +579,16 @@ def compare_models(
     the request (a modifier they lack, a prompt above their context window) come last with the reason.
     """
     pricing = pricing or load_pricing()
+    day = parse_at(at)
     ref = _resolve(measured_on, pricing)[0] if measured_on is not None else None
     rows: list[ModelCost] = []
-    for m in models if models is not None else pricing.active_models:
+    for m in models if models is not None else pricing.active_models(day):
         scaled = scale_usage(usage, tokenizer_factor(ref, m, pricing)) if ref is not None else usage
         try:
             if m.context_window and scaled.prompt_tokens > m.context_window:
                 raise PriceError(f"prompt of {scaled.prompt_tokens:,} tokens exceeds the "
                                  f"{m.context_window:,}-token context window")
-            rows.append(ModelCost(m, price(m, scaled, batch=batch, geo=geo, fast=fast, at=at, pricing=pricing),
+            rows.append(ModelCost(m, price(m, scaled, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing),
                                   scaled))
         except PriceError as exc:
             rows.append(ModelCost(m, None, scaled, str(exc)))
@@ -596,7 +596,7 @@ def compare_models(
     return rows
 
 
-def rates_at(model: str | Model, at: object = None, pricing: Pricing | None = None) -> Rates:
+def rates_at(model: str | Model, at: object, pricing: Pricing | None = None) -> Rates:
     """The base rates of the period in force (before tiers, batch, geo or fast mode)."""
     m, _ = _resolve(model, pricing)
     return period_for(m, parse_at(at)).rates

@@ -66,6 +66,7 @@ from ._logs_parse import (
     LineState,
 )
 from .cost import BUCKETS, PriceError, Usage, dstr, parse_at, price
+from .errors import InputError
 from .pricing import Pricing, UnknownModelError, load_pricing
 
 __all__ = ["Analysis", "add_arguments", "analyze_paths", "run"]
@@ -478,11 +479,19 @@ def _epoch(ts: str | None) -> float | None:
 
 
 class Options:
+    """What to analyse and how. ``at`` prices records that carry no timestamp; ``today`` is the day whose
+    prices the routing what-if uses. Give either (each defaults to the other); the library never reads the
+    clock, so giving neither is an error."""
+
     def __init__(self, since=None, until=None, at=None, batch_share="0.5", route_to="haiku", model=None,
-                 fmt="auto"):
+                 fmt="auto", today=None):
         self.since = _date_opt(since, "since")
         self.until = _date_opt(until, "until")
-        self.at = parse_at(at).isoformat()
+        if at is None and today is None:
+            raise PriceError("no day given: pass at= or today= (the day records without a timestamp are "
+                             "priced on)", "at")
+        self.at = parse_at(at if at is not None else today).isoformat()
+        self.today = parse_at(today if today is not None else at).isoformat()
         try:
             self.batch_share = Decimal(str(batch_share))
         except Exception:
@@ -880,8 +889,7 @@ class Analysis:
             raise PriceError(f"--route-to: {exc}", "route_to") from None
         outs = self._request_outs()
         cutoff = _nearest_rank(outs, 50) if outs else 0
-        today = parse_at(None).isoformat()
-        saving, moved = _Router(pricing, target, today).saving(self.priced, cutoff)
+        saving, moved = _Router(pricing, target, self.o.today).saving(self.priced, cutoff)
         return {"lever": "routing", "_f": saving, "to": target.id, "requests": moved,
                 "output_cutoff_tokens": cutoff, "assumptions": [
                     f"requests with at most the median output ({cutoff:,} tokens), no web search and a prompt "
@@ -1125,10 +1133,9 @@ def _default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def analyze_paths(paths: list[str], options: Options | None = None, *, pricing: Pricing | None = None,
+def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None = None,
                   jobs: int | None = None, fast: bool = True, progress=None) -> Analysis:
-    """Read every file under ``paths`` and return the priced :class:`Analysis`."""
-    options = options or Options()
+    """Read every file under ``paths`` and return the priced :class:`Analysis` (``options`` carries the day)."""
     pricing = pricing or load_pricing()
     jobs = jobs or _default_jobs()
     files = expand_paths(paths)
@@ -1464,7 +1471,7 @@ def run(args: argparse.Namespace) -> int:
 
     pricing = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
     opts = Options(since=args.since, until=args.until, at=args.at, batch_share=args.batch_share,
-                   route_to=args.route_to, model=args.model, fmt=args.format)
+                   route_to=args.route_to, model=args.model, fmt=args.format, today=args.today)
     if opts.since and opts.until and opts.since > opts.until:
         raise CliError(f"--since {opts.since} is after --until {opts.until}")
     if args.jobs is not None and args.jobs < 1:
@@ -1531,15 +1538,14 @@ _MAX_DOC_BYTES = 256 << 20
 
 
 def _input_error(field: str, message: str):
-    from .bridge import InputError
-
     return InputError([(field, message)])
 
 
-def bridge_analyze_start(inputs: dict) -> dict:
+def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
     """Start an analysis. Inputs: format, model, since, until, at, batch_share, route_to (all optional)."""
     try:
-        opts = Options(since=inputs.get("since"), until=inputs.get("until"), at=inputs.get("at"),
+        opts = Options(since=inputs.get("since"), until=inputs.get("until"), at=inputs.get("at") or None,
+                       today=today,
                        batch_share=inputs.get("batch_share", "0.5") or "0.5",
                        route_to=inputs.get("route_to") or "haiku", model=inputs.get("model"),
                        fmt=inputs.get("format") or "auto")
@@ -1558,7 +1564,7 @@ def _session(inputs: dict) -> dict:
     return s
 
 
-def bridge_analyze_chunk(inputs: dict) -> dict:
+def bridge_analyze_chunk(inputs: dict, today: _dt.date | None = None) -> dict:
     """Feed one chunk of one file: {session, file, text, final}. Lines may be split across chunks."""
     s = _session(inputs)
     name = inputs.get("file")
@@ -1645,7 +1651,7 @@ def _progress(s: dict) -> dict:
             "malformed": c.malformed}
 
 
-def bridge_analyze_finish(inputs: dict) -> dict:
+def bridge_analyze_finish(inputs: dict, today: _dt.date | None = None) -> dict:
     """Finish: price everything and return the report (the same JSON as ``claude-cost analyze --json``);
     with ``csv: true`` also ``records_csv``, the per-record CSV of ``--csv``."""
     s = _session(inputs)
@@ -1666,7 +1672,7 @@ def bridge_analyze_finish(inputs: dict) -> dict:
     return rep
 
 
-def bridge_analyze_cancel(inputs: dict) -> dict:
+def bridge_analyze_cancel(inputs: dict, today: _dt.date | None = None) -> dict:
     """Drop a session and everything it read."""
     found = _SESSIONS.pop(inputs.get("session"), None) is not None
     return {"cancelled": found}

@@ -175,10 +175,9 @@ class Model:
             return "retired"
         return self.status
 
-    @property
-    def is_active(self) -> bool:
-        """Served on the Claude API today (current, legacy, or deprecated and not yet past its retirement)."""
-        return self.status_on(_dt.datetime.now(_dt.UTC).date()) != "retired"
+    def active_on(self, day: _dt.date) -> bool:
+        """Served on the Claude API on ``day`` (current, legacy, or deprecated and not yet retired)."""
+        return self.status_on(day) != "retired"
 
     def period_at(self, day: _dt.date) -> Period | None:
         for period in self.periods:
@@ -233,13 +232,13 @@ class Pricing:
         """Like :meth:`model` but returns ``None`` for an unknown name."""
         return self._index.get(name.strip().lower()) if isinstance(name, str) else None
 
-    @property
-    def active_models(self) -> tuple[Model, ...]:
-        return tuple(m for m in self.models if m.is_active)
+    def active_models(self, day: _dt.date) -> tuple[Model, ...]:
+        """The models served on the Claude API on ``day`` (see :meth:`Model.status_on`)."""
+        return tuple(m for m in self.models if m.active_on(day))
 
-    @property
-    def current_models(self) -> tuple[Model, ...]:
-        return tuple(m for m in self.models if m.status == "current")
+    def current_models(self, day: _dt.date) -> tuple[Model, ...]:
+        """The current models on ``day`` that have a price on that day (a model not yet launched is left out)."""
+        return tuple(m for m in self.models if m.status_on(day) == "current" and m.period_at(day) is not None)
 
     @property
     def last_checked(self) -> _dt.date:

@@ -39,6 +39,7 @@ from pathlib import Path
 from ._format import format_usd as _usd
 from ._format import money_json as _money
 from .cost import PriceError, Workload, dstr, parse_at, price, price_workload
+from .errors import InputError
 from .pricing import Model, Pricing, load_pricing
 
 __all__ = [
@@ -753,7 +754,7 @@ def tier_models(pricing: Pricing, day: _dt.date) -> dict[str, Model]:
     for t in TIERS:
         m = pricing.find(pricing.families.get(t.family, "")) if t.family in pricing.families else None
         if not _usable(m, day):
-            same = [x for x in pricing.current_models if x.family == t.family and _usable(x, day)]
+            same = [x for x in pricing.current_models(day) if x.family == t.family and _usable(x, day)]
             m = max(same, key=lambda x: (x.released or _dt.date.min, x.id)) if same else None
         if m is not None:
             out[t.id] = m
@@ -761,7 +762,7 @@ def tier_models(pricing: Pricing, day: _dt.date) -> dict[str, Model]:
 
 
 def _usable(m: Model | None, day: _dt.date) -> bool:
-    return (m is not None and m.status == "current" and m.availability in ("", "general")
+    return (m is not None and m.status_on(day) == "current" and m.availability in ("", "general")
             and m.period_at(day) is not None)
 
 
@@ -1144,7 +1145,7 @@ def _split_documents(user: str) -> tuple[str, str]:
 
 
 def recommend(prompt: str = "", *, system: str = "", tools: str = "",
-              workload: RecommendWorkload | None = None, at: object = None,
+              workload: RecommendWorkload | None = None, at: object,
               pricing: Pricing | None = None) -> Recommendation:
     """Analyse a prompt and workload: features, routing, levers and monthly costs on every current model.
 
@@ -1237,7 +1238,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
                                  f"{model.context_window:,}", "decisive": True})
             chosen_tier, model = alt.id, tiers[alt.id]
         else:
-            windows = sorted({m.context_window for m in pricing.current_models if m.context_window})
+            windows = sorted({m.context_window for m in pricing.current_models(day) if m.context_window})
             too_long = (f"the request needs about {need:,} tokens (prompt plus output, on the newer tokenizer), "
                         f"more than the largest context window of any current model "
                         f"({windows[-1]:,} tokens): split the document or retrieve only the relevant parts")
@@ -1280,7 +1281,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
 
     # Monthly cost on every current model, with and without the same levers.
     costs = []
-    for m in pricing.current_models:
+    for m in pricing.current_models(day):
         row = {"model": m.id, "model_name": m.name, "family": m.family, "availability": m.availability,
                "recommended": m.id == model.id}
         try:
@@ -1576,15 +1577,13 @@ def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, objec
     return system, prompt, tools, wl, at, errors
 
 
-def bridge_recommend(inputs: dict) -> dict:
-    """Browser entry point: the form's fields in, the recommendation as JSON out."""
-    from .bridge import InputError
-
+def bridge_recommend(inputs: dict, today: _dt.date) -> dict:
+    """Browser entry point: the form's fields in, the recommendation as JSON out (``at`` defaults to today)."""
     system, prompt, tools, wl, at, errors = _parse_inputs(inputs)
     if errors:
         raise InputError(errors)
     try:
-        result = recommend(prompt, system=system, tools=tools, workload=wl, at=at).to_json()
+        result = recommend(prompt, system=system, tools=tools, workload=wl, at=at or today).to_json()
     except RecommendInputError as exc:
         raise InputError(exc.errors) from None
     return result
@@ -1669,7 +1668,7 @@ def run(args: argparse.Namespace) -> int:
     tools = _read_text(args.tools_file, "tools file") if args.tools_file else ""
     inputs = {"system": system, "prompt": prompt, "tools": tools, "requests_per_day": args.requests_per_day,
               "repeats": args.repeats, "gap_minutes": args.gap_minutes, "mode": args.mode or "interactive",
-              "output_tokens": args.output_tokens, "turns": args.turns, "at": args.at or ""}
+              "output_tokens": args.output_tokens, "turns": args.turns, "at": args.at or args.today.isoformat()}
     flag = {"requests_per_day": "--requests-per-day", "gap_minutes": "--gap-minutes", "turns": "--turns",
             "output_tokens": "--output-tokens", "at": "--at", "repeats": "--repeats", "mode": "--offline",
             "prompt": "--prompt-file", "system": "--system-file", "tools": "--tools-file"}

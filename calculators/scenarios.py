@@ -17,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ._format import format_usd
 from ._format import money_json as _money
-from .bridge import InputError
 from .cost import (
     BUCKETS,
     Cost,
@@ -26,9 +25,9 @@ from .cost import (
     break_even,
     compare_models,
     dstr,
-    parse_at,
     price,
 )
+from .errors import InputError
 from .pricing import Model, Pricing, UnknownModelError, load_pricing
 
 __all__ = [
@@ -89,10 +88,11 @@ def format_tokens(count: int) -> str:
 
 
 class _Form:
-    def __init__(self, inputs: dict):
+    def __init__(self, inputs: dict, today: _dt.date):
         if not isinstance(inputs, dict):
             raise InputError("inputs must be a JSON object", "inputs")
         self.raw = inputs
+        self.today = today
         self.errors: list[tuple[str, str]] = []
 
     def error(self, field: str, message: str) -> None:
@@ -176,7 +176,7 @@ class _Form:
     def day(self) -> _dt.date | None:
         value = self.raw.get("at")
         if value is None or (isinstance(value, str) and not value.strip()):
-            return parse_at(None)
+            return self.today
         if not isinstance(value, str):
             self.error("at", "the price date must be a date like 2026-11-25")
             return None
@@ -235,8 +235,9 @@ def _requests(form: _Form) -> tuple[Decimal, str]:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _group(model: Model) -> str:
-    return {"current": "current", "legacy": "legacy", "deprecated": "legacy"}.get(model.status, "retired")
+def _group(model: Model, day: _dt.date) -> str:
+    """The model list's group on ``day``: a deprecated model is listed as legacy until it retires."""
+    return {"current": "current", "legacy": "legacy", "deprecated": "legacy"}.get(model.status_on(day), "retired")
 
 
 def _model_entry(model: Model, day: _dt.date) -> dict:
@@ -244,8 +245,8 @@ def _model_entry(model: Model, day: _dt.date) -> dict:
     return {
         "id": model.id,
         "name": model.name,
-        "status": model.status,
-        "group": _group(model),
+        "status": model.status_on(day),
+        "group": _group(model, day),
         "availability": model.availability,
         "context_window": model.context_window,
         "max_output": model.max_output,
@@ -259,7 +260,7 @@ def _model_entry(model: Model, day: _dt.date) -> dict:
 def _model_list(pricing: Pricing, day: _dt.date) -> dict:
     groups: dict[str, list[dict]] = {"current": [], "legacy": [], "retired": []}
     for m in pricing.models:
-        groups[_group(m)].append(_model_entry(m, day))
+        groups[_group(m, day)].append(_model_entry(m, day))
     return {"groups": [{"key": k, "label": label, "models": groups[k]} for k, label in
                        (("current", "Current"), ("legacy", "Legacy"), ("retired", "Retired (historical prices)"))
                        if groups[k]]}
@@ -270,9 +271,9 @@ def _model_list(pricing: Pricing, day: _dt.date) -> dict:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def models_handler(inputs: dict) -> dict:
+def models_handler(inputs: dict, today: _dt.date) -> dict:
     """Every model in pricing.toml, grouped current / legacy / retired, with the toggles each supports."""
-    form = _Form(inputs)
+    form = _Form(inputs, today)
     day = form.day()
     if form.errors:
         raise InputError(form.errors)
@@ -299,10 +300,10 @@ def _cost_json(cost: Cost, requests: Decimal | None = None) -> dict:
     return {**cost.to_json(), "total": _money(cost.total), "items": items}
 
 
-def price_handler(inputs: dict) -> dict:
+def price_handler(inputs: dict, today: _dt.date) -> dict:
     """One request priced: the same answer as ``claude-cost price --json``, with display strings."""
     pricing = load_pricing()
-    form = _Form(inputs)
+    form = _Form(inputs, today)
     model, usage, day = form.model(pricing), _usage(form), form.day()
     batch, fast, geo = form.flag("batch", "Batch API"), form.flag("fast", "Fast mode"), form.geo()
     if form.errors:
@@ -339,10 +340,10 @@ def _check_limits(form: _Form, model: Model, usage: Usage, day: _dt.date, batch:
         form.error("fast", "fast mode cannot be combined with the Batch API; turn one of them off")
 
 
-def calculator_handler(inputs: dict) -> dict:
+def calculator_handler(inputs: dict, today: _dt.date) -> dict:
     """The Cost Calculator: one request and a month of them, every current model, saving and break-even."""
     pricing = load_pricing()
-    form = _Form(inputs)
+    form = _Form(inputs, today)
     model = form.model(pricing)
     usage = _usage(form)
     day = form.day()
@@ -368,7 +369,7 @@ def calculator_handler(inputs: dict) -> dict:
         breakeven = {"model": model.id, "ratio_5m": None, "ratio_1h": None, "reads_5m": None, "reads_1h": None,
                      "note": str(exc)}
 
-    compared = list(pricing.current_models)
+    compared = list(pricing.current_models(day))
     if model not in compared:
         compared.append(model)
     rows = compare_models(usage, models=compared, measured_on=model, batch=batch, geo=geo, fast=fast, at=day,
@@ -376,7 +377,7 @@ def calculator_handler(inputs: dict) -> dict:
     cheapest = next((r.model.id for r in rows if r.cost is not None), None)
     comparison = []
     for r in rows:
-        row = {"model": r.model.id, "model_name": r.model.name, "status": r.model.status,
+        row = {"model": r.model.id, "model_name": r.model.name, "status": r.model.status_on(day),
                "selected": r.model.id == model.id, "cheapest": r.model.id == cheapest,
                "tokens": r.usage.prompt_tokens + r.usage.output, "reason": r.reason}
         if r.cost is not None:

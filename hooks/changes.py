@@ -9,13 +9,12 @@
   prices.
 
 The pricing file is the one the package would load (``CLAUDE_COST_PRICING`` if set), read afresh at the start
-of every build. Changes dated after the build day (``CLAUDE_COST_DOCS_AT`` or today) are marked scheduled.
+of every build. Changes dated after the build day (``CLAUDE_COST_TODAY`` or today) are marked scheduled.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -27,7 +26,8 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from calculators import changes as _changes  # noqa: E402
-from calculators.cost import PriceError, parse_at  # noqa: E402
+from calculators import clock  # noqa: E402
+from calculators.errors import ClaudeCostError  # noqa: E402
 from calculators.pricing import PricingFileError, default_pricing_path, load_pricing  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.changes")
@@ -53,17 +53,20 @@ def _pricing():
 
 
 def _today():
-    """The day the site is built for: ``CLAUDE_COST_DOCS_AT`` (as the shortcodes use) or today (UTC)."""
+    """The day the site is built for: ``CLAUDE_COST_TODAY`` (as the shortcodes use) or today (UTC)."""
     try:
-        return parse_at(os.environ.get("CLAUDE_COST_DOCS_AT", "").strip() or None)
-    except PriceError as exc:
-        raise PluginError(f"hooks/changes.py: CLAUDE_COST_DOCS_AT: {exc}") from None
+        return clock.today()
+    except ClaudeCostError as exc:
+        raise PluginError(f"hooks/changes.py: {exc}") from None
 
 
 def on_config(config, **kwargs):
     _build.clear()
     pricing = _pricing()
+    today = _today()
     config["extra"]["prices_checked"] = pricing.last_checked.isoformat()
+    config["extra"]["prices_built"] = today.isoformat()
+    config["extra"]["prices_checked_age"] = _changes.age_words(pricing.last_checked, today)
     config["extra"].setdefault("pricing_reference", "reference/pricing/")
     config["extra"].setdefault("pricing_changes", "reference/changes/")
     config["extra"].setdefault("pricing_feed", FEED_PATH)

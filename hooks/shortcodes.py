@@ -8,7 +8,7 @@ Syntax: an HTML comment ``<!-- cc:NAME arg key=value flag -->`` anywhere in a Ma
 spaces are quoted: ``num="cost opus input=1000"``. An unknown shortcode, argument, model or field raises
 :class:`ShortcodeError`, which the hook turns into a build error naming the page and the line.
 
-The date whose prices the site shows is today (UTC) at build time, or ``CLAUDE_COST_DOCS_AT`` (YYYY-MM-DD)
+The date whose prices the site shows is today (UTC) at build time, or ``CLAUDE_COST_TODAY`` (YYYY-MM-DD)
 when set; a shortcode may ask for another day with ``at=YYYY-MM-DD``.
 
 Hook files are loaded by path, not as a package, so the repository root is put on ``sys.path`` here to
@@ -18,7 +18,6 @@ import ``calculators``.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import shlex
 import sys
@@ -39,6 +38,7 @@ from calculators import (  # noqa: E402
     Usage,
     Workload,
     break_even,
+    clock,
     load_pricing,
     parse_at,
     price,
@@ -46,6 +46,7 @@ from calculators import (  # noqa: E402
 )
 from calculators.compression import compression_curve  # noqa: E402
 from calculators.cost import period_for, scale_usage, tokenizer_factor  # noqa: E402
+from calculators.errors import ClaudeCostError  # noqa: E402
 from calculators.pricing import Model, Rates  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------------------
@@ -98,12 +99,11 @@ _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 
 
 def docs_date() -> _dt.date:
-    """The day whose prices the site shows: ``CLAUDE_COST_DOCS_AT`` or today (UTC)."""
-    env = os.environ.get("CLAUDE_COST_DOCS_AT", "").strip()
+    """The day whose prices the site shows: ``CLAUDE_COST_TODAY`` or today (UTC), read once per call."""
     try:
-        return parse_at(env or None)
-    except PriceError as exc:
-        raise ShortcodeError(f"CLAUDE_COST_DOCS_AT: {exc}") from None
+        return clock.today()
+    except ClaudeCostError as exc:
+        raise ShortcodeError(str(exc)) from None
 
 
 def render(markdown: str, src: str = "<page>", *, at: object = None, pricing: Pricing | None = None,
@@ -663,7 +663,7 @@ def _model(args: Args) -> Result:
         return Result(", ".join(f"`{a}`" for a in model.aliases) or "none")
     if what == "id":
         return Result(f"`{model.id}`")
-    value = {"name": model.name, "family": model.family, "status": model.status, "released": model.released,
+    value = {"name": model.name, "family": model.family, "status": model.status_on(args.day()), "released": model.released,
              "retires": model.retires, "retired": model.retired, "source": model.source,
              "checked": model.checked}[what]
     if value is None:
@@ -735,7 +735,7 @@ def _t_lineup(args: Args) -> str:
     day = args.day()
     p = args.ctx.pricing
     rows = []
-    for m in _priced(_models_arg(args, p.current_models), day):
+    for m in _priced(_models_arg(args, p.current_models(day)), day):
         per = m.period_at(day)
         tiers = [("", per.rates)] + [(f" (prompt > {t.above_prompt_tokens:,} tokens)", t.rates) for t in per.tiers]
         for i, (label, r) in enumerate(tiers):
@@ -769,7 +769,7 @@ def _t_all_prices(args: Args) -> str:
                          for t in per.tiers) or "—"
         if per.fast is not None and "fast" in set(m.third_party) | set(per.third_party):
             fast += " †"
-        rows.append([f"{m.name}", m.status,
+        rows.append([f"{m.name}", m.status_on(args.day()),
                      *(rate(getattr(r, b)) + _third(m, per, b) for b in
                        ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")),
                      fast, tier, str(per.effective_from)])
@@ -790,7 +790,7 @@ def _t_all_models(args: Args) -> str:
         if m.retired:
             dates.append(f"retired {m.retired}")
         aliases = "".join(f"<br>`{a}`" for a in m.aliases)
-        rows.append([m.name, f"`{m.id}`{aliases}", m.status + (" (limited)" if m.availability == "limited" else ""),
+        rows.append([m.name, f"`{m.id}`{aliases}", m.status_on(args.day()) + (" (limited)" if m.availability == "limited" else ""),
                      str(m.released or "—"), "; ".join(dates) or "—", short_tokens(m.context_window),
                      short_tokens(m.max_output), f"[source]({m.source})" + (" †" if m.third_party else ""),
                      str(m.checked)])
@@ -862,7 +862,7 @@ def _t_history(args: Args) -> str:
 @table("min-cacheable")
 def _t_min_cacheable(args: Args) -> str:
     rows = [[m.name, f"`{m.id}`", tokens(m.min_cacheable_tokens) + (" †" if "min_cacheable_tokens" in m.third_party else "")]
-            for m in _models_arg(args, args.ctx.pricing.active_models)]
+            for m in _models_arg(args, args.ctx.pricing.active_models(args.day()))]
     return _table(["Model", "API id", "Minimum cacheable prompt (tokens)"], rows, ["l", "l", "r"]) + \
         "\n\n† = the figure comes from third parties or is assumed equal to the previous model's."
 
@@ -872,7 +872,7 @@ def _t_batch_cached(args: Args) -> str:
     """A cached prefix read inside a batch request: batch multiplier x cache-read price, as a share of input."""
     day, p = args.day(), args.ctx.pricing
     rows = []
-    for m in _priced(_models_arg(args, p.active_models), day):
+    for m in _priced(_models_arg(args, p.active_models(day)), day):
         r = m.period_at(day).rates
         batched = r.cache_read * p.batch_multiplier
         rows.append([m.name, rate(r.input), rate(r.cache_read), rate(batched), percent(batched / r.input, 2)])
@@ -883,7 +883,7 @@ def _t_batch_cached(args: Args) -> str:
 def _t_output_ratio(args: Args) -> str:
     day, p = args.day(), args.ctx.pricing
     rows = []
-    for m in _priced(_models_arg(args, p.current_models), day):
+    for m in _priced(_models_arg(args, p.current_models(day)), day):
         r = m.period_at(day).rates
         per_k = r.output * 1000 / Decimal(1_000_000)
         rows.append([m.name, rate(r.input), rate(r.output), times(r.output / r.input), money(per_k)])
@@ -894,7 +894,7 @@ def _t_output_ratio(args: Args) -> str:
 def _t_break_even(args: Args) -> str:
     day, p = args.day(), args.ctx.pricing
     rows = []
-    for m in _priced(_models_arg(args, p.active_models), day):
+    for m in _priced(_models_arg(args, p.active_models(day)), day):
         r = m.period_at(day).rates
         be = break_even(m, at=day, pricing=p)
         rows.append([m.name, rate(r.cache_write_5m - r.input), rate(r.cache_write_1h - r.input),

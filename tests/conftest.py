@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT_PRICING = REPO / "pricing.toml"
+
+#: The day every test runs on unless it names another: the CLI, the bridge and the docs build read it from
+#: CLAUDE_COST_TODAY (set for every test below), so no test depends on the machine's clock. A test that needs
+#: the real clock says so in its name (``..._real_clock``) and deletes the variable itself.
+PINNED_TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    monkeypatch.setenv("CLAUDE_COST_TODAY", PINNED_TODAY.isoformat())
+    return PINNED_TODAY
 
 #: Markers whose tests run only when the -m expression names them (see [tool.pytest.ini_options] markers).
 _OPT_IN_MARKERS = ("slow", "gigabyte")

@@ -524,7 +524,7 @@ def test_hook_renders_page_from_temporary_pricing_file(tmp_path, monkeypatch):
     temp = tmp_path / "pricing.toml"
     shutil.copy(FIX / "price_cut.toml", temp)
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(temp))
-    monkeypatch.delenv("CLAUDE_COST_DOCS_AT", raising=False)
+    monkeypatch.setenv("CLAUDE_COST_TODAY", "2026-11-25")
     hook = _load_hook()
     config = {"extra": {}}
     hook.on_config(config)
@@ -532,9 +532,7 @@ def test_hook_renders_page_from_temporary_pricing_file(tmp_path, monkeypatch):
     source = (REPO / "docs" / "reference" / "changes.md").read_text(encoding="utf-8")
     rendered = hook.on_page_markdown(source, page=None, config=config, files=None)
     assert "<!-- pricing-" not in rendered
-    today = dt.datetime.now(dt.UTC).date()
-    tag = " (scheduled)" if dt.date(2026, 12, 1) > today else ""
-    assert f"### 2026-12-01{tag} {{ #2026-12-01 }}" in rendered
+    assert "### 2026-12-01 (scheduled) { #2026-12-01 }" in rendered  # after the build day of 2026-11-25
     assert "- **Claude Sonnet 5.5 price change**: input $2.00 \u2192 $1.00 per MTok (-50%)" in rendered
     assert "| `fable-5-2-cheap-read` |" in rendered  # the exceptions table
     assert "- **Long-context request**: one request with a 300,000-token prompt" in rendered
@@ -543,9 +541,9 @@ def test_hook_renders_page_from_temporary_pricing_file(tmp_path, monkeypatch):
     hook.on_config(config)
     real = hook.on_page_markdown(source, page=None, config=config, files=None)
     assert "input $2.00 \u2192 $1.00" not in real
-    # The build day follows CLAUDE_COST_DOCS_AT, like the shortcodes: after 2026-12-01 the cut is no longer scheduled.
+    # The build day follows CLAUDE_COST_TODAY, like the shortcodes: after 2026-12-01 the cut is no longer scheduled.
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(temp))
-    monkeypatch.setenv("CLAUDE_COST_DOCS_AT", "2026-12-02")
+    monkeypatch.setenv("CLAUDE_COST_TODAY", "2026-12-02")
     hook.on_config(config)
     later = hook.on_page_markdown(source, page=None, config=config, files=None)
     assert "### 2026-12-01 { #2026-12-01 }" in later

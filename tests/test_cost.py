@@ -502,36 +502,34 @@ def test_usage_dataclass_prompt_tokens():
 # ----------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def today_is_nov_25(monkeypatch):
-    """turn_cost prices at today's prices: pin "today" so that a later price change cannot move these figures."""
-    import calculators.cost as cost_module
-
-    real = cost_module.parse_at
-    monkeypatch.setattr(cost_module, "parse_at", lambda at: dt.date(2026, 11, 25) if at is None else real(at))
+NOV_25 = dt.date(2026, 11, 25)
 
 
-def test_today_is_read_in_utc():
-    assert parse_at(None) == dt.datetime.now(dt.UTC).date()
+def test_the_library_never_defaults_to_the_clock():
+    with pytest.raises(PriceError, match="no day given") as err:
+        parse_at(None)
+    assert err.value.field == "at"
+    with pytest.raises(PriceError, match="no day given"):
+        price("claude-sonnet-5-5", Usage(input=1), at=None)
 
 
-def test_turn_cost_explicit_model(today_is_nov_25):
+def test_turn_cost_explicit_model():
     # Sonnet 4.6: 10,000-token prompt of which 8,000 cached: 2,000 x 3 = 6,000; 8,000 x 0.30 = 2,400;
     # 1,000 out x 15 = 15,000 -> 23,400 u$
-    assert turn_cost(10_000, 1000, 8000, model="claude-sonnet-4-6") == D("0.0234")
+    assert turn_cost(10_000, 1000, 8000, model="claude-sonnet-4-6", at=NOV_25) == D("0.0234")
 
 
-def test_turn_cost_defaults_to_the_sonnet_shortcut(today_is_nov_25):
+def test_turn_cost_defaults_to_the_sonnet_shortcut():
     # "sonnet" -> Sonnet 5.5 ($2/$10, read $0.10): 2,000 x 2 = 4,000; 8,000 x 0.10 = 800; 1,000 x 10 = 10,000
     # -> 14,800 u$
-    assert turn_cost(10_000, 1000, 8000) == D("0.0148")
+    assert turn_cost(10_000, 1000, 8000, at=NOV_25) == D("0.0148")
     # no cache: 10,000 x 2 + 1,000 x 10 = 30,000 u$
-    assert turn_cost(10_000, 1000) == D("0.03")
+    assert turn_cost(10_000, 1000, at=NOV_25) == D("0.03")
 
 
 def test_turn_cost_rejects_more_cached_than_sent():
     with pytest.raises(PriceError):
-        turn_cost(100, 10, 101)
+        turn_cost(100, 10, 101, at=NOV_25)
 
 
 def test_turn_cost_docstring_says_what_it_leaves_out():
@@ -636,7 +634,7 @@ def test_compare_models_reports_models_without_a_price_that_day(pricing):
 
 def test_compare_models_default_is_every_active_model(pricing):
     rows = compare_models(Usage(input=1000, output=1000), at="2026-11-20")  # Fable 5.2 exists from 2026-11-09
-    assert {r.model.id for r in rows} == {m.id for m in pricing.active_models}
+    assert {r.model.id for r in rows} == {m.id for m in pricing.active_models(dt.date(2026, 11, 20))}
     priced = [r.cost.total for r in rows if r.cost is not None]
     assert priced == sorted(priced)
     assert len(priced) == len(rows)

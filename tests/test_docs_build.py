@@ -2,12 +2,11 @@
 
 Two builds: the repository as it is, and a temporary copy of it (docs, hooks, calculators, mkdocs.yml,
 overrides) whose price file has ONE price changed, passed with ``CLAUDE_COST_PRICING``. Both use the same
-prices date (``CLAUDE_COST_DOCS_AT``), so the only difference between them is that price.
+prices date (``CLAUDE_COST_TODAY``), so the only difference between them is that price.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -20,12 +19,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DAY = dt.datetime.now(dt.UTC).date().isoformat()
+DAY = "2026-12-04"  # pinned: the two builds must price the same day, whatever the clock says
 MODEL = "claude-sonnet-5-5"  # the model whose input price the copy changes
 
 
 def build(config_dir: Path, site: Path, pricing: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CLAUDE_COST_DOCS_AT": DAY}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CLAUDE_COST_TODAY": DAY}
     env.pop("CLAUDE_COST_PRICING", None)
     if pricing is not None:
         env["CLAUDE_COST_PRICING"] = str(pricing)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import PINNED_TODAY
 
 from calculators import _logs_parse as P
 from calculators import logs
@@ -27,7 +28,7 @@ CC = FIX / "claude_code"
 
 
 def analyse(*paths, fast=True, jobs=1, **opts):
-    o = logs.Options(**opts)
+    o = logs.Options(**{"today": PINNED_TODAY, **opts})
     return logs.analyze_paths([str(p) for p in paths], o, jobs=jobs, fast=fast).report()
 
 
@@ -40,7 +41,7 @@ def cli_json(capsys, *argv):
 
 def record_costs(*paths, **opts):
     """Per-record cost from the --csv writer, keyed by (file name, line)."""
-    a = logs.analyze_paths([str(p) for p in paths], logs.Options(**opts), jobs=1)
+    a = logs.analyze_paths([str(p) for p in paths], logs.Options(**{"today": PINNED_TODAY, **opts}), jobs=1)
     buf = io.StringIO()
     a.write_csv(buf)
     rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
@@ -280,8 +281,8 @@ def test_parallel_and_single_process_agree(tmp_path, monkeypatch, method):
             fh.write(src.replace(b"msg_", f"m{i}_".encode()).replace(b"req_", f"r{i}_".encode()))
     monkeypatch.setattr(logs, "PIECE", 64 << 10)
     monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
-    one = logs.analyze_paths([str(big)], jobs=1).report()
-    two = logs.analyze_paths([str(big)], jobs=2).report()
+    one = logs.analyze_paths([str(big)], logs.Options(today=PINNED_TODAY), jobs=1).report()
+    two = logs.analyze_paths([str(big)], logs.Options(today=PINNED_TODAY), jobs=2).report()
     assert len(one["files"]) == 1 and big.stat().st_size > 8 * (64 << 10)  # so it was split into ranges
     assert one == two
     assert one["records"] == 400 * 3
@@ -306,13 +307,13 @@ def test_with_another_thread_running_the_workers_are_not_forked_and_agree(tmp_pa
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
-        two = logs.analyze_paths([str(tmp_path)], jobs=2).report()
+        two = logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2).report()
     finally:
         stop.set()
         other.join()
     assert methods and methods[0] in ("forkserver", "spawn")
     assert Decimal(two["total_usd"]) == Decimal("0.0060") and two["records"] == 4  # 4 x $0.0015
-    assert two == logs.analyze_paths([str(tmp_path)], jobs=1).report()
+    assert two == logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=1).report()
 
 
 def test_workers_are_forked_only_from_a_single_threaded_process(monkeypatch):
@@ -334,7 +335,7 @@ def test_a_more_complete_copy_in_a_later_file_replaces_the_one_already_summed(tm
     (tmp_path / "b.jsonl").write_text(_line(ts, "m1", input_tokens=100, output_tokens=1000) + "y" * 300 + "\n")
     monkeypatch.setattr(logs, "PIECE", 64)  # one task per file, in worker processes
     monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
-    analysis = logs.analyze_paths([str(tmp_path)], jobs=2)
+    analysis = logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2)
     assert analysis.c.replaced == 1 and analysis.c.duplicates == 1
     rep = analysis.report()
     # Haiku 4.5 at $1 / $5 per MTok: m1 keeps b's copy: 100 x $1/MTok + 1,000 x $5/MTok = $0.0051;
@@ -491,7 +492,7 @@ def _read_four_logs_in_workers(tmp_path, monkeypatch, fail_on: str, fail) -> Non
     monkeypatch.setattr(logs, "_start_method", lambda mp: "fork")  # so the workers see the patched reader
     monkeypatch.setattr(logs, "PIECE", 64)
     monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
-    logs.analyze_paths([str(tmp_path)], jobs=2)
+    logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2)
 
 
 @FORK_WITH_THREADS

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PINNED_TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -248,7 +249,7 @@ def test_line_numbers_survive_byte_range_splits(tmp_path, monkeypatch):
             fh.write(b"{broken\n" if i == 2500 else line.replace(b"msg_B", b"m%d" % i))
     monkeypatch.setattr(logs, "PIECE", 128 << 10)
     monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
-    rep = logs.analyze_paths([str(f)], jobs=2).report()
+    rep = logs.analyze_paths([str(f)], logs.Options(today=PINNED_TODAY), jobs=2).report()
     assert rep["malformed_lines"] == [{"file": str(f), "line": 2500,
                                        "reason": "not a JSON object (cut short or not JSON Lines?)"}]
     assert rep["records"] == 2999
@@ -349,8 +350,8 @@ def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path, m
             fh.write(odd if i % 20 == 0 and i > 100 else line.replace(b"msg_B", b"m%d" % i))
     monkeypatch.setattr(logs, "PIECE", 128 << 10)
     monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
-    split = logs.analyze_paths([str(f)], jobs=1).report()
-    whole = logs.analyze_paths([str(f)], jobs=1).report()
+    split = logs.analyze_paths([str(f)], logs.Options(today=PINNED_TODAY), jobs=1).report()
+    whole = logs.analyze_paths([str(f)], logs.Options(today=PINNED_TODAY), jobs=1).report()
     assert split["records"] == whole["records"] == 3000 - 145
     assert split["lines"] == whole["lines"]
 

@@ -11,6 +11,7 @@ Each fixture in tests/broken_pricing/ is ``valid_minimal.toml`` with one mistake
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from decimal import Decimal
 from pathlib import Path
@@ -186,9 +187,11 @@ def test_unknown_model_suggestions(pricing):
 
 
 def test_active_and_current_models(pricing):
-    assert all(m.status != "retired" for m in pricing.active_models)
-    assert {m.status for m in pricing.current_models} == {"current"}
-    assert len(pricing.active_models) + sum(m.status == "retired" for m in pricing.models) == len(pricing.models)
+    day = dt.date(2026, 12, 4)
+    assert all(m.status_on(day) != "retired" for m in pricing.active_models(day))
+    assert {m.status_on(day) for m in pricing.current_models(day)} == {"current"}
+    retired = sum(m.status_on(day) == "retired" for m in pricing.models)
+    assert len(pricing.active_models(day)) + retired == len(pricing.models)
 
 
 def test_a_deprecated_model_is_retired_from_its_scheduled_day():

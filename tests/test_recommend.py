@@ -6,6 +6,7 @@ are worked out by hand from the prices in pricing.toml, with the arithmetic in a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import subprocess
@@ -460,7 +461,7 @@ def test_levers_add_up_to_the_total_saving():
 def test_every_current_model_is_costed_with_and_without_levers():
     result = run_example(DEFAULT_INPUTS)
     pricing = load_pricing()
-    assert {r["model"] for r in result["costs"]} == {m.id for m in pricing.current_models}
+    assert {r["model"] for r in result["costs"]} == {m.id for m in pricing.current_models(dt.date.fromisoformat(AT))}
     for row in result["costs"]:
         assert Decimal(row["with_levers"]["usd"]) <= Decimal(row["without_levers"]["usd"])
     limited = [r for r in result["costs"] if r["availability"] == "limited"]
@@ -683,7 +684,9 @@ def test_binary_input_does_not_crash():
 
 def test_recommend_input_error_for_library_callers():
     with pytest.raises(RecommendInputError):
-        recommend("")
+        recommend("", at=AT)
+    with pytest.raises(TypeError, match="'at'"):  # the day is a required argument: the library reads no clock
+        recommend("a prompt")  # type: ignore[call-arg]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -794,7 +797,7 @@ def test_any_text_and_workload_gives_a_consistent_answer(system, prompt, repeats
         return
     assert response["ok"], response
     r = response["result"]
-    current = {m.id for m in load_pricing().current_models}
+    current = {m.id for m in load_pricing().current_models(dt.date.fromisoformat(AT))}
     assert r["model"] in current
     # No lever makes anything dearer, and the per-lever savings add up to the levers' total.
     for row in r["costs"]:

@@ -8,6 +8,7 @@ search $10 per 1,000 requests).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -109,7 +110,7 @@ def test_every_current_model_is_compared_cheapest_first():
     pricing = load_pricing()
     r = calc(model="claude-sonnet-5-5", input=2000, output=500, requests_per_month=100000)
     rows = r["comparison"]
-    assert {row["model"] for row in rows} == {m.id for m in pricing.current_models}
+    assert {row["model"] for row in rows} == {m.id for m in pricing.current_models(dt.date.fromisoformat(AT))}
     priced = [Decimal(row["per_request"]["usd"]) for row in rows if "per_request" in row]
     assert priced == sorted(priced)
     assert [row["cheapest"] for row in rows].count(True) == 1 and rows[0]["cheapest"]
@@ -181,7 +182,7 @@ def test_a_retired_model_is_priced_only_before_its_retirement():
 
 def test_fast_mode_on_a_model_that_prices_it():
     pricing = load_pricing()
-    model = next(m for m in pricing.current_models if m.period_at(m.periods[-1].effective_from).fast)
+    model = next(m for m in pricing.current_models(dt.date.fromisoformat(AT)) if m.period_at(m.periods[-1].effective_from).fast)
     period = model.periods[-1]
     r = calc(model=model.id, input=1000, output=1000, at=period.effective_from.isoformat())
     fast = calc(model=model.id, input=1000, output=1000, fast=True, at=period.effective_from.isoformat())

@@ -467,10 +467,10 @@ def test_several_on_a_line_and_table_indent():
 
 
 def test_docs_date_from_environment(monkeypatch):
-    monkeypatch.setenv("CLAUDE_COST_DOCS_AT", "2026-01-15")
+    monkeypatch.setenv("CLAUDE_COST_TODAY", "2026-01-15")
     assert sc.render("<!-- cc:price big input -->", pricing=PRICING) == "$6.00 / MTok"
-    monkeypatch.setenv("CLAUDE_COST_DOCS_AT", "yesterday")
-    with pytest.raises(sc.ShortcodeError, match="CLAUDE_COST_DOCS_AT"):
+    monkeypatch.setenv("CLAUDE_COST_TODAY", "yesterday")
+    with pytest.raises(sc.ShortcodeError, match="CLAUDE_COST_TODAY"):
         sc.render("x", pricing=PRICING)
 
 
