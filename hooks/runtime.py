@@ -92,6 +92,11 @@ def on_config(config, **kwargs):
                 "site_dir": SITE_DIR, "warmup": WARMUP}
     if snapshot_uri:
         settings["snapshot"] = snapshot_uri
+    from calculators import clock
+
+    pinned = os.environ.get(clock.ENV_VAR, "").strip()
+    if pinned:  # a build for a given day (CLAUDE_COST_TODAY): the live tools treat that day as today too
+        settings["today"] = clock.today().isoformat()
     config.extra["claude_cost_runtime"] = json.dumps(settings, separators=(",", ":"))
     return config
 
@@ -283,7 +288,8 @@ _BOOTSTRAP = """<script>(function () {
       archive: new URL(cfg.archive, root).href,
       snapshot: cfg.snapshot ? new URL(cfg.snapshot, root).href : null,
       siteDir: cfg.site_dir,
-      warmup: cfg.warmup
+      warmup: cfg.warmup,
+      today: cfg.today || null
     });
     window.claudeCostEarly = early;
   } catch (e) { /* calculators.js starts the worker itself */ }

@@ -1,7 +1,8 @@
 // Site-wide loader for the calculators (loaded as a module on every page, does nothing without a mount
 // point). For each [data-calc] element it imports widgets/<name>.js and calls mount(element, api); all
-// widgets of a page share ONE module Web Worker that runs Python (worker.mjs). Contract:
-// /work/notes/runtime-contract.md. boot() runs on every emission of Material's document$ (see the end).
+// widgets of a page share ONE module Web Worker that runs Python (worker.mjs). The contract is on the
+// architecture page (docs/contributing/architecture.md). boot() runs on every emission of Material's document$
+// (see the end).
 
 const HERE = new URL(".", import.meta.url); // <site>/javascripts/
 const ROOT = new URL("..", HERE); // the site root, whatever base path the site is served under
@@ -113,6 +114,7 @@ function createRuntime(firstStatusEl) {
         snapshot: config.snapshot ? new URL(config.snapshot, ROOT).href : null,
         siteDir: config.site_dir,
         warmup: config.warmup,
+        today: config.today || null,
       });
     }
     attached();

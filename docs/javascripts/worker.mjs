@@ -1,8 +1,9 @@
 // The one Python runtime of a page: a module Web Worker that loads the self-hosted Pyodide, unpacks the
 // calculators archive and answers {id, name, inputs} with calculators.bridge.call_json. The page's main
-// thread never runs Python. Protocol (see /work/notes/runtime-contract.md):
+// thread never runs Python. Protocol (the architecture page, docs/contributing/architecture.md, has the rest):
 //   main -> worker  {type: "init", pyodide: URL of the Pyodide folder, archive: URL of the archive,
-//                    snapshot: URL of the build's memory snapshot or null, siteDir, warmup: Python source}
+//                    snapshot: URL of the build's memory snapshot or null, siteDir, warmup: Python source,
+//                    today: "YYYY-MM-DD" when the site was built for a given day, else null}
 //   main -> worker  {id, name, inputs}
 //   worker -> main  {type: "status", state: "live" | "failed", message, timings}
 //   worker -> main  {id, response} or {id, error}
@@ -68,7 +69,7 @@ async function boot(loadPyodide, indexURL, snapshotBytes) {
   return loadPyodide(options);
 }
 
-async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup }) {
+async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup, today }) {
   const t0 = performance.now();
   immutable = new Set([archive, snapshot, ...["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
     .map((name) => indexURL + name)].filter(Boolean));
@@ -98,6 +99,9 @@ async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup }) 
   const tLoaded = performance.now();
   py.unpackArchive(await archiveBytes, "zip", { extractDir: siteDir });
   py.runPython(warmup);
+  // A site built for a given day (CLAUDE_COST_TODAY at build time) keeps that day in the browser too; otherwise
+  // the bridge asks the browser's clock.
+  if (today && /^\d{4}-\d{2}-\d{2}$/.test(today)) py.runPython(`import os\nos.environ["CLAUDE_COST_TODAY"] = "${today}"`);
   callJson = py.pyimport("calculators.bridge").call_json;
   return {
     snapshot: restored,

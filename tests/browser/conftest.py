@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import PINNED_TODAY
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -52,7 +53,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def build_site(target: Path) -> Path:
     """``mkdocs build`` into ``target`` (not strict: a docs warning elsewhere must not hide browser results)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Built for the suite's pinned day: the prerendered figures and the live worker (which the build tells the
+    # same day) then agree with the Python results the tests compute, whatever the machine's clock says.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CLAUDE_COST_TODAY": PINNED_TODAY.isoformat()}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--no-strict", "--quiet", "--site-dir",
                            str(target)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0 or not (target / "index.html").is_file():

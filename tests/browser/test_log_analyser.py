@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PINNED_TODAY
 from playwright.sync_api import expect
 
 from calculators import logs
@@ -25,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def cli_report(*paths: Path) -> dict:
-    return logs.analyze_paths([str(p) for p in paths], logs.Options(), jobs=1).report()
+    return logs.analyze_paths([str(p) for p in paths], logs.Options(today=PINNED_TODAY), jobs=1).report()
 
 
 def drop(page, files: dict[str, str]) -> None:
