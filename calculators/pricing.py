@@ -170,9 +170,15 @@ class Model:
     notes: str = ""
 
     def status_on(self, day: _dt.date) -> str:
-        """The status on ``day``: a deprecated model counts as retired from its scheduled ``retires`` date."""
+        """The status on ``day``.
+
+        A deprecated model counts as retired from its scheduled ``retires`` date, and a retired model counts as
+        deprecated (still served) before its ``retired`` date. Otherwise the file's ``status`` holds.
+        """
         if self.status == "deprecated" and self.retires is not None and day >= self.retires:
             return "retired"
+        if self.status == "retired" and self.retired is not None and day < self.retired:
+            return "deprecated"
         return self.status
 
     def active_on(self, day: _dt.date) -> bool:

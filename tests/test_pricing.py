@@ -195,11 +195,17 @@ def test_active_and_current_models(pricing):
 
 
 def test_a_deprecated_model_is_retired_from_its_scheduled_day():
-    import datetime as dt
+    import dataclasses
 
     from calculators import load_pricing
 
-    m = load_pricing().model("claude-sonnet-4-5")  # deprecated, retires = 2026-11-30 in pricing.toml
-    assert m.status == "deprecated"
-    assert m.status_on(dt.date(2026, 11, 29)) == "deprecated"
-    assert m.status_on(dt.date(2026, 11, 30)) == "retired"
+    retired = load_pricing().model("claude-sonnet-4-5")  # status = "retired", retired = 2026-11-30
+    assert retired.status == "retired"
+    assert retired.status_on(dt.date(2026, 11, 29)) == "deprecated"  # still served the day before
+    assert retired.status_on(dt.date(2026, 11, 30)) == "retired"
+    # The same model as it was written before the day came: deprecated, with the scheduled date.
+    scheduled = dataclasses.replace(retired, status="deprecated", retired=None, retires=dt.date(2026, 11, 30))
+    assert scheduled.status_on(dt.date(2026, 11, 29)) == "deprecated"
+    assert scheduled.status_on(dt.date(2026, 11, 30)) == "retired"
+    assert [m.active_on(dt.date(2026, 11, d)) for m in (retired, scheduled) for d in (29, 30)] == \
+        [True, False, True, False]

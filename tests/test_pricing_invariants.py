@@ -269,6 +269,6 @@ def test_statuses_from_the_facts():
     assert {k for k, v in status.items() if v == "retired"} == {
         "claude-opus-4-1-20250805", "claude-opus-4-20250514", "claude-sonnet-4-20250514",
         "claude-3-5-haiku-20241022", "claude-3-7-sonnet-20250219", "claude-3-opus-20240229",
-        "claude-3-haiku-20240307"}
-    assert status["claude-sonnet-4-5-20250929"] == "deprecated"
-    assert PRICING.model("claude-sonnet-4-5").retires == dt.date(2026, 11, 30)
+        "claude-3-haiku-20240307", "claude-sonnet-4-5-20250929"}
+    # Sonnet 4.5 retired on the day Anthropic announced (its model page: "retires on November 30, 2026").
+    assert PRICING.model("claude-sonnet-4-5").retired == dt.date(2026, 11, 30)

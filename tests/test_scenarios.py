@@ -134,8 +134,8 @@ def test_the_model_list_groups_every_model_once_with_its_toggles():
     entries = {m["id"]: m for g in r["groups"] for m in g["models"]}
     for m in pricing.models:
         assert entries[m.id]["supports"]["us"] == m.us_inference
-        assert entries[m.id]["group"] == {"current": "current", "legacy": "legacy",
-                                          "deprecated": "legacy"}.get(m.status, "retired")
+        assert entries[m.id]["group"] == {"current": "current", "legacy": "legacy", "deprecated": "legacy"}.get(
+            m.status_on(dt.date.fromisoformat(AT)), "retired")  # the status on the day priced
 
 
 @pytest.mark.parametrize(
