@@ -7,9 +7,12 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BROWSER_FILE := .cache/chromium-path
+FAKETIME_FILE := .cache/faketime-path
 PYTEST_ARGS ?=
+# The days `make test-clock` sets the machine clock to (today is added): a retirement, mid-year and year end.
+CLOCK_DAYS ?= 2027-01-23 2027-06-30 2027-12-31
 
-.PHONY: help install serve docs site test test-unit test-browser bench lint clean
+.PHONY: help install serve docs site test test-unit test-browser test-clock bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -28,6 +31,10 @@ $(BROWSER_FILE): $(PY_STAMP) scripts/ensure-chromium.sh
 	@mkdir -p $(dir $@)
 	scripts/ensure-chromium.sh $(PY) > $@.tmp && mv $@.tmp $@
 
+$(FAKETIME_FILE): scripts/ensure-faketime.sh
+	@mkdir -p $(dir $@)
+	scripts/ensure-faketime.sh > $@.tmp && mv $@.tmp $@
+
 install: $(PY_STAMP) $(NODE_STAMP) ## create .venv, install Python and npm dependencies
 
 serve: install ## build and serve the site on http://127.0.0.1:8000
@@ -38,8 +45,15 @@ docs: install ## strict build of the site into site/
 
 site: docs
 
-test: install $(BROWSER_FILE) ## the full suite: unit, docs and browser tests
+test: install $(BROWSER_FILE) $(FAKETIME_FILE) ## the full suite: unit, docs and browser tests
 	CLAUDE_COST_CHROMIUM="$$(cat $(BROWSER_FILE))" $(PY) -m pytest $(PYTEST_ARGS)
+
+test-clock: install $(FAKETIME_FILE) ## the non-browser suite with the machine clock set to today and CLOCK_DAYS
+	@ft="$$(cat $(FAKETIME_FILE))"; if [ -z "$$ft" ]; then echo "test-clock needs faketime (apt-get install faketime)"; exit 1; fi; \
+	for day in $$(date -u +%F) $(CLOCK_DAYS); do \
+	  echo "== clock set to $$day"; \
+	  FAKETIME_DONT_FAKE_MONOTONIC=1 "$$ft" -f "@$$day 12:00:00" $(PY) -m pytest -q -m "not browser" -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	done
 
 test-unit: install ## the fast tests only (no browser)
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)

@@ -561,6 +561,7 @@ def test_built_site_shows_checked_date_footer_and_feed(tmp_path, monkeypatch):
     temp.write_text(text.replace("checked = 2026-11-24", "checked = 2026-11-21"), encoding="utf-8")
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(temp))
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("CLAUDE_COST_TODAY", "2026-12-04")  # built 13 days after the checks (2026-11-21)
     docs = tmp_path / "docs"
     (docs / "reference").mkdir(parents=True)
     shutil.copy(REPO / "docs" / "reference" / "changes.md", docs / "reference" / "changes.md")
@@ -583,6 +584,8 @@ def test_built_site_shows_checked_date_footer_and_feed(tmp_path, monkeypatch):
     for html, prefix, pricing_href in ((home, "", "reference/pricing/"), (page, "../../", "../pricing/")):
         assert 'data-testid="prices-checked"' in html
         assert 'Prices checked on <time datetime="2026-11-21">2026-11-21</time>' in html
+        assert ('(<span data-testid="prices-checked-age">13 days ago</span> when this site was built\n    on '
+                '<time datetime="2026-12-04">2026-12-04</time>)') in html
         assert f'<a href="{pricing_href}">Pricing reference</a>' in html
         assert ('<link rel="alternate" type="application/atom+xml" title="Claude API price changes" '
                 f'href="{prefix}changes.xml">') in html
@@ -593,3 +596,28 @@ def test_built_site_shows_checked_date_footer_and_feed(tmp_path, monkeypatch):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+@pytest.mark.parametrize(("day", "words"), [
+    ("2026-11-21", "today"), ("2026-11-22", "1 day ago"), ("2026-12-21", "30 days ago"), ("2026-11-20", "in the future"),
+])
+def test_age_words(day, words):
+    from calculators.changes import age_words
+
+    assert age_words(dt.date(2026, 11, 21), dt.date.fromisoformat(day)) == words
+
+
+def test_check_warns_when_the_newest_check_is_over_30_days_old(tmp_path, monkeypatch, capsys):
+    # The fixture's newest checked date is 2026-11-24: 30 days later (2026-12-24) is fine, 31 (2026-12-25) is stale.
+    from calculators.cli import main
+
+    for day, stale in (("2026-12-24", False), ("2026-12-25", True)):
+        monkeypatch.setenv("CLAUDE_COST_TODAY", day)
+        assert main(["check", str(FIX / "base.toml"), "--no-base"]) == 0
+        out = capsys.readouterr()
+        assert "OK" in out.out
+        lines = [line for line in out.err.splitlines() if "warning" in line]
+        if stale:
+            assert len(lines) == 1 and "2026-11-24, 31 days before 2026-12-25" in lines[0], out.err
+        else:
+            assert lines == [], out.err
