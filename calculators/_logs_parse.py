@@ -81,8 +81,13 @@ def _usual_usage(u: dict):
                 and type(w1) is int and inp >= 0 and out >= 0 and rd >= 0 and w5 >= 0 and w1 >= 0 \
                 and cr == w5 + w1:
             tier = g("service_tier")
-            return inp, w5, w1, rd, out, tier if type(tier) is str else None
+            if tier is None or tier in _KNOWN_TIERS:
+                return inp, w5, w1, rd, out, tier
     return None
+
+
+#: service_tier values with a known price (priority is priced at standard rates with a note).
+_KNOWN_TIERS = ("standard", "batch", "priority")
 
 
 def usage_values(u: Mapping):
@@ -115,7 +120,11 @@ def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool
     stu = u.get("server_tool_use")
     web = _int(stu, "web_search_requests", "server_tool_use.") if isinstance(stu, Mapping) else 0
     tier = u.get("service_tier")
-    tier = tier if isinstance(tier, str) else None
+    if tier is not None and tier not in _KNOWN_TIERS:
+        raise BadLine(f"service_tier {str(tier)[:40]!r} is not one this tool knows (standard, batch or priority)")
+    speed = u.get("speed")
+    if speed not in (None, "standard", "fast"):
+        raise BadLine(f"speed {str(speed)[:40]!r} has no published price (standard or fast)")
     geo_raw = u.get("inference_geo")
     if geo_raw not in (None, "global", "us", "not_available"):
         raise BadLine(f"inference_geo {geo_raw!r} has no published price")

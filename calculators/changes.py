@@ -324,7 +324,7 @@ def checked_problems(pricing: Pricing, today: _dt.date) -> list[Problem]:
     for section, (_, checked) in pricing.sources.items():
         if checked > today:
             out.append(Problem(f"{section}.checked", f"{checked} is in the future (today is {today})", hint))
-    for i, m in enumerate(pricing.models):
+    for i, m in pricing.numbered():
         if m.checked > today:
             out.append(Problem(f"models[{i}].checked", f"{m.id}: {m.checked} is in the future (today is {today})",
                                hint))
@@ -353,7 +353,7 @@ def ratio_problems(pricing: Pricing,
         out.append(Problem("batch.multiplier", f"is {dstr(pricing.batch_multiplier)}, but the Batch API bills "
                                                f"{dstr(BATCH_RULE)}x the standard price",
                            "if Anthropic changed it, update BATCH_RULE in calculators/changes.py too"))
-    for i, m in enumerate(pricing.models):
+    for i, m in pricing.numbered():
         for j, p in enumerate(m.periods):
             rows = [(f"models[{i}].periods[{j}]", p.rates, p.explicit)]
             rows += [(f"models[{i}].periods[{j}].tiers[{k}]", t.rates, None) for k, t in enumerate(p.tiers)]
@@ -387,7 +387,7 @@ def ratio_problems(pricing: Pricing,
 def lifecycle_problems(pricing: Pricing, today: _dt.date) -> list[Problem]:
     """Deprecation and retirement dates that contradict the status (the loader checks retired-has-a-date)."""
     out = []
-    for i, m in enumerate(pricing.models):
+    for i, m in pricing.numbered():
         if m.status == "deprecated" and m.retires is None:
             out.append(Problem(f"models[{i}].retires", f"{m.id} is deprecated but has no retirement date",
                                "add retires = YYYY-MM-DD from Anthropic's deprecation notice"))
@@ -434,9 +434,11 @@ def history_edits(base: Pricing, new: Pricing, today: _dt.date) -> list[Problem]
             out.append(Problem(label, f"changed from {dstr(a)} to {dstr(b)}: this reprices past usage too",
                                "the file has no dated periods for this figure; if the change is real, rerun with "
                                "--allow-history-edit and say in the PR from when it applies"))
-    new_index = {m.id: (i, m) for i, m in enumerate(new.models)}
+    new_index = {m.id: (i, m) for i, m in new.numbered()}
     for old in base.models:
         if old.id not in new_index:
+            if old.id in new.invalid_ids:
+                continue  # still in the file, but it did not validate: that problem is reported already
             started = old.periods[0].effective_from <= today
             if started:
                 out.append(Problem("models", f"{old.id} was removed: logs from its days could no longer be priced",

@@ -15,7 +15,6 @@ import json
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from . import clock
 from .cost import BUCKETS, Usage, dstr, parse_at, price, price_usage
@@ -118,21 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
-        # The one clock read of a CLI run. `check` and `diff` also take a hidden --today for their tests.
-        given = getattr(args, "today", None)
-        args.today = parse_at(given) if given else clock.today()
-        if args.command is None:
-            parser.print_help()
-            return EXIT_USAGE
-        if args.command == "models":
-            return _models(args)
-        if args.command == "price":
-            return _price(args)
-        if args.command == "check":
-            return _check(args)
-        if getattr(args, "_missing", False):
-            raise CliError(f"`{args.command}` is not available in this build")
-        return importlib.import_module(args._module).run(args)
+        status = _run(parser, args)
+        sys.stdout.flush()  # a failed write (a full disk) is reported here, not as a traceback at exit
+        return status
     except PricingFileError as exc:
         for line in _problem_lines(exc):
             print(f"claude-cost: error: {line}", file=sys.stderr)
@@ -141,10 +128,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"claude-cost: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
+        _drop_stdout()
         return EXIT_OK
+    except OSError as exc:  # a file or the output could not be read or written: one line, not a traceback
+        what = f"cannot use {exc.filename}" if exc.filename else "cannot write the output"
+        _drop_stdout()
+        try:
+            print(f"claude-cost: error: {what}: {exc.strerror or exc}", file=sys.stderr)
+        except OSError:
+            pass
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("claude-cost: interrupted", file=sys.stderr)
         return 130
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    # The one clock read of a CLI run. `check` and `diff` also take a hidden --today for their tests.
+    given = getattr(args, "today", None)
+    args.today = parse_at(given) if given else clock.today()
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.command == "models":
+        return _models(args)
+    if args.command == "price":
+        return _price(args)
+    if args.command == "check":
+        return _check(args)
+    if getattr(args, "_missing", False):
+        raise CliError(f"`{args.command}` is not available in this build")
+    return importlib.import_module(args._module).run(args)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null once writing to it has failed, so the interpreter's flush at exit is quiet."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (an embedding caller): nothing to do
+        pass
 
 
 def _problem_lines(exc: PricingFileError) -> list[str]:
@@ -212,31 +237,67 @@ def _fmt_rate(value: Decimal) -> str:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _read_json(path: str) -> object:
-    name = "stdin" if path == "-" else path
+#: The most a single input file (a usage object, a prompt, a tools file) may hold: larger inputs are refused.
+MAX_INPUT_BYTES = 16 << 20
+
+
+def read_input(path: str, what: str = "file", limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file, or of stdin for ``-``, refusing more than ``limit`` bytes.
+
+    Devices, FIFOs and directories are refused with a message (a FIFO with no writer would block, and
+    ``/dev/zero`` never ends), so that a mistyped path can neither hang nor fill the memory.
+    """
+    import os
+    import stat
+
+    shown = "stdin" if path == "-" else path
     try:
         if path == "-":
-            # bytes where possible: json.loads detects UTF-8 (with or without a BOM), UTF-16 and UTF-32
-            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+            stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+            data = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
         else:
-            data = Path(path).read_bytes()
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                raise CliError(f"{shown}: is a folder; give the {what} itself")
+            if not stat.S_ISREG(mode):
+                raise CliError(f"{shown}: not a regular file (a device or a pipe); save the {what} to a file, "
+                               "or pipe it on stdin with -")
+            with open(path, "rb") as fh:
+                data = fh.read(limit + 1)
     except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise CliError(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise CliError(f"{shown}: the {what} is larger than {limit >> 20} MB, the most this command reads")
+    return data
+
+
+def _read_json(path: str) -> object:
+    name = "stdin" if path == "-" else path
+    # bytes: json.loads detects UTF-8 (with or without a BOM), UTF-16 and UTF-32
+    data = read_input(path, "usage JSON")
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
         raise CliError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except UnicodeDecodeError:
         raise CliError(f"{name}: not JSON text (expected UTF-8, UTF-16 or UTF-32)") from None
+    except RecursionError:
+        raise CliError(f"{name}: the JSON is nested too deeply to read (a usage object is two levels deep)") from None
 
 
 def _price(args: argparse.Namespace) -> int:
     pricing = _pricing(args)
     if args.usage:
         obj = _read_json(args.usage)
+        name = "stdin" if args.usage == "-" else args.usage
         if not isinstance(obj, dict):
-            raise CliError(f"{args.usage}: expected a JSON object (a usage object or a Messages API response)")
-        cost = price_usage(obj, args.model, at=args.at or args.today, pricing=pricing)
+            raise CliError(f"{name}: expected a JSON object (a usage object or a Messages API response)")
+        try:
+            cost = price_usage(obj, args.model, at=args.at or args.today, pricing=pricing)
+        except ClaudeCostError as exc:
+            if exc.field == "at":
+                raise
+            raise CliError(f"{name}: {exc}") from None
         extra = [b for b in (*BUCKETS, "web_searches") if getattr(args, b)]
         if extra or args.batch or args.fast or args.geo:
             raise CliError("--usage takes the token counts and modifiers from the file; drop the other flags")
@@ -268,15 +329,20 @@ def _price(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .changes import review_checks, staleness_warning
+
     path = args.file or args.pricing
     try:
         pricing = load_pricing(path) if path else load_pricing()
     except PricingFileError as exc:
+        # Every problem in one run: the file's own problems, then the review rules on the models that did load.
         for line in _problem_lines(exc):
             print(line)
+        if exc.partial is not None:
+            for problem in review_checks(exc.partial, today=args.today, base=args.base, no_base=args.no_base,
+                                         allow_history_edit=args.allow_history_edit):
+                print(f"{exc.source}: {problem}")
         return EXIT_ERROR
-    from .changes import review_checks, staleness_warning
-
     problems = review_checks(pricing, today=args.today, base=args.base, no_base=args.no_base,
                              allow_history_edit=args.allow_history_edit)
     for problem in problems:

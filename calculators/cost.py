@@ -15,7 +15,9 @@ A tier applies to the whole request, output included. Nothing is rounded here; r
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -42,6 +44,25 @@ __all__ = [
     "turn_cost",
     "usage_from_api",
 ]
+
+#: The largest token count (per bucket, per request) accepted anywhere: 10^15. With it and the price file's own
+#: bounds (at most 10,000 USD per MTok, 9 decimal places), every cost below is computed exactly in _EXACT.
+MAX_TOKENS = 10**15
+#: The arithmetic context of every cost: wide enough that no product or sum of accepted values is rounded, and
+#: trapping Inexact so that a rounding can never pass silently.
+_EXACT = decimal.Context(prec=60, Emax=10**6, Emin=-(10**6), traps=[decimal.Inexact, decimal.InvalidOperation,
+                                                                     decimal.Overflow, decimal.DivisionByZero])
+
+
+def short_value(value: object, limit: int = 40) -> str:
+    """A value for an error message, cut so that a huge number or string cannot flood it."""
+    text = str(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{text[:6]}...({len(text)} digits)"
+    return text[: limit - 3] + "..."
+
 
 #: Token buckets in display order; the same words are used by the CLI flags, JSON and the browser.
 BUCKETS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
@@ -74,9 +95,12 @@ class Usage:
         for name in (*BUCKETS, "web_searches"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise PriceError(f"{name} must be a whole number of tokens, got {value!r}", name)
+                raise PriceError(f"{name} must be a whole number of tokens, got {short_value(value)}", name)
             if value < 0:
-                raise PriceError(f"{name} cannot be negative (got {value})", name)
+                raise PriceError(f"{name} cannot be negative (got {short_value(value)})", name)
+            if value > MAX_TOKENS:
+                raise PriceError(f"{name} is {short_value(value)}: counts above {MAX_TOKENS:,} (10^15) are not "
+                                 "accepted", name)
 
     @property
     def prompt_tokens(self) -> int:
@@ -96,19 +120,37 @@ def parse_at(at: object) -> _dt.date:
     if at is None or at == "":
         raise PriceError("no day given: pass the day whose prices apply (at=YYYY-MM-DD)", "at")
     if isinstance(at, _dt.datetime):
-        return at.astimezone(_dt.UTC).date() if at.tzinfo else at.date()
+        return _utc_day(at, at)
     if isinstance(at, _dt.date):
         return at
     if isinstance(at, str):
         text = at.strip()
+        bad = PriceError(f"not a date: {short_value(text)} (use YYYY-MM-DD or an ISO 8601 timestamp such as "
+                         "2026-11-25T14:30:00Z)", "at")
+        if not _DATE_RE.match(text):
+            raise bad
         try:
             if len(text) == 10:
                 return _dt.date.fromisoformat(text)
-            stamp = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            stamp = _dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
         except ValueError:
-            raise PriceError(f"not a date: {at!r} (use YYYY-MM-DD or an ISO 8601 timestamp)", "at") from None
-        return stamp.astimezone(_dt.UTC).date() if stamp.tzinfo else stamp.date()
-    raise PriceError(f"not a date: {at!r}", "at")
+            raise bad from None
+        return _utc_day(stamp, text)
+    raise PriceError(f"not a date: {short_value(at)}", "at")
+
+
+#: What parse_at accepts as text: a date, or a date and time with an optional UTC offset (ISO 8601).
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?")
+
+
+def _utc_day(stamp: _dt.datetime, shown: object) -> _dt.date:
+    """The UTC day of a timestamp (a naive one is taken as UTC)."""
+    if stamp.tzinfo is None:
+        return stamp.date()
+    try:
+        return stamp.astimezone(_dt.UTC).date()
+    except OverflowError:
+        raise PriceError(f"{short_value(shown)} is outside the years 1 to 9999 once converted to UTC", "at") from None
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -233,6 +275,20 @@ def price(
         UnknownModelError: the model is not in the price file (the message names the closest ids).
         PriceError: a modifier the model does not support, a date with no price, or bad token counts.
     """
+    with decimal.localcontext(_EXACT):
+        return _price(model, usage, batch=batch, geo=geo, fast=fast, at=at, pricing=pricing, tokens=tokens)
+
+
+def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
+    for name, flag in (("batch", batch), ("fast", fast)):
+        if not isinstance(flag, bool):
+            raise PriceError(f"{name} must be True or False, got {short_value(flag)}", name)
+    if geo is not None and not isinstance(geo, str):
+        raise PriceError(f"geo must be 'global', 'us' or None, got {short_value(geo)}", "geo")
+    if not isinstance(model, (str, Model)):
+        raise PriceError(f"model must be a model id or a Model, got {short_value(model)}", "model")
+    if usage is not None and not isinstance(usage, Usage):
+        raise PriceError(f"usage must be a Usage, got {type(usage).__name__}", "usage")
     if usage is None:
         unknown = set(tokens) - {*BUCKETS, "web_searches"}
         if unknown:
@@ -247,7 +303,7 @@ def price(
     notes: list[str] = []
 
     if geo not in ("global", "us"):
-        raise PriceError(f"unknown inference_geo {geo!r}: use 'global' or 'us'", "geo")
+        raise PriceError(f"unknown inference_geo {short_value(geo)}: use 'global' or 'us'", "geo")
     if geo == "us" and not m.us_inference:
         raise PriceError(f"{m.name} does not support US-only inference (inference_geo); it is priced on "
                          f"Claude 4.6 and later models only", "geo")
@@ -310,16 +366,18 @@ class ApiUsage:
 
 
 def _count(obj: Mapping, key: str, where: str) -> int:
+    """A token count of a usage object. ``null`` (the SDKs' optional fields) counts as 0; a float, even a whole
+    one such as ``1e30`` or ``2.0``, is refused: the API sends whole numbers, and a float may already be rounded."""
     value = obj.get(key)
     if value is None:
         return 0
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise PriceError(f"{where}{key} must be a whole number, got {value!r}", f"{where}{key}")
+        raise PriceError(f"{where}{key} must be a whole number, got {short_value(value)}", f"{where}{key}")
     if value < 0:
-        raise PriceError(f"{where}{key} cannot be negative (got {value})", f"{where}{key}")
+        raise PriceError(f"{where}{key} cannot be negative (got {short_value(value)})", f"{where}{key}")
+    if value > MAX_TOKENS:
+        raise PriceError(f"{where}{key} is {short_value(value)}: counts above {MAX_TOKENS:,} (10^15) are not "
+                         "accepted", f"{where}{key}")
     return value
 
 
@@ -382,12 +440,18 @@ def usage_from_api(obj: Mapping) -> ApiUsage:
     tier = u.get("service_tier")
     if tier == "priority":
         notes.append("Priority Tier has no published per-token price; priced at standard rates")
+    elif tier not in (None, "standard", "batch"):
+        raise PriceError(f"service_tier {short_value(tier)} is not one this tool knows; expected 'standard', "
+                         "'batch' or 'priority'", "service_tier")
     geo_raw = u.get("inference_geo")
     geo = "us" if geo_raw == "us" else "global"
     if geo_raw not in (None, "global", "us", "not_available"):
-        raise PriceError(f"inference_geo {geo_raw!r} has no published price; expected 'global' or 'us'",
+        raise PriceError(f"inference_geo {short_value(geo_raw)} has no published price; expected 'global' or 'us'",
                          "inference_geo")
     speed = u.get("speed")
+    if speed not in (None, "standard", "fast"):
+        raise PriceError(f"speed {short_value(speed)} has no published price; expected 'standard' or 'fast'",
+                         "speed")
     return ApiUsage(usage, model, tier == "batch" or from_batch, geo, speed == "fast", tier, tuple(notes))
 
 

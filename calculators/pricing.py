@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .errors import ClaudeCostError
+
 __all__ = [
     "CachePolicy",
     "FastRates",
@@ -65,24 +67,31 @@ class Problem:
         return f"{text} (hint: {self.hint})" if self.hint else text
 
 
-class PricingFileError(ValueError):
-    """The pricing file could not be read or is invalid. ``problems`` lists every problem found."""
+class PricingFileError(ClaudeCostError):
+    """The pricing file could not be read or is invalid. ``problems`` lists every problem found.
 
-    def __init__(self, source: str, problems: list[Problem]):
+    ``partial`` holds the models that did validate (with their positions in the file), so that ``check`` can
+    run its review rules on them in the same run; it is ``None`` when the file could not be read at all.
+    """
+
+    def __init__(self, source: str, problems: list[Problem], partial: Pricing | None = None):
         self.source = source
         self.problems = problems
+        self.partial = partial
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}", problems[0].path if problems else "",
+                         source)
 
 
-class UnknownModelError(LookupError):
+class UnknownModelError(ClaudeCostError, LookupError):
     """A model id that is neither a canonical id, an alias nor a family shortcut."""
 
     def __init__(self, model: str, suggestions: list[str]):
         self.model = model
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown model {model!r}{hint} (`claude-cost models` lists every id)")
+        shown = model if len(model) <= 60 else model[:57] + "..."
+        super().__init__(f"unknown model {shown!r}{hint} (`claude-cost models` lists every id)", "model")
 
     def __str__(self) -> str:  # LookupError would repr() the message
         return self.args[0]
@@ -216,7 +225,15 @@ class Pricing:
     tokenizer_inflation: Decimal
     sources: dict[str, tuple[str, _dt.date]]
     path: str = ""
+    #: Each model's position among the file's [[models]] (for problem paths); empty when they are 0, 1, 2, ...
+    positions: tuple[int, ...] = ()
+    #: Ids of [[models]] entries that did not validate (only in a partial Pricing, see PricingFileError).
+    invalid_ids: frozenset[str] = frozenset()
     _index: dict[str, Model] = field(default_factory=dict, repr=False, compare=False)
+
+    def numbered(self) -> list[tuple[int, Model]]:
+        """``(position in the file, model)`` for every model: the ``i`` of the ``models[i]`` key path."""
+        return list(zip(self.positions or range(len(self.models)), self.models, strict=True))
 
     def __post_init__(self) -> None:
         for m in self.models:
@@ -290,12 +307,33 @@ def _load_default(path: str) -> Pricing:
     return _load_path(path)
 
 
+#: A pricing file larger than this is refused before it is parsed (the real one is about 30 KB).
+MAX_PRICING_BYTES = 4 << 20
+
+
 def _load_path(path: str) -> Pricing:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_PRICING_BYTES + 1)
     except OSError as exc:
         raise PricingFileError(path, [Problem(path, f"cannot read file: {exc.strerror or exc}")]) from None
-    return parse_pricing(text, source=path)
+    if len(data) > MAX_PRICING_BYTES:
+        raise PricingFileError(path, [Problem(path, f"file is larger than {MAX_PRICING_BYTES >> 20} MB",
+                                              "is this the pricing file?")])
+    return parse_pricing(decode_toml(data, path), source=path)
+
+
+def decode_toml(data: bytes, source: str) -> str:
+    """TOML text from bytes: UTF-8 without a byte-order mark, as the TOML spec requires."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise PricingFileError(source, [Problem(source, "the file starts with a UTF-8 byte-order mark (BOM)",
+                                                "save it as UTF-8 without a BOM")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PricingFileError(source, [Problem(f"{source}:{line}", f"byte 0x{data[exc.start]:02x} is not UTF-8",
+                                                "save the file as UTF-8 (TOML files are UTF-8)")]) from None
 
 
 def parse_pricing(text: str, source: str = "pricing.toml") -> Pricing:
@@ -304,10 +342,13 @@ def parse_pricing(text: str, source: str = "pricing.toml") -> Pricing:
         raw = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise PricingFileError(source, [Problem(source, f"not valid TOML: {exc}", "fix the syntax at that line")]) from None
+    except RecursionError:
+        raise PricingFileError(source, [Problem(source, "arrays or tables are nested too deeply to read",
+                                                "a pricing file needs at most a few levels")]) from None
     v = _Validator()
     pricing = v.pricing(raw, source)
     if pricing is None:
-        raise PricingFileError(source, v.problems)
+        raise PricingFileError(source, v.problems, v.partial)
     return pricing
 
 
@@ -334,6 +375,7 @@ _FAST_KEYS = {"input_per_mtok", "output_per_mtok"}
 class _Validator:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.partial: Pricing | None = None
 
     # -- helpers ------------------------------------------------------------------------------------------
 
@@ -369,7 +411,15 @@ class _Validator:
             return None
         value = Decimal(value)
         if not value.is_finite() or value < 0:
-            self.err(f"{path}.{key}", f"price must be zero or positive, found {value}")
+            self.err(f"{path}.{key}", f"price must be zero or positive, found {_short(value)}")
+            return None
+        if value > MAX_PRICE:
+            self.err(f"{path}.{key}", f"{_short(value)} is not a plausible price (above {MAX_PRICE:,} USD)",
+                     "prices are USD per million tokens (per 1,000 requests for web search)")
+            return None
+        if value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            self.err(f"{path}.{key}", f"{_short(value)} has more than {MAX_DECIMALS} decimal places",
+                     f"round it to {MAX_DECIMALS} places: the analyser keeps money in whole femto-dollars")
             return None
         return value
 
@@ -402,8 +452,18 @@ class _Validator:
             return None
         value = raw[key]
         if not isinstance(value, str) or not value.strip():
-            self.err(f"{path}.{key}", f"must be a non-empty string, found {value!r}")
+            self.err(f"{path}.{key}", f"must be a non-empty string, found {_short(value)}")
             return None
+        if value != value.strip():
+            self.err(f"{path}.{key}", f"has leading or trailing spaces: {_short(value)}", "remove the spaces")
+            return None
+        return value
+
+    def notes(self, raw: dict, path: str) -> str:
+        value = raw.get("notes", "")
+        if not isinstance(value, str):
+            self.err(f"{path}.notes", f"must be a string, found {_short(value)}", 'write notes = "..."')
+            return ""
         return value
 
     def boolean(self, raw: dict, key: str, path: str, default: bool | None = None) -> bool:
@@ -427,8 +487,9 @@ class _Validator:
 
     def sourced(self, raw: dict, path: str) -> tuple[str, _dt.date]:
         src = self.text(raw, "source", path) or ""
-        if src and not src.startswith(("https://", "http://")):
-            self.err(f"{path}.source", f"must be a URL, found {src!r}", "link the page the price was read from")
+        if src and not _is_url(src):
+            self.err(f"{path}.source", f"must be a web address, found {_short(src)}",
+                     "link the page the price was read from, e.g. https://platform.claude.com/docs/...")
         checked = self.date(raw, "checked", path) or _dt.date.min
         return src, checked
 
@@ -467,12 +528,24 @@ class _Validator:
                              {"new_vs_old", *_SOURCED})
         inflation = self.multiplier(tok_raw, "new_vs_old", "tokenizer")
         sources["tokenizer"] = self.sourced(tok_raw, "tokenizer")
+        for where, value, low, high, why in (
+                ("cache.write_5m_multiplier", cache.write_5m_multiplier, 1, None, "a cache write costs at least the input"),
+                ("cache.write_1h_multiplier", cache.write_1h_multiplier, 1, None, "a cache write costs at least the input"),
+                ("cache.read_multiplier", cache.read_multiplier, None, 1, "a cache read costs at most the input"),
+                ("batch.multiplier", batch, None, 1, "the Batch API is a discount"),
+                ("inference_geo.us_multiplier", us, 1, None, "US-only inference is a premium, not a discount"),
+                ("tokenizer.new_vs_old", inflation, 1, None, "the newer tokenizer counts more tokens, not fewer")):
+            if (low is not None and value < low) or (high is not None and value > high):
+                bound = f"at least {low}" if low is not None and value < low else f"at most {high}"
+                self.err(where, f"{value} is out of range: it must be {bound}", why)
 
         models_raw = raw.get("models", [])
         if not isinstance(models_raw, list) or not models_raw:
             self.err("models", "expected at least one [[models]] entry")
             models_raw = []
-        models = [m for i, r in enumerate(models_raw) if (m := self.model(r, f"models[{i}]", cache)) is not None]
+        checked_models = [(i, self.model(r, f"models[{i}]", cache)) for i, r in enumerate(models_raw)]
+        models = [m for _, m in checked_models if m is not None]
+        positions = tuple(i for i, m in checked_models if m is not None)
 
         # Ids and aliases are unique across the whole file (case-insensitive).
         seen: dict[str, str] = {}
@@ -508,12 +581,28 @@ class _Validator:
             self.err("families", "expected a table of shortcut = model id")
 
         if self.problems:
+            self.partial = self._partial(models, positions, models_raw, families, cache, batch, us, per_1k,
+                                         inflation, sources, source)
             return None
         # Resolve family targets to canonical ids.
         index = {m.id: m.id for m in models} | {a: m.id for m in models for a in m.aliases}
         families = {k: index[v] for k, v in families.items()}
         return Pricing(tuple(models), families, cache, batch, us, per_1k / 1000, inflation, sources,
                        path=source)
+
+    def _partial(self, models, positions, models_raw, families, cache, batch, us, per_1k, inflation, sources,
+                 source) -> Pricing | None:
+        """The models that validated, for the review rules of ``check`` (None when even that is not possible)."""
+        try:
+            valid = {m.id for m in models}
+            raw_ids = {r.get("id") for r in models_raw if isinstance(r, dict) and isinstance(r.get("id"), str)}
+            index = {m.id: m.id for m in models} | {a: m.id for m in models for a in m.aliases}
+            fams = {k: index[v] for k, v in families.items() if v in index}
+            ids = frozenset(i.strip().lower() for i in raw_ids) - valid
+            return Pricing(tuple(models), fams, cache, batch, us, per_1k / 1000, inflation, sources, path=source,
+                           positions=positions, invalid_ids=ids)
+        except Exception:  # a partial view is a convenience: never let it hide the problems already found
+            return None
 
     def multiplier(self, raw: dict, key: str, path: str) -> Decimal:
         value = self.money(raw, key, path, required=False) if key in raw else None
@@ -530,6 +619,8 @@ class _Validator:
         before = len(self.problems)
         self.table(raw, path, _MODEL_KEYS, _MODEL_REQUIRED)
         mid = self.text(raw, "id", path, required=False)
+        if mid is not None and any(c.isspace() for c in mid):
+            self.err(f"{path}.id", f"ids have no spaces, found {_short(mid)}")
         if mid is not None and mid != mid.lower():
             self.err(f"{path}.id", f"ids are lower case, found {mid!r}")
         status = raw.get("status")
@@ -565,10 +656,16 @@ class _Validator:
         for alias in aliases:
             if alias != alias.lower():
                 self.err(f"{path}.aliases", f"aliases are lower case, found {alias!r}")
+            if any(c.isspace() for c in alias):
+                self.err(f"{path}.aliases", f"aliases have no spaces, found {_short(alias)}")
         ctx = self.integer(raw, "context_window", path, required=False, minimum=1)
         max_out = self.integer(raw, "max_output", path, required=False, minimum=1)
         min_cache = self.integer(raw, "min_cacheable_tokens", path, required=False, minimum=1)
         released = self.date(raw, "released", path, required=False)
+        if released is not None and periods and released > periods[0].effective_from:
+            self.err(f"{path}.released", f"{released} is after its first price period starts "
+                                         f"({periods[0].effective_from})",
+                     "a model cannot be priced before it is released: fix one of the two dates")
         retires = self.date(raw, "retires", path, required=False)
         new_tok = self.boolean(raw, "new_tokenizer", path, default=False)
         us = self.boolean(raw, "us_inference", path, default=False)
@@ -578,13 +675,14 @@ class _Validator:
         third = self.strings(raw, "third_party", path)
         for name in ("name", "family"):
             self.text(raw, name, path, required=False)
+        notes = self.notes(raw, path)
         if len(self.problems) != before or mid is None:
             return None
         return Model(
             id=mid, name=raw["name"], family=raw["family"], status=status, aliases=aliases, released=released,
             retires=retires, retired=retired, context_window=ctx, max_output=max_out,
             min_cacheable_tokens=min_cache or 0, new_tokenizer=new_tok, us_inference=us, availability=avail,
-            periods=tuple(periods), source=src, checked=checked, third_party=third, notes=raw.get("notes", ""),
+            periods=tuple(periods), source=src, checked=checked, third_party=third, notes=notes,
         )
 
     def rates(self, raw: dict, path: str, cache: CachePolicy) -> Rates | None:
@@ -593,7 +691,11 @@ class _Validator:
         w5 = self.money(raw, "cache_write_5m_per_mtok", path, required=False)
         w1 = self.money(raw, "cache_write_1h_per_mtok", path, required=False)
         rd = self.money(raw, "cache_read_per_mtok", path, required=False)
-        if inp is None or out is None:
+        for key, value in (("input_per_mtok", inp), ("output_per_mtok", out)):
+            if value == 0:
+                self.err(f"{path}.{key}", "price is zero: every request would be priced at $0 with no note",
+                         "give the published price; a model without one does not belong in the file")
+        if inp is None or out is None or inp == 0 or out == 0:
             return None
         return Rates(
             input=inp,
@@ -625,6 +727,12 @@ class _Validator:
             tr = self.table(tr, tpath, _TIER_KEYS, {"above_prompt_tokens", "input_per_mtok", "output_per_mtok"})
             above = self.integer(tr, "above_prompt_tokens", tpath, minimum=1)
             trates = self.rates(tr, tpath, cache) if tr else None
+            if trates is not None and rates is not None:
+                for bucket in ("input", "output"):
+                    if getattr(trates, bucket) < getattr(rates, bucket):
+                        self.err(f"{tpath}.{bucket}_per_mtok",
+                                 f"{getattr(trates, bucket)} is below the base {bucket} price ({getattr(rates, bucket)})",
+                                 "a longer prompt never costs less per token: check the figures")
             if above is not None and trates is not None:
                 if tiers and above <= tiers[-1].above_prompt_tokens:
                     self.err(f"{tpath}.above_prompt_tokens", "tiers must be listed by increasing threshold")
@@ -645,10 +753,34 @@ class _Validator:
         if fbs and "fast" in raw:
             self.err(f"{path}.fast_billed_as_standard", "a period cannot both price fast mode and bill it as standard")
         third = self.strings(raw, "third_party", path)
+        notes = self.notes(raw, path)
         if len(self.problems) != before or start is None or rates is None:
             return None
         return Period(start, end, rates, tuple(tiers), fast, fbs, frozenset(k for k in RATE_KEYS if k in raw),
-                      src, checked, third, raw.get("notes", ""))
+                      src, checked, third, notes)
+
+
+#: Prices above this many USD (per million tokens, or per 1,000 web searches) are refused as implausible.
+MAX_PRICE = Decimal(10_000)
+#: Prices have at most this many decimal places: the log analyser keeps money in whole femto-dollars
+#: (USD per MTok x 10^9 per token must be a whole number).
+MAX_DECIMALS = 9
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """``repr`` of a value, cut to ``limit`` characters so that a huge value cannot flood a message."""
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_url(text: str) -> bool:
+    from urllib.parse import urlsplit
+
+    if any(c.isspace() for c in text):
+        return False
+    parts = urlsplit(text)
+    host = parts.hostname or ""
+    return parts.scheme in ("https", "http") and "." in host and not host.startswith(".") and not host.endswith(".")
 
 
 _REQUIRED_HINTS = {

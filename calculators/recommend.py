@@ -34,7 +34,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 
 from ._format import format_usd as _usd
 from ._format import money_json as _money
@@ -566,7 +565,7 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
 def _tool_names(text: str) -> list[str]:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: take the names by pattern
         return re.findall(r'"name"\s{0,5}:\s{0,5}"([^"\n]{1,64})"', text[:200_000])[:20]
     if isinstance(data, dict):
         data = data.get("tools", [data])
@@ -1411,7 +1410,7 @@ def _code(model: Model, plan: Plan, wl: RecommendWorkload, system: str, prompt: 
     try:
         json.loads(tools)
         tools_ok = True
-    except ValueError:
+    except (ValueError, RecursionError):
         tools_ok = False
     texts = [system if has_system else "", tools if has_tools else "",
              *((docs, question) if docs_cached else (prompt,))]
@@ -1647,13 +1646,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_text(path: str, what: str) -> str:
-    from .cli import CliError
+    from .cli import read_input
 
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    return data.decode("utf-8", errors="replace")
+    return read_input(path, what).decode("utf-8", errors="replace")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -209,3 +209,60 @@ def test_a_deprecated_model_is_retired_from_its_scheduled_day():
     assert scheduled.status_on(dt.date(2026, 11, 30)) == "retired"
     assert [m.active_on(dt.date(2026, 11, d)) for m in (retired, scheduled) for d in (29, 30)] == \
         [True, False, True, False]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Files that are not clean UTF-8 TOML: one clear problem each, never a traceback
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _one_problem(path: Path) -> str:
+    with pytest.raises(PricingFileError) as err:
+        load_pricing(path)
+    assert len(err.value.problems) == 1
+    return str(err.value.problems[0])
+
+
+def test_a_byte_order_mark_is_named(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.read_bytes())
+    assert "byte-order mark (BOM)" in _one_problem(path) and "without a BOM" in _one_problem(path)
+
+
+def test_a_latin_1_byte_names_its_line(tmp_path):
+    text = VALID.read_bytes().replace(b'name = "Claude Haiku 1"', b'name = "Claude Ha\xefku 1"')
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(text)
+    line = text[: text.index(b"\xef")].count(b"\n") + 1
+    assert _one_problem(path).startswith(f"{path}:{line}: byte 0xef is not UTF-8")
+
+
+def test_a_nesting_bomb_is_refused(tmp_path):
+    path = tmp_path / "bomb.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    assert "nested too deeply" in _one_problem(path)
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path, monkeypatch):
+    import calculators.pricing as pricing_module
+
+    monkeypatch.setattr(pricing_module, "MAX_PRICING_BYTES", 1000)
+    assert "larger than" in _one_problem(VALID)
+
+
+def test_check_reports_file_problems_and_review_problems_in_one_run(tmp_path, capsys):
+    # One structural problem (a zero output price on Sonnet 9) and one review problem on the other model (a
+    # checked date after the day of the run): both are printed by the same `check`.
+    from calculators.cli import main
+
+    text = VALID.read_text(encoding="utf-8")
+    text = text.replace("output_per_mtok = 15\n", "output_per_mtok = 0\n", 1)
+    text = text.replace('us_inference = false\nsource = "https://platform.claude.com/docs/en/about-claude/pricing"\n'
+                        "checked = 2026-11-24", 'us_inference = false\nsource = "https://platform.claude.com/docs/en/'
+                        'about-claude/pricing"\nchecked = 2026-12-31', 1)
+    path = tmp_path / "two.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path), "--no-base", "--today", "2026-12-04"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any("models[0].periods[0].output_per_mtok: price is zero" in line for line in out), out
+    assert any("models[1].checked: claude-haiku-1: 2026-12-31 is in the future" in line for line in out), out
