@@ -19,9 +19,7 @@ Standard library only. Git is used (through ``subprocess``) only to read a file 
 
 from __future__ import annotations
 
-import argparse
 import datetime as _dt
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .cost import PriceError, Usage, dstr, price
+from .errors import InputError
 from .pricing import (
     BUCKET_FIELDS,
     Model,
@@ -49,8 +48,6 @@ __all__ = [
     "PricingDiff",
     "RatioException",
     "Workload",
-    "add_arguments",
-    "add_check_arguments",
     "atom_feed",
     "changelog",
     "changelog_markdown",
@@ -61,7 +58,6 @@ __all__ = [
     "load_revision",
     "ratio_problems",
     "review_checks",
-    "run",
     "workload_cost",
     "workloads_markdown",
 ]
@@ -264,17 +260,6 @@ def _fast_changes(prev: Period, cur: Period) -> list[str]:
 # ----------------------------------------------------------------------------------------------------------
 # Review checks (`claude-cost check`)
 # ----------------------------------------------------------------------------------------------------------
-
-
-def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `claude-cost check` for reviewing a change."""
-    parser.add_argument("--base", metavar="FILE|REV",
-                        help="compare with this version to catch edits to past prices: a file or a git revision "
-                             "(default: the committed version, git HEAD, when the file is in a git checkout)")
-    parser.add_argument("--no-base", action="store_true", help="skip the comparison with a base version")
-    parser.add_argument("--allow-history-edit", action="store_true",
-                        help="accept edits to prices already in force (a correction; say why in the PR)")
-    parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
 
 def review_checks(pricing: Pricing, *, today: _dt.date, base: str | None = None, no_base: bool = False,
@@ -487,7 +472,7 @@ def _base_pricing(pricing: Pricing, base: str | None) -> Pricing | None:
             return load_revision(base)
         except PricingFileError as exc:
             first = exc.problems[0] if exc.problems else "unreadable"
-            raise _cli_error(f"--base {base}: not a valid pricing file ({len(exc.problems)} problem(s), the first: "
+            raise InputError(f"--base {base}: not a valid pricing file ({len(exc.problems)} problem(s), the first: "
                              f"{first}); fix it or pick another base") from None
     path = Path(pricing.path) if pricing.path else None
     if path is None or not path.is_file():
@@ -559,20 +544,14 @@ def load_revision(spec: str) -> Pricing:
             except PricingFileError:
                 pass
     if not re.fullmatch(r"[\w./@^~{}-]+", rev or ""):
-        raise _cli_error(f"{spec!r} is neither a file nor a git revision")
+        raise InputError(f"{spec!r} is neither a file nor a git revision")
     try:
         text = _git_show(rev, target if target.exists() else None)
     except _GitUnavailable:
-        raise _cli_error(f"{spec!r} is not a file, and git is not available to read it as a revision") from None
+        raise InputError(f"{spec!r} is not a file, and git is not available to read it as a revision") from None
     except _GitShowError as exc:
-        raise _cli_error(f"{spec!r} is not a file; {exc}") from None
+        raise InputError(f"{spec!r} is not a file; {exc}") from None
     return parse_pricing(text or "", source=f"{spec}" if sep else f"{spec}:pricing.toml")
-
-
-def _cli_error(message: str) -> Exception:
-    from .cli import CliError
-
-    return CliError(message)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -807,34 +786,6 @@ def _plain(value: object) -> str:
     if isinstance(value, tuple):
         return ", ".join(value) if value else "none"
     return str(value)
-
-
-# ----------------------------------------------------------------------------------------------------------
-# `claude-cost diff`
-# ----------------------------------------------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("old", metavar="OLD", help="the old pricing file or a git revision (e.g. main)")
-    parser.add_argument("new", metavar="NEW", nargs="?", default=None,
-                        help="the new pricing file or git revision (default: the pricing.toml in use)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
-    parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
-
-
-def run(args: argparse.Namespace) -> int:
-    old = load_revision(args.old)
-    if args.new is None:
-        new = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
-        new_label = Path(new.path).name
-    else:
-        new, new_label = load_revision(args.new), args.new
-    d = diff_pricing(old, new, old_label=args.old, new_label=new_label, today=args.today)
-    if args.json:
-        print(json.dumps(d.to_json(), indent=2))
-    else:
-        print(diff_markdown(d), end="")
-    return 0
 
 
 # ----------------------------------------------------------------------------------------------------------

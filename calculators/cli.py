@@ -19,19 +19,19 @@ from decimal import Decimal
 from . import clock
 from .cost import BUCKETS, Usage, dstr, parse_at, price, price_usage
 from .errors import ClaudeCostError
-from .pricing import PricingFileError, UnknownModelError, load_pricing
+from .pricing import PricingFileError, load_pricing
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 #: subcommand -> (module, help). Each module provides add_arguments(parser) and run(args) -> int.
 _TOOL_COMMANDS = {
-    "recommend": ("calculators.recommend", "recommend a model and levers for a prompt and workload"),
+    "recommend": ("calculators._cli_recommend", "recommend a model and levers for a prompt and workload"),
     "analyze": ("calculators.logs", "analyse usage logs: true cost and what each lever would save"),
-    "diff": ("calculators.changes", "compare two pricing files (or git revisions) and their effect"),
+    "diff": ("calculators._cli_diff", "compare two pricing files (or git revisions) and their effect"),
 }
 
 
-class CliError(Exception):
+class CliError(ClaudeCostError):
     """A user-facing error: printed as one line, exit status 1."""
 
 
@@ -107,7 +107,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of the change-review checks."""
-    from .changes import add_check_arguments
+    from ._cli_diff import add_check_arguments
 
     add_check_arguments(parser)
 
@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in _problem_lines(exc):
             print(f"claude-cost: error: {line}", file=sys.stderr)
         return EXIT_ERROR
-    except (CliError, ClaudeCostError, UnknownModelError) as exc:
+    except ClaudeCostError as exc:
         print(f"claude-cost: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:

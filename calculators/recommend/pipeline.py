@@ -1,0 +1,532 @@
+"""The recommendation itself: estimate, detect, route, plan every current model, and the browser entry points."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .._format import format_usd as _usd
+from .._format import money_json as _money
+from ..cost import PriceError, dstr, parse_at, price_workload
+from ..errors import InputError
+from ..pricing import Model, Pricing, load_pricing
+from .features import Features, Segment, detect_features
+from .plan import Plan, RecommendWorkload, Shape, _assumed_output, _pct, _plan, simulate_conversation
+from .rules import _TIER_INDEX, RULES, TIERS, _tier, route, tier_models
+from .settings import KEEP_TURNS, LONG_CONVERSATION_TURNS, MODES, REPEATS
+from .tokens import ZERO_TOKENS, estimate_tokens
+
+# ----------------------------------------------------------------------------------------------------------
+# The recommendation
+# ----------------------------------------------------------------------------------------------------------
+
+
+class RecommendInputError(ValueError):
+    """Bad input; ``errors`` is a list of (field, message) pairs."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in errors))
+
+
+@dataclass
+class Recommendation:
+    data: dict
+
+    @property
+    def model(self) -> str | None:
+        return self.data["model"]
+
+    def to_json(self) -> dict:
+        return self.data
+
+
+def _clean(text: str | None) -> str:
+    if not text:
+        return ""
+    return text.replace("\x00", "").replace("\r\n", "\n")
+
+
+def _split_documents(user: str) -> tuple[str, str]:
+    """(documents, question): the user message up to its last paragraph, and that paragraph."""
+    body = user.rstrip()
+    cut = body.rfind("\n\n")
+    if cut <= 0:
+        return "", user
+    return user[:cut], user[cut:]
+
+
+def recommend(prompt: str = "", *, system: str = "", tools: str = "",
+              workload: RecommendWorkload | None = None, at: object,
+              pricing: Pricing | None = None) -> Recommendation:
+    """Analyse a prompt and workload: features, routing, levers and monthly costs on every current model.
+
+    Raises:
+        RecommendInputError: the prompt is empty (all of system, prompt and tools are blank).
+    """
+    pricing = pricing or load_pricing()
+    wl = workload or RecommendWorkload()
+    day = parse_at(at)
+    system, prompt, tools = _clean(system), _clean(prompt), _clean(tools)
+    if not (system.strip() or prompt.strip() or tools.strip()):
+        raise RecommendInputError([("prompt", "the prompt is empty: paste a system prompt, a user message or "
+                                              "both (tool definitions alone are not a prompt)")])
+    if not (system.strip() or prompt.strip()):
+        raise RecommendInputError([("prompt", "only tool definitions were given: paste the system prompt or a "
+                                              "user message too")])
+
+    segments = []
+    if tools.strip():
+        segments.append(Segment.of("tool definitions", tools))
+    if system.strip():
+        segments.append(Segment.of("system prompt", system))
+    if prompt.strip():
+        segments.append(Segment.of("user message", prompt))
+    by_name = {s.name: s for s in segments}
+    feats = detect_features(segments, wl.turns)
+
+    # Token ranges on the older tokenizer: prefix (repeated) and the rest.
+    tools_t = by_name["tool definitions"].tokens if "tool definitions" in by_name else ZERO_TOKENS
+    system_t = by_name["system prompt"].tokens if "system prompt" in by_name else ZERO_TOKENS
+    user_t = by_name["user message"].tokens if "user message" in by_name else ZERO_TOKENS
+    docs_t = ZERO_TOKENS
+    if wl.repeats == "system_and_documents" and prompt and wl.turns <= 1:
+        docs, question = _split_documents(prompt)
+        docs_t = estimate_tokens(docs)
+        user_t = estimate_tokens(question)
+    prefix_t = tools_t + system_t + docs_t if wl.repeats != "none" else ZERO_TOKENS
+    rest_t = user_t + (ZERO_TOKENS if wl.repeats != "none" else tools_t + system_t)
+    total_old = tools_t + system_t + docs_t + user_t
+
+    expected_known = wl.output_tokens is not None
+    if expected_known:
+        expected, expected_why = wl.output_tokens, "given"
+    else:
+        expected, expected_why = _assumed_output(feats, user_t.mid)
+
+    tier, fired = route(feats)
+    tiers = tier_models(pricing, day)
+    notes: list[str] = []
+    if not tiers:
+        raise PriceError("no current, generally available model is priced on this day", "at")
+
+    def factor(m: Model) -> Decimal:
+        return pricing.tokenizer_inflation if m.new_tokenizer else Decimal(1)
+
+    def shape(m: Model, pick: str = "mid") -> Shape:
+        f = factor(m)
+        pre = getattr(prefix_t.scaled(f), pick)
+        rest = getattr(rest_t.scaled(f), pick)
+        return Shape(pre, rest, expected)
+
+    def fits(m: Model) -> tuple[bool, int]:
+        """Whether the largest request (prompt plus output) fits the model's context window."""
+        compress = wl.turns >= LONG_CONVERSATION_TURNS
+        conv = simulate_conversation(max(1, wl.turns), *_astuple(shape(m)), compress)
+        need = conv.max_prompt + min(expected, m.max_output or expected)
+        return (m.context_window is None or need <= m.context_window), need
+
+    # Tier -> model; fall back to a tier whose model exists, then to one whose context window fits.
+    chosen_tier = tier if tier in tiers else next(
+        (t.id for t in TIERS[_TIER_INDEX[tier]:] if t.id in tiers),
+        next(t.id for t in reversed(TIERS) if t.id in tiers))
+    if chosen_tier != tier:
+        notes.append(f"no current model serves the {_tier(tier).label.lower()} tier; using the "
+                     f"{_tier(chosen_tier).label.lower()} tier")
+    model = tiers[chosen_tier]
+    ok, need = fits(model)
+    too_long = None
+    if not ok:
+        bigger = [t for t in TIERS if t.id in tiers and fits(tiers[t.id])[0]]
+        if bigger:
+            alt = min(bigger, key=lambda t: abs(_TIER_INDEX[t.id] - _TIER_INDEX[chosen_tier]))
+            for row in fired:
+                if row["decisive"]:
+                    row["decisive"] = False
+                    row["overridden"] = f"{model.name}'s context window is too small for the request"
+            fired.append({"id": "context-window", "kind": "escalate", "tier": alt.id,
+                          "when": "the request does not fit the chosen model's context window",
+                          "why": f"about {need:,} tokens are needed; {model.name} takes "
+                                 f"{model.context_window:,}", "decisive": True})
+            chosen_tier, model = alt.id, tiers[alt.id]
+        else:
+            windows = sorted({m.context_window for m in pricing.current_models(day) if m.context_window})
+            too_long = (f"the request needs about {need:,} tokens (prompt plus output, on the newer tokenizer), "
+                        f"more than the largest context window of any current model "
+                        f"({windows[-1]:,} tokens): split the document or retrieve only the relevant parts")
+
+    tokens_json = {
+        "older_tokenizer": total_old.to_json(),
+        "newer_tokenizer": total_old.scaled(pricing.tokenizer_inflation).to_json(),
+        "inflation": dstr(pricing.tokenizer_inflation),
+        "segments": [{"name": s.name, "chars": s.counts.total, **s.tokens.to_json()} for s in segments],
+        "repeated_prefix": prefix_t.to_json(),
+        "output": expected, "output_source": "given" if expected_known else f"assumed: {expected_why}",
+        "note": ("An estimate from the text's characters, not a count: Anthropic's tokenizer is not available "
+                 "offline. Prices use the middle of the range. Models with the newer tokenizer (Claude Opus 4.7 "
+                 f"and later) count about {_pct(pricing.tokenizer_inflation - 1)} more tokens for the same "
+                 "text; that is applied per model. Tool definitions also add a fixed tool-use system prompt "
+                 "that is not counted here."),
+    }
+    base = {
+        "at": day.isoformat(),
+        "pricing_checked": pricing.last_checked.isoformat(),
+        "workload": wl.to_json(),
+        "tokens": tokens_json,
+        "features": [f.to_json() for f in feats.values()],
+        "tier": chosen_tier,
+        "tier_label": _tier(chosen_tier).label,
+        "rules": fired,
+        "rule_table": [r.to_json() for r in RULES],
+        "tiers": [{"id": t.id, "label": t.label, "use": t.use,
+                   "model": tiers[t.id].id if t.id in tiers else None} for t in TIERS],
+        "notes": notes,
+    }
+    if "binary" in feats:
+        notes.append(feats["binary"].detail)
+    if too_long:
+        return Recommendation({**base, "model": None, "model_name": None, "error": too_long,
+                               "runner_up": None, "levers": [], "costs": [], "saving": None, "code": None})
+
+    plan = _plan(model, shape(model), wl, feats, pricing, day, expected_known, expected_why,
+                 prefix_t.scaled(factor(model)).low)
+
+    # Monthly cost on every current model, with and without the same levers.
+    costs = []
+    for m in pricing.current_models(day):
+        row = {"model": m.id, "model_name": m.name, "family": m.family, "availability": m.availability,
+               "recommended": m.id == model.id}
+        try:
+            if m.period_at(day) is None:
+                raise PriceError(f"{m.name} has no price on {day}")
+            fit, need_m = fits(m)
+            if not fit:
+                raise PriceError(f"about {need_m:,} tokens do not fit its {m.context_window:,}-token window")
+            p = _plan(m, shape(m), wl, feats, pricing, day, expected_known, expected_why,
+                      prefix_t.scaled(factor(m)).low)
+            before = price_workload(m, p.baseline, at=day, pricing=pricing)
+            after = price_workload(m, p.with_levers, at=day, pricing=pricing)
+            row.update(without_levers=_money(before.monthly), with_levers=_money(after.monthly),
+                       per_request_with_levers=_money(after.per_request),
+                       prompt_tokens=p.baseline.prompt_tokens,
+                       levers=[lv["id"] for lv in p.levers if lv.get("applies") and lv["id"] != "output_cap"],
+                       _before=before.monthly, _after=after.monthly)
+            if m.context_window is None:
+                row["note"] = "context window not published"
+        except PriceError as exc:
+            row.update(without_levers=None, with_levers=None, reason=str(exc), _before=None, _after=None)
+        if m.availability not in ("", "general"):
+            row["note"] = f"{m.availability} availability: not recommended"
+        costs.append(row)
+    priced = [r for r in costs if r["_before"] is not None and r["availability"] in ("", "general")] or \
+        [r for r in costs if r["_before"] is not None]
+    rec_row = next(r for r in costs if r["model"] == model.id)
+    top = max(priced, key=lambda r: (r["_before"], r["model"]))
+    saving = {
+        "baseline_model": top["model"], "baseline_model_name": top["model_name"],
+        "baseline_monthly": _money(top["_before"]),
+        "recommended_monthly": _money(rec_row["_after"]),
+        "saving_monthly": _money(top["_before"] - rec_row["_after"]),
+        "saving_percent": _pct((top["_before"] - rec_row["_after"]) / top["_before"]) if top["_before"] else "0%",
+        "recommended_without_levers": _money(rec_row["_before"]),
+        "levers_saving_monthly": _money(rec_row["_before"] - rec_row["_after"]),
+    }
+    lo_plan = _plan(model, shape(model, "low"), wl, feats, pricing, day, True, "", 0)
+    hi_plan = _plan(model, shape(model, "high"), wl, feats, pricing, day, True, "", 0)
+    # The cheapest and dearest outcome over the low, middle and high token estimates. Not always the low and
+    # high estimates themselves: a prefix at the low end may fall below the minimum cacheable length.
+    outcomes = [price_workload(model, p.with_levers, at=day, pricing=pricing).monthly
+                for p in (lo_plan, plan, hi_plan)]
+    monthly_range = {"low": _money(min(outcomes)), "high": _money(max(outcomes))}
+    costs.sort(key=lambda r: (r["_after"] is None, r["_after"] or 0, r["model"]))
+    for r in costs:
+        r.pop("_before")
+        r.pop("_after")
+
+    runner = _runner_up(chosen_tier, tiers, costs, fired, feats, model)
+    code = _code(model, plan, wl, system, prompt, tools)
+    return Recommendation({
+        **base,
+        "model": model.id,
+        "model_name": model.name,
+        "error": None,
+        "runner_up": runner,
+        "levers": plan.levers,
+        "costs": costs,
+        "monthly_range": monthly_range,
+        "saving": saving,
+        "code": code,
+    })
+
+
+def _astuple(s: Shape) -> tuple[int, int, int]:
+    return s.prefix, s.user, s.output
+
+
+def _runner_up(tier: str, tiers: dict[str, Model], costs: list[dict], fired: list[dict], feats: Features,
+               model: Model) -> dict | None:
+    idx = _TIER_INDEX[tier]
+    below = [t for t in TIERS[:idx] if t.id in tiers and tiers[t.id].id != model.id]
+    above = [t for t in TIERS[idx + 1:] if t.id in tiers and tiers[t.id].id != model.id]
+    cost = {r["model"]: r for r in costs}
+    mine = cost[model.id]
+    if below:
+        t = below[-1]
+        m = tiers[t.id]
+        deciding = [r for r in fired if r.get("decisive") and r["kind"] == "escalate"]
+        why = ("rule " + ", ".join(f"`{r['id']}` ({r['when']})" for r in deciding) +
+               f" asks for at least the {_tier(tier).label.lower()} tier") if deciding else \
+            f"no rule moves this prompt down to the {t.label.lower()} tier"
+    elif above:
+        t = above[0]
+        m = tiers[t.id]
+        why = (f"no rule asks for the {t.label.lower()} tier (no code, reasoning cues, tools or long document "
+               f"that needs it), so it would cost more for no gain")
+    else:
+        return None
+    other = cost.get(m.id, {})
+    diff = None
+    if other.get("with_levers") and mine.get("with_levers"):
+        d = Decimal(other["with_levers"]["usd"]) - Decimal(mine["with_levers"]["usd"])
+        diff = {"usd": dstr(d), "display": _usd(abs(d)), "cheaper": d < 0}
+    return {"model": m.id, "model_name": m.name, "tier": t.id, "why": why, "monthly_difference": diff,
+            "monthly_with_levers": other.get("with_levers")}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Request code (Python SDK)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _literal(text: str, path: str) -> str:
+    """A Python expression for ``text``: the literal itself when short, else a read of the file it goes in."""
+    if len(text) <= 4000:
+        if ("\n" in text and '"""' not in text and "\\" not in text and not text.endswith('"')
+                and all(c.isprintable() or c == "\n" for c in text)):
+            return '"""' + text + '"""'  # keeps the prompt's lines readable
+        return repr(text)
+    return f'Path("{path}").read_text(encoding="utf-8")  # {len(text):,} characters: save them to {path}'
+
+
+def _code(model: Model, plan: Plan, wl: RecommendWorkload, system: str, prompt: str, tools: str) -> dict:
+    """Ready-to-paste Python SDK code for the recommendation: model, max_tokens, cache_control, stop sequence,
+    and for offline work the Message Batches form."""
+    cache = None
+    if plan.ttl == "5m":
+        cache = '{"type": "ephemeral"}'
+    elif plan.ttl == "1h":
+        cache = '{"type": "ephemeral", "ttl": "1h"}'
+    has_system, has_tools = bool(system.strip()), bool(tools.strip())
+    multi = wl.turns > 1
+    docs, question = _split_documents(prompt) if wl.repeats == "system_and_documents" and not multi else ("", "")
+    docs_cached = cache is not None and bool(docs)
+    try:
+        json.loads(tools)
+        tools_ok = True
+    except (ValueError, RecursionError):
+        tools_ok = False
+    texts = [system if has_system else "", tools if has_tools else "",
+             *((docs, question) if docs_cached else (prompt,))]
+    lines = ["import anthropic"]
+    if has_tools:
+        lines.append("import json")
+    if any(len(t) > 4000 for t in texts) or (has_tools and not tools_ok):
+        lines.append("from pathlib import Path")
+    lines += ["", "client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY", ""]
+    if has_system:
+        lines.append(f"SYSTEM_PROMPT = {_literal(system, 'system_prompt.txt')}")
+    if has_tools:
+        if tools_ok:
+            lines.append(f"TOOLS = json.loads({_literal(tools, 'tools.json')})")
+        else:
+            lines.append('TOOLS = json.loads(Path("tools.json").read_text(encoding="utf-8"))  # the pasted tool '
+                         'definitions are not valid JSON: save a valid tools array there')
+        if cache and not has_system and not docs_cached:
+            lines.append(f'TOOLS[-1]["cache_control"] = {cache}  # caches every tool definition')
+    if plan.stop:
+        tag = plan.stop[2:-1]
+        lines.append(f"# In the prompt, ask for the answer inside <{tag}>…</{tag}>; generation stops at {plan.stop} "
+                     f"(which is not returned).")
+    lines.append("")
+    params = [f'model="{model.id}"', f"max_tokens={plan.cap}"]
+    if has_system:
+        if cache and not docs_cached:
+            params.append(f'system=[{{"type": "text", "text": SYSTEM_PROMPT, "cache_control": {cache}}}]')
+        else:
+            params.append("system=SYSTEM_PROMPT")
+    if has_tools:
+        params.append("tools=TOOLS")
+    if docs_cached:
+        params.append('messages=[{"role": "user", "content": [\n'
+                      f'            {{"type": "text", "text": documents, "cache_control": {cache}}},  '
+                      '# caches tools, system and documents\n'
+                      '            {"type": "text", "text": question},\n        ]}]')
+        signature, call_args = "documents: str, question: str", "documents, question"
+    elif multi:
+        params.append('messages=history + [{"role": "user", "content": user_message}]')
+        signature, call_args = "history: list, user_message: str", "history, user_message"
+    else:
+        params.append('messages=[{"role": "user", "content": user_message}]')
+        signature, call_args = "user_message: str", "user_message"
+    if plan.stop:
+        params.append(f'stop_sequences=["{plan.stop}"]')
+    lines.append(f"def build_params({signature}) -> dict:")
+    lines.append("    return dict(")
+    lines += [f"        {p}," for p in params]
+    lines += ["    )", ""]
+    if docs_cached:
+        lines.append(f"documents = {_literal(docs, 'documents.txt')}")
+        lines.append(f"question = {_literal(question.strip(), 'question.txt')}")
+    else:
+        lines.append(f"user_message = {_literal(prompt, 'user_message.txt')}")
+    if multi:
+        lines.append('history = []  # earlier turns: {"role": "user", ...} and {"role": "assistant", ...} messages')
+    if plan.batch:
+        lines += [
+            "",
+            "# Offline work: send the requests as one batch (billed at the batch price) and collect the results",
+            "# when it has ended (within 24 hours).",
+            "def submit(requests: list[tuple]) -> str:",
+            "    batch = client.messages.batches.create(requests=[",
+            '        {"custom_id": f"req-{n}", "params": build_params(*args)} for n, args in enumerate(requests)',
+            "    ])",
+            "    return batch.id",
+            "",
+            "",
+            "def results(batch_id: str) -> dict | None:",
+            '    if client.messages.batches.retrieve(batch_id).processing_status != "ended":',
+            "        return None  # not finished yet: try again later",
+            "    return {r.custom_id: r.result for r in client.messages.batches.results(batch_id)}",
+            "",
+            "",
+            f"batch_id = submit([({call_args},)])  # one tuple of arguments per request",
+        ]
+    else:
+        lines += [
+            "",
+            f"response = client.messages.create(**build_params({call_args}))",
+            "print(response.content[0].text)",
+            "print(response.usage)  # cache_creation_input_tokens and cache_read_input_tokens show the cache at work",
+        ]
+    if plan.compress:
+        lines += ["", f"# Long conversations: keep the last {KEEP_TURNS} turns in `history` and replace older ones "
+                      f"with a summary", "# (ask the model for one), so each turn resends less history."]
+    return {"python": "\n".join(lines) + "\n", "batch": plan.batch}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Input parsing shared by the bridge and the CLI
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, object, list[tuple[str, str]]]:
+    errors: list[tuple[str, str]] = []
+
+    def text(name: str) -> str:
+        v = inputs.get(name, "")
+        if v is None:
+            return ""
+        if not isinstance(v, str):
+            errors.append((name, "must be text"))
+            return ""
+        return v
+
+    def number(name: str, default: Decimal, label: str, minimum: Decimal = Decimal(0),
+               whole: bool = False, maximum: Decimal | None = None) -> Decimal:
+        raw = inputs.get(name, "")
+        if raw is None or raw == "":
+            return default
+        if isinstance(raw, bool):
+            errors.append((name, f"{label} must be a number"))
+            return default
+        try:
+            v = Decimal(str(raw).replace(",", "").replace("_", "").strip())
+        except InvalidOperation:
+            errors.append((name, f"{label} must be a number, got {str(raw)[:40]!r}"))
+            return default
+        if not v.is_finite():
+            errors.append((name, f"{label} must be a finite number"))
+        elif v < minimum:
+            errors.append((name, f"{label} must be at least {dstr(minimum)}"))
+        elif maximum is not None and v > maximum:
+            errors.append((name, f"{label} must be at most {dstr(maximum)}"))
+        elif whole and v != v.to_integral_value():
+            errors.append((name, f"{label} must be a whole number"))
+        else:
+            return v
+        return default
+
+    def choice(name: str, options: tuple[str, ...], default: str) -> str:
+        v = inputs.get(name, "") or default
+        v = str(v).strip().lower().replace("-", "_").replace("+", "_and_")
+        if v == "system_and_docs":
+            v = "system_and_documents"
+        if v not in options:
+            errors.append((name, f"choose one of: {', '.join(options)}"))
+            return default
+        return v
+
+    system, prompt, tools = text("system"), text("prompt"), text("tools")
+    per_day = number("requests_per_day", Decimal(1000), "requests per day", maximum=Decimal(10) ** 12)
+    gap = number("gap_minutes", Decimal(1), "the gap between requests", maximum=Decimal(10) ** 7)
+    turns = number("turns", Decimal(1), "turns", Decimal(1), whole=True, maximum=Decimal(10_000))
+    raw_out = inputs.get("output_tokens", "")
+    out: int | None = None
+    if not (raw_out is None or (isinstance(raw_out, str) and raw_out.strip().lower() in ("", "unknown"))):
+        o = number("output_tokens", Decimal(0), "expected output length", Decimal(1), whole=True,
+                   maximum=Decimal(1_000_000))
+        out = int(o) if o else None
+    repeats = choice("repeats", REPEATS, "system")
+    mode = choice("mode", MODES, "interactive")
+    at = inputs.get("at") or None
+    if at is not None:
+        try:
+            parse_at(at)
+        except PriceError as exc:
+            errors.append(("at", str(exc)))
+            at = None
+    wl = RecommendWorkload(per_day, repeats, gap, mode, out, int(turns))
+    return system, prompt, tools, wl, at, errors
+
+
+def bridge_recommend(inputs: dict, today: _dt.date) -> dict:
+    """Browser entry point: the form's fields in, the recommendation as JSON out (``at`` defaults to today)."""
+    system, prompt, tools, wl, at, errors = _parse_inputs(inputs)
+    if errors:
+        raise InputError(errors)
+    try:
+        result = recommend(prompt, system=system, tools=tools, workload=wl, at=at or today).to_json()
+    except RecommendInputError as exc:
+        raise InputError(exc.errors) from None
+    return result
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Prerendered HTML (the page shows real figures before Pyodide loads)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def prerender_html(name: str, inputs: dict, result: dict) -> str:
+    e = html.escape
+    if result.get("error"):
+        return f'<p class="rec-error" data-testid="recommend-error">{e(result["error"])}</p>'
+    s = result["saving"]
+    rows = "".join(
+        f'<tr><td>{e(r["model_name"])}</td>'
+        f'<td>{e(r["without_levers"]["display"]) if r.get("without_levers") else "—"}</td>'
+        f'<td>{e(r["with_levers"]["display"]) if r.get("with_levers") else "—"}</td></tr>'
+        for r in result["costs"])
+    return (
+        f'<p>Recommended: <strong data-testid="recommended-model" data-value="{e(result["model"])}">'
+        f'{e(result["model_name"])}</strong> ({e(result["tier_label"].lower())} tier). '
+        f'Monthly with levers: <span data-testid="monthly-usd" data-value="{e(s["recommended_monthly"]["usd"])}">'
+        f'{e(s["recommended_monthly"]["display"])}</span>; against everything on '
+        f'{e(s["baseline_model_name"])}: <span data-testid="saving-usd" '
+        f'data-value="{e(s["saving_monthly"]["usd"])}">{e(s["saving_monthly"]["display"])}</span> saved '
+        f'({e(s["saving_percent"])}).</p>'
+        f'<table><thead><tr><th>Model</th><th>Monthly, no levers</th><th>Monthly, with levers</th></tr></thead>'
+        f'<tbody>{rows}</tbody></table>'
+    )
