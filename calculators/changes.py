@@ -23,13 +23,14 @@ import datetime as _dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from .cost import PriceError, Usage, dstr, price
 from .errors import InputError
+from .present import BUCKET_WORDS, percent_change, signed_percent, usd_exact
 from .pricing import (
-    BUCKET_FIELDS,
+    BUCKETS,
     Model,
     Period,
     Pricing,
@@ -76,13 +77,6 @@ RATIO_RULES: dict[str, Decimal] = {
 #: The Message Batches API bills every token at this share of the standard price.
 BATCH_RULE = Decimal("0.5")
 
-_BUCKET_WORDS = {
-    "input": "input",
-    "output": "output",
-    "cache_write_5m": "5-minute cache writes",
-    "cache_write_1h": "1-hour cache writes",
-    "cache_read": "cache reads",
-}
 
 
 @dataclass(frozen=True)
@@ -189,46 +183,22 @@ def workload_cost(model: Model, workload: Workload, day: _dt.date, pricing: Pric
 # ----------------------------------------------------------------------------------------------------------
 
 
-def usd(value: Decimal) -> str:
-    """Exact dollars with at least two decimals: ``$0.20``, ``$37.50``, ``$0.0135``, ``$1,234.50``."""
-    text = dstr(value)
-    sign = "-" if text.startswith("-") else ""
-    text = text.lstrip("-")
-    whole, _, frac = text.partition(".")
-    return f"{sign}${int(whole):,}.{frac.ljust(2, '0')}"
-
-
-def percent_change(old: Decimal, new: Decimal) -> Decimal | None:
-    """(new - old) / old in percent, rounded half-up to one decimal; ``None`` when ``old`` is zero."""
-    if old == 0:
-        return None
-    return ((new - old) / old * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def fmt_pct(pct: Decimal | None) -> str:
-    """``-50%``, ``+33.3%``, ``0%``; ``n/a`` when there is no base to compare with."""
-    if pct is None:
-        return "n/a"
-    text = dstr(pct)
-    return f"+{text}%" if pct > 0 else f"{text}%"
-
-
 def _rate_change(bucket: str, old: Decimal, new: Decimal) -> str:
-    return f"{_BUCKET_WORDS[bucket]} {usd(old)} \u2192 {usd(new)} per MTok ({fmt_pct(percent_change(old, new))})"
+    return f"{BUCKET_WORDS[bucket]} {usd_exact(old)} \u2192 {usd_exact(new)} per MTok ({signed_percent(percent_change(old, new))})"
 
 
 def _rates_summary(rates: Rates, cache: bool = True) -> str:
-    parts = [f"input {usd(rates.input)}", f"output {usd(rates.output)}"]
+    parts = [f"input {usd_exact(rates.input)}", f"output {usd_exact(rates.output)}"]
     if cache:
-        parts += [f"5-minute cache writes {usd(rates.cache_write_5m)}", f"1-hour cache writes {usd(rates.cache_write_1h)}",
-                  f"cache reads {usd(rates.cache_read)}"]
+        parts += [f"5-minute cache writes {usd_exact(rates.cache_write_5m)}", f"1-hour cache writes {usd_exact(rates.cache_write_1h)}",
+                  f"cache reads {usd_exact(rates.cache_read)}"]
     return ", ".join(parts) + " per MTok"
 
 
 def period_changes(prev: Period, cur: Period) -> list[str]:
     """Plain-language differences between two price periods' prices (tiers and fast mode included)."""
     out = [_rate_change(b, getattr(prev.rates, b), getattr(cur.rates, b))
-           for b in BUCKET_FIELDS if getattr(prev.rates, b) != getattr(cur.rates, b)]
+           for b in BUCKETS if getattr(prev.rates, b) != getattr(cur.rates, b)]
     old_tiers = {t.above_prompt_tokens: t for t in prev.tiers}
     new_tiers = {t.above_prompt_tokens: t for t in cur.tiers}
     for above in sorted(old_tiers.keys() - new_tiers.keys()):
@@ -238,14 +208,14 @@ def period_changes(prev: Period, cur: Period) -> list[str]:
     for above in sorted(old_tiers.keys() & new_tiers.keys()):
         a, b = old_tiers[above].rates, new_tiers[above].rates
         out += [f"above {above:,} prompt tokens, " + _rate_change(k, getattr(a, k), getattr(b, k))
-                for k in BUCKET_FIELDS if getattr(a, k) != getattr(b, k)]
+                for k in BUCKETS if getattr(a, k) != getattr(b, k)]
     out += _fast_changes(prev, cur)
     return out
 
 
 def _fast_words(p: Period) -> str:
     if p.fast is not None:
-        return f"input {usd(p.fast.rates.input)}, output {usd(p.fast.rates.output)} per MTok"
+        return f"input {usd_exact(p.fast.rates.input)}, output {usd_exact(p.fast.rates.output)} per MTok"
     return "billed at standard rates" if p.fast_billed_as_standard else "not available"
 
 
@@ -355,14 +325,14 @@ def ratio_problems(pricing: Pricing,
                         continue
                     ratio = dstr(actual / base) if base else "undefined"
                     if exc is not None:
-                        out.append(Problem(f"{where}.{key}", f"{m.id}: {usd(actual)} is {ratio}x input; the documented "
+                        out.append(Problem(f"{where}.{key}", f"{m.id}: {usd_exact(actual)} is {ratio}x input; the documented "
                                            f"exception {exc.name!r} allows {dstr(exc.ratio)}x "
-                                           f"({usd(base * exc.ratio)})",
+                                           f"({usd_exact(base * exc.ratio)})",
                                            "check the figure against the source; update the exception in "
                                            "calculators/changes.py only if Anthropic changed it"))
                     else:
-                        out.append(Problem(f"{where}.{key}", f"{m.id}: {usd(actual)} is {ratio}x input, but the rule is "
-                                           f"{dstr(rule)}x ({usd(base * rule)})",
+                        out.append(Problem(f"{where}.{key}", f"{m.id}: {usd_exact(actual)} is {ratio}x input, but the rule is "
+                                           f"{dstr(rule)}x ({usd_exact(base * rule)})",
                                            "fix the figure, or delete it to derive it from [cache]; if Anthropic "
                                            "really publishes it, add a named RatioException to RATIO_EXCEPTIONS in "
                                            "calculators/changes.py"))
@@ -740,7 +710,7 @@ def _period_diff(a: Model, b: Model) -> tuple[PeriodChange, ...]:
 
 
 def _cost_cell(value: Decimal | None) -> str:
-    return usd(value) if value is not None else "\u2014"
+    return usd_exact(value) if value is not None else "\u2014"
 
 
 def diff_markdown(d: PricingDiff) -> str:
@@ -766,7 +736,7 @@ def diff_markdown(d: PricingDiff) -> str:
         if m.effects:
             lines += ["", "| Workload | Prices on | Old cost | New cost | Change |", "|---|---|--:|--:|--:|"]
             for e in m.effects:
-                change = fmt_pct(e.pct) if e.old is not None and e.new is not None else "\u2014"
+                change = signed_percent(e.pct) if e.old is not None and e.new is not None else "\u2014"
                 lines.append(f"| {e.workload.name} | {e.day} | {_cost_cell(e.old)} | {_cost_cell(e.new)} | {change} |")
         lines.append("")
     if any(m.effects for m in d.models):
@@ -864,10 +834,24 @@ def changelog(pricing: Pricing, today: _dt.date,
 
 def _effect_words(e: Effect) -> str:
     if e.old is None:
-        return f"{e.workload.name.lower()} now {usd(e.new)}"
+        return f"{e.workload.name.lower()} now {usd_exact(e.new)}"
     if e.new is None:
-        return f"{e.workload.name.lower()} {usd(e.old)} \u2192 not available"
-    return f"{e.workload.name.lower()} {usd(e.old)} \u2192 {usd(e.new)} ({fmt_pct(e.pct)})"
+        return f"{e.workload.name.lower()} {usd_exact(e.old)} \u2192 not available"
+    return f"{e.workload.name.lower()} {usd_exact(e.old)} \u2192 {usd_exact(e.new)} ({signed_percent(e.pct)})"
+
+
+def _change_line(c: Change) -> str:
+    item = f"**{c.title}**: {c.summary()}."
+    if c.effects:
+        item += " Effect: " + "; ".join(_effect_words(e) for e in c.effects) + "."
+    return item
+
+
+def changelog_list(pricing: Pricing, today: _dt.date) -> str:
+    """The same history as :func:`changelog_markdown`, as one dated bullet per change (for the pricing
+    reference, where one list reads better than a section per day)."""
+    return "\n".join(f"- **{c.day.isoformat()}**{' (scheduled)' if c.scheduled else ''}: {_change_line(c)}"
+                     for c in changelog(pricing, today)) + "\n"
 
 
 def changelog_markdown(pricing: Pricing, today: _dt.date) -> str:
@@ -880,10 +864,7 @@ def changelog_markdown(pricing: Pricing, today: _dt.date) -> str:
             current = c.day
             tag = " (scheduled)" if c.scheduled else ""
             lines += ["", f"### {c.day.isoformat()}{tag} {{ #{c.day.isoformat()} }}", ""]
-        item = f"- **{c.title}**: {c.summary()}."
-        if c.effects:
-            item += " Effect: " + "; ".join(_effect_words(e) for e in c.effects) + "."
-        lines.append(item)
+        lines.append(f"- {_change_line(c)}")
     return "\n".join(lines).strip() + "\n"
 
 
@@ -894,7 +875,7 @@ def exceptions_markdown(pricing: Pricing, exceptions: Sequence[RatioException] =
         m = pricing.find(exc.model)
         name = m.name if m else exc.model
         scope = f" (from {exc.period_from})" if exc.period_from else ""
-        rows.append(f"| `{exc.name}` | {name}{scope} | {_BUCKET_WORDS[exc.bucket]} | "
+        rows.append(f"| `{exc.name}` | {name}{scope} | {BUCKET_WORDS[exc.bucket]} | "
                     f"{dstr(RATIO_RULES[exc.bucket])}\u00d7 input | {dstr(exc.ratio)}\u00d7 input | {exc.reason} |")
     return "\n".join(rows) + "\n"
 

@@ -14,11 +14,11 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 
 from . import clock
 from .cost import BUCKETS, Usage, dstr, parse_at, price, price_usage
 from .errors import ClaudeCostError
+from .present import usd_exact
 from .pricing import PricingFileError, load_pricing
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -213,8 +213,7 @@ def _models(args: argparse.Namespace) -> int:
             table.append((m.id, m.status_on(day), "-", "-", "-", "-", "-"))
             continue
         r = period.rates
-        table.append((m.id, m.status_on(day), *(f"${_fmt_rate(getattr(r, b))}" for b in
-                                          ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output"))))
+        table.append((m.id, m.status_on(day), *(usd_exact(getattr(r, b)) for b in BUCKETS)))
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     print(f"USD per million tokens, prices in force on {day}")
     for n, row in enumerate(table):
@@ -222,14 +221,6 @@ def _models(args: argparse.Namespace) -> int:
         if n == 0:
             print("  ".join("-" * w for w in widths))
     return EXIT_OK
-
-
-def _fmt_rate(value: Decimal) -> str:
-    text = dstr(value)
-    if "." not in text:
-        return text + ".00"
-    whole, frac = text.split(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .errors import PriceError
-from .pricing import BUCKET_FIELDS, MILLION, Model, Period, Pricing, Rates, load_pricing
+from .present import dstr
+from .pricing import BUCKETS, MILLION, Model, Period, Pricing, Rates, load_pricing
 
 __all__ = [
     "BUCKETS",
@@ -62,13 +63,6 @@ def short_value(value: object, limit: int = 40) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{text[:6]}...({len(text)} digits)"
     return text[: limit - 3] + "..."
-
-
-#: Token buckets in display order; the same words are used by the CLI flags, JSON and the browser.
-BUCKETS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
-_RATE_FIELD = dict(zip(BUCKETS, ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output"), strict=True))
-assert set(_RATE_FIELD.values()) == set(BUCKET_FIELDS)
-
 
 
 
@@ -213,14 +207,6 @@ class Cost:
         }
 
 
-def dstr(value: Decimal) -> str:
-    """An exact decimal string with no exponent and no trailing zeros (``Decimal('0.0135')`` -> ``'0.0135'``)."""
-    if value == 0:
-        return "0"
-    text = format(value.normalize(), "f")
-    return text
-
-
 # ----------------------------------------------------------------------------------------------------------
 # Pricing one request
 # ----------------------------------------------------------------------------------------------------------
@@ -335,7 +321,7 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
         factor *= pricing.us_multiplier
     rates = rates.scaled(factor) if factor != 1 else rates
 
-    items = [_item(b, usage.tokens(b), getattr(rates, _RATE_FIELD[b])) for b in BUCKETS]
+    items = [_item(b, usage.tokens(b), getattr(rates, b)) for b in BUCKETS]
     if usage.web_searches:
         per = pricing.web_search_per_request
         items.append(LineItem("web_search", usage.web_searches, None, per * usage.web_searches, per))

@@ -113,10 +113,12 @@ class Rates:
     cache_read: Decimal
 
     def scaled(self, factor: Decimal) -> Rates:
-        return Rates(*(getattr(self, b) * factor for b in BUCKET_FIELDS))
+        return Rates(**{b: getattr(self, b) * factor for b in BUCKETS})
 
 
-BUCKET_FIELDS = ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read")
+#: The token buckets of a request, in display order: the one definition, used by the cost model, the CLI flags,
+#: JSON, the docs and the browser (their labels are in ``calculators.present``).
+BUCKETS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
 
 
 @dataclass(frozen=True)

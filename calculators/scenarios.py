@@ -15,8 +15,6 @@ import datetime as _dt
 import html
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from ._format import format_usd
-from ._format import money_json as _money
 from .cost import (
     BUCKETS,
     Cost,
@@ -28,6 +26,8 @@ from .cost import (
     price,
 )
 from .errors import InputError
+from .present import BUCKET_LABELS, usd_display
+from .present import money_json as _money
 from .pricing import Model, Pricing, UnknownModelError, load_pricing
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "DEFAULT_INPUTS",
     "calculator_handler",
     "format_tokens",
-    "format_usd",
     "models_handler",
     "prerender_html",
     "price_handler",
@@ -61,14 +60,6 @@ DEFAULT_INPUTS = {
 }
 
 TOKEN_FIELDS = (*BUCKETS, "web_searches")
-BUCKET_LABELS = {
-    "input": "Uncached input",
-    "cache_write_5m": "Cache writes (5 min)",
-    "cache_write_1h": "Cache writes (1 hour)",
-    "cache_read": "Cache reads",
-    "output": "Output",
-    "web_search": "Web searches",
-}
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"", "0", "false", "off", "no"}
 
@@ -290,8 +281,8 @@ def _cost_json(cost: Cost, requests: Decimal | None = None) -> dict:
             "tokens": it.tokens,
             "tokens_display": format_tokens(it.tokens),
             "usd_per_mtok": dstr(it.usd_per_mtok) if it.usd_per_mtok is not None else None,
-            "rate_display": (f"{format_usd(it.usd_per_mtok)} / MTok" if it.usd_per_mtok is not None
-                             else f"{format_usd(it.usd_per_request)} each"),
+            "rate_display": (f"{usd_display(it.usd_per_mtok)} / MTok" if it.usd_per_mtok is not None
+                             else f"{usd_display(it.usd_per_request)} each"),
             **_money(it.usd),
         }
         if requests is not None:

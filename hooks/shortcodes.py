@@ -44,9 +44,13 @@ from calculators import (  # noqa: E402
     price,
     price_workload,
 )
+from calculators.changes import changelog_list  # noqa: E402
 from calculators.compression import compression_curve  # noqa: E402
 from calculators.cost import period_for, scale_usage, tokenizer_factor  # noqa: E402
 from calculators.errors import ClaudeCostError  # noqa: E402
+from calculators.present import BUCKET_LABELS, BUCKETS, percent, times, tokens  # noqa: E402
+from calculators.present import usd_exact as rate  # noqa: E402
+from calculators.present import usd_prose as money  # noqa: E402
 from calculators.pricing import Model, Rates  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------------------
@@ -300,63 +304,6 @@ def evaluate(name: str, raw_args: str, ctx: Context) -> Result:
 CENT = Decimal("0.01")
 
 
-def money(value: Decimal) -> str:
-    """Dollars for prose: to the cent from $1 up (with thousands separators); below $1, three significant
-    digits and at least two decimals, so a small per-request figure never shows as $0.00."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value == 0:
-        return "$0.00"
-    if value >= 1:
-        return f"{sign}${value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    q = value.quantize(Decimal(1).scaleb(value.adjusted() - 2), rounding=ROUND_HALF_UP)
-    if q >= 1:
-        return f"{sign}$1.00"
-    return f"{sign}${_min2(q)}"
-
-
-def rate(value: Decimal) -> str:
-    """A per-MTok price, exact, with at least two decimals (``$3.00``, ``$0.125``)."""
-    return ("-" if value < 0 else "") + "$" + _min2(abs(value), grouping=True)
-
-
-def _min2(value: Decimal, grouping: bool = False) -> str:
-    text = format(value.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    frac = frac.rstrip("0")
-    frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
-    if grouping:
-        whole = f"{int(whole):,}"
-    return f"{whole}.{frac}"
-
-
-def times(value: Decimal, digits: int = 2) -> str:
-    """``5×``, ``1.25×``, ``0.28×``: up to ``digits`` decimals, trailing zeros dropped."""
-    q = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    text = format(q.normalize(), "f") if q != 0 else "0"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}×"
-
-
-def percent(value: Decimal, digits: int = 0) -> str:
-    """A share as a percentage; a non-zero share that would round to 0% gets more decimals."""
-    pct = value * 100
-    while True:
-        q = pct.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-        if q != 0 or pct == 0 or digits >= 6:
-            break
-        digits += 1
-    text = format(q, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
-def tokens(n: int) -> str:
-    return f"{n:,}"
-
-
 def short_tokens(n: int | None) -> str:
     if n is None:
         return "not published"
@@ -384,7 +331,7 @@ def _format_value(args: Args, value: Decimal, kind: str) -> str:
     if fmt == "rate":
         return rate(value)
     if fmt == "exact":
-        return "$" + _min2(value, grouping=True) if value >= 0 else "-$" + _min2(-value, grouping=True)
+        return rate(value)  # the exact amount, at least two decimals
     if fmt == "times":
         return times(value, 2 if digits is None else digits)
     return percent(value, 0 if digits is None else digits)
@@ -394,9 +341,7 @@ def _format_value(args: Args, value: Decimal, kind: str) -> str:
 # Shared helpers
 # ----------------------------------------------------------------------------------------------------------
 
-RATE_BUCKETS = ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read")
-BUCKET_LABELS = {"input": "Input", "cache_write_5m": "5-min cache write", "cache_write_1h": "1-hour cache write",
-                 "cache_read": "Cache read", "output": "Output", "web_search": "Web searches"}
+RATE_BUCKETS = BUCKETS
 
 
 def _rates(args: Args, model: Model, day: _dt.date, *, fast: bool, prompt: int | None) -> Rates:
@@ -809,54 +754,10 @@ def _t_all_models(args: Args) -> str:
     return text
 
 
-def _rate_changes(before: Rates, after: Rates) -> list[str]:
-    out = []
-    for b in ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read"):
-        old, new = getattr(before, b), getattr(after, b)
-        if old != new:
-            out.append(f"{BUCKET_LABELS[b].lower()} {rate(old)} → {rate(new)} / MTok")
-    return out
-
-
 @table("history")
 def _t_history(args: Args) -> str:
-    """What changed when: launches, price changes, tier and fast-mode changes, retirements; newest first."""
-    events: list[tuple[_dt.date, int, str]] = []
-    for order, m in enumerate(args.ctx.pricing.models):
-        prev = None
-        for per in m.periods:
-            r = per.rates
-            if prev is None:
-                tiers = "".join(f"; above {t.above_prompt_tokens:,} prompt tokens {rate(t.rates.input)} / "
-                                f"{rate(t.rates.output)}" for t in per.tiers)
-                events.append((per.effective_from, order,
-                               f"**{m.name}** (`{m.id}`) priced at {rate(r.input)} input / {rate(r.output)} output "
-                               f"per MTok, cache read {rate(r.cache_read)}{tiers}"))
-            else:
-                changes = _rate_changes(prev.rates, r)
-                if prev.tiers and not per.tiers:
-                    changes.append("the long-prompt premium ends: every prompt length at the standard rates")
-                if prev.fast is not None and per.fast is None:
-                    changes.append("fast mode now runs at standard speed and standard rates"
-                                   if per.fast_billed_as_standard else "fast mode is withdrawn (fast requests are rejected)")
-                elif prev.fast is not None and per.fast is not None and prev.fast.rates != per.fast.rates:
-                    changes.append("fast mode " + ", ".join(_rate_changes(prev.fast.rates, per.fast.rates)))
-                if changes:
-                    events.append((per.effective_from, order, f"**{m.name}**: " + "; ".join(changes)))
-            prev = per
-        if prev is not None and prev.effective_to is not None:
-            events.append((prev.effective_to, order, f"**{m.name}**: no published price from this date"))
-        if m.retired:
-            events.append((m.retired, order, f"**{m.name}** retired from the Claude API"))
-        elif m.retires:
-            when = "retires" if m.retires > args.ctx.at else "retired"
-            events.append((m.retires, order, f"**{m.name}** {when} from the Claude API"))
-    events.sort(key=lambda e: (e[0], -e[1]), reverse=True)
-    lines = []
-    for day, _, text in events:
-        mark = " (scheduled)" if day > args.ctx.at else ""
-        lines.append(f"- **{day}**{mark}: {text}.")
-    return "\n".join(lines)
+    """What changed when, newest first: the same changes and words as the "What changed" page."""
+    return changelog_list(args.ctx.pricing, args.ctx.at).rstrip("\n")
 
 
 @table("min-cacheable")

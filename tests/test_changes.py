@@ -28,12 +28,12 @@ from calculators.changes import (
     atom_feed,
     changelog,
     changelog_markdown,
-    fmt_pct,
     history_edits,
-    percent_change,
-    usd,
 )
 from calculators.cli import main
+from calculators.present import percent_change
+from calculators.present import signed_percent as fmt_pct
+from calculators.present import usd_exact as usd
 from calculators.pricing import parse_pricing
 
 REPO = Path(__file__).resolve().parent.parent

@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 
 from calculators import bridge, load_pricing
-from calculators.scenarios import DEFAULT_INPUTS, format_usd, prerender_html
+from calculators.present import usd_display
+from calculators.scenarios import DEFAULT_INPUTS, prerender_html
 
 AT = "2026-11-01"
 
@@ -198,8 +199,8 @@ def test_fast_mode_on_a_model_that_prices_it():
      ("1234.565", "$1,234.57"), ("0.0000001", "<$0.000001"), ("0.00000051", "$0.000001"),
      ("-0.02", "-$0.02"), ("12.5", "$12.50"), ("0.5", "$0.50")],
 )
-def test_format_usd(amount, shown):
-    assert format_usd(Decimal(amount)) == shown
+def test_usd_display(amount, shown):
+    assert usd_display(Decimal(amount)) == shown
 
 
 def test_price_and_models_handlers():

@@ -343,13 +343,19 @@ def test_all_prices_and_all_models_tables():
 
 
 def test_history_table():
+    # The pricing reference's history is the "What changed" page's changelog (calculators.changes.changelog),
+    # one dated bullet per change: the same events in the same words.
     text = r("<!-- cc:table history -->")
     lines = text.splitlines()
-    assert lines[0].startswith("- **2026-02-01**: **Test Big 1**: input $6.00 → $5.00 / MTok")
-    assert "fast mode input $12.00 → $10.00 / MTok" in lines[0]
-    assert "- **2026-01-05**: **Test Old 1** retired from the Claude API." in lines
-    assert lines[-1].startswith("- **2025-01-01**: **Test Old 1**")  # oldest last
-    assert "cache read $0.08; above 100,000 prompt tokens $1.60 / $6.00." in text  # test-small-1's launch
+    # Test Big 1 input 6 -> 5: (5 - 6) / 6 = -16.7%; fast input 12 -> 10, output 60 -> 50
+    assert lines[0].startswith("- **2026-02-01**: **Test Big 1 price change**: input $6.00 → $5.00 per MTok (-16.7%)")
+    assert "fast mode: input $12.00, output $60.00 per MTok → input $10.00, output $50.00 per MTok" in lines[0]
+    assert "- **2026-01-05**: **Test Old 1 retired**: removed from the Claude API; usage from before this day is " \
+           "still priced." in lines
+    assert lines[-1].startswith("- **2025-01-01**: **Test Old 1 launched**")  # oldest last
+    # test-small-1's launch: cache read 0.80 x 0.1 = 0.08; its tier's rates as written
+    assert "cache reads $0.08 per MTok; above 100,000 prompt tokens: input $1.60, output $6.00 per MTok." in text
+    assert [line.split("**")[1] for line in lines] == sorted((line.split("**")[1] for line in lines), reverse=True)
 
 
 def test_small_tables():
@@ -375,12 +381,12 @@ def test_routing_mix_table():
 
 def test_example_table():
     text = r("<!-- cc:example big input=2000 cache_read=10000 output=500 web_searches=2 -->")
-    assert "| Input | 2,000 | $5.00 / MTok | $0.01 | 0.01 |" in text
-    assert "| Cache read | 10,000 | $0.50 / MTok | $0.005 | 0.005 |" in text  # 10,000 x 0.5 / 1M
+    assert "| Uncached input | 2,000 | $5.00 / MTok | $0.01 | 0.01 |" in text
+    assert "| Cache reads | 10,000 | $0.50 / MTok | $0.005 | 0.005 |" in text  # 10,000 x 0.5 / 1M
     assert "| Output | 500 | $25.00 / MTok | $0.0125 | 0.0125 |" in text
     assert "| Web searches | 2 | $0.01 each | $0.02 | 0.02 |" in text
     assert "| **Total** |  |  | **$0.0475** | **0.0475** |" in text  # 0.01 + 0.005 + 0.0125 + 0.02
-    assert "5-min" not in text  # empty buckets are left out
+    assert "5 min" not in text and "1 hour" not in text  # empty buckets are left out
 
 
 def test_compression_curve_without_cache():

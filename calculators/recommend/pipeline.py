@@ -8,10 +8,10 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .._format import format_usd as _usd
-from .._format import money_json as _money
 from ..cost import PriceError, dstr, parse_at, price_workload
 from ..errors import InputError
+from ..present import money_json as _money
+from ..present import usd_display as _usd
 from ..pricing import Model, Pricing, load_pricing
 from .features import Features, Segment, detect_features
 from .plan import Plan, RecommendWorkload, Shape, _assumed_output, _pct, _plan, simulate_conversation

@@ -7,9 +7,9 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .._format import format_usd as _usd
-from .._format import money_json as _money
 from ..cost import PriceError, Workload, dstr, price, price_workload
+from ..present import money_json as _money
+from ..present import usd_display as _usd
 from ..pricing import Model, Pricing
 from .features import Features
 from .settings import COMPACT_EVERY, DAYS_PER_MONTH, KEEP_TURNS, LONG_CONVERSATION_TURNS, MODES, REPEATS, SUMMARY_RATIO
