@@ -298,21 +298,12 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
 
     if m.retired is not None and day >= m.retired:
         notes.append(f"{m.name} was retired from the Claude API on {m.retired}; priced at its last Claude API rates")
-    tier = None
-    if fast and period.fast is not None:
-        rates = period.fast.rates
-    else:
-        if fast and period.fast_billed_as_standard:
-            notes.append(f"fast mode on {m.name} runs at standard speed and is billed at standard rates")
-        elif fast:
-            raise PriceError(f"fast mode is not available on {m.name} on {day}", "fast")
-        rates = period.rates
-        for t in period.tiers:
-            if usage.prompt_tokens > t.above_prompt_tokens:
-                rates, tier = t.rates, t.above_prompt_tokens
-        if tier is not None:
-            notes.append(f"prompt of {usage.prompt_tokens:,} tokens is above {tier:,}: "
-                         f"every rate of the request uses the higher tier")
+    rates, tier = select_rates(m, period, day, prompt_tokens=usage.prompt_tokens, fast=fast)
+    if fast and period.fast is None:
+        notes.append(f"fast mode on {m.name} runs at standard speed and is billed at standard rates")
+    if tier is not None:
+        notes.append(f"prompt of {usage.prompt_tokens:,} tokens is above {tier:,}: "
+                     f"every rate of the request uses the higher tier")
 
     factor = Decimal(1)
     if batch:
@@ -327,6 +318,33 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
         items.append(LineItem("web_search", usage.web_searches, None, per * usage.web_searches, per))
     total = sum((i.usd for i in items), Decimal(0))
     return Cost(m, day, period, tuple(items), total, batch, geo, fast, tier, tuple(notes))
+
+
+def select_rates(model: Model, period: Period, day: _dt.date, *, prompt_tokens: int | None,
+                 fast: bool = False) -> tuple[Rates, int | None]:
+    """The rates a request pays in ``period`` before batch and geo multipliers, and the tier threshold used.
+
+    Fast mode takes the period's fast rates (which ignore prompt-length tiers), or its standard rates where fast
+    requests are billed as standard. Otherwise the highest prompt-length tier whose threshold the prompt
+    (uncached input + cache writes + cache reads) is above replaces every rate; ``prompt_tokens=None`` means
+    "below every tier". This is the one place the rule is written: the cost model, the docs and the log
+    analyser call it.
+
+    Raises:
+        PriceError: fast mode on a period that has no fast price and does not bill fast as standard.
+    """
+    if fast:
+        if period.fast is not None:
+            return period.fast.rates, None
+        if period.fast_billed_as_standard:
+            return period.rates, None
+        raise PriceError(f"fast mode is not available on {model.name} on {day}", "fast")
+    rates, tier = period.rates, None
+    if prompt_tokens is not None:
+        for t in period.tiers:
+            if prompt_tokens > t.above_prompt_tokens:
+                rates, tier = t.rates, t.above_prompt_tokens
+    return rates, tier
 
 
 def _item(bucket: str, tokens: int, rate: Decimal) -> LineItem:

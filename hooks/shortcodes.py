@@ -46,7 +46,7 @@ from calculators import (  # noqa: E402
 )
 from calculators.changes import changelog_list  # noqa: E402
 from calculators.compression import compression_curve  # noqa: E402
-from calculators.cost import period_for, scale_usage, tokenizer_factor  # noqa: E402
+from calculators.cost import period_for, scale_usage, select_rates, tokenizer_factor  # noqa: E402
 from calculators.errors import ClaudeCostError  # noqa: E402
 from calculators.present import BUCKET_LABELS, BUCKETS, percent, times, tokens  # noqa: E402
 from calculators.present import usd_exact as rate  # noqa: E402
@@ -346,18 +346,10 @@ RATE_BUCKETS = BUCKETS
 
 def _rates(args: Args, model: Model, day: _dt.date, *, fast: bool, prompt: int | None) -> Rates:
     period = period_for(model, day)
-    if fast:
-        if period.fast is not None:
-            return period.fast.rates
-        if period.fast_billed_as_standard:
-            return period.rates
-        raise args.ctx.fail(f"cc:{args.name}: {model.name} has no fast-mode price on {day}")
-    rates = period.rates
-    if prompt is not None:
-        for tier in period.tiers:
-            if prompt > tier.above_prompt_tokens:
-                rates = tier.rates
-    return rates
+    try:
+        return select_rates(model, period, day, prompt_tokens=prompt, fast=fast)[0]
+    except PriceError:
+        raise args.ctx.fail(f"cc:{args.name}: {model.name} has no fast-mode price on {day}") from None
 
 
 def _modifiers(args: Args) -> dict:
