@@ -19,7 +19,6 @@ from .cost import (
     WorkloadCost,
     break_even,
     compare_models,
-    dstr,
     parse_at,
     price,
     price_usage,
@@ -28,6 +27,7 @@ from .cost import (
     turn_cost,
     usage_from_api,
 )
+from .errors import ClaudeCostError
 from .pricing import (
     Model,
     Period,
@@ -45,6 +45,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BUCKETS",
     "BreakEven",
+    "ClaudeCostError",
     "Cost",
     "LineItem",
     "Model",
@@ -61,7 +62,6 @@ __all__ = [
     "WorkloadCost",
     "break_even",
     "compare_models",
-    "dstr",
     "load_pricing",
     "parse_at",
     "parse_pricing",

@@ -98,10 +98,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         p.set_defaults(_module=module)
         if not wanted(name):
             continue
-        try:
-            importlib.import_module(module).add_arguments(p)
-        except ModuleNotFoundError:
-            p.set_defaults(_missing=True)
+        importlib.import_module(module).add_arguments(p)
     return parser
 
 
@@ -156,8 +153,6 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _price(args)
     if args.command == "check":
         return _check(args)
-    if getattr(args, "_missing", False):
-        raise CliError(f"`{args.command}` is not available in this build")
     return importlib.import_module(args._module).run(args)
 
 

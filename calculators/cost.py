@@ -28,6 +28,8 @@ from .pricing import BUCKETS, MILLION, Model, Period, Pricing, Rates, load_prici
 
 __all__ = [
     "BUCKETS",
+    "DAYS_PER_MONTH",
+    "MAX_TOKENS",
     "BreakEven",
     "Cost",
     "LineItem",
@@ -45,6 +47,9 @@ __all__ = [
     "turn_cost",
     "usage_from_api",
 ]
+
+#: A month of requests when a volume is given per day (the calculator and the recommender say so on the page).
+DAYS_PER_MONTH = 30
 
 #: The largest token count (per bucket, per request) accepted anywhere: 10^15. With it and the price file's own
 #: bounds (at most 10,000 USD per MTok, 9 decimal places), every cost below is computed exactly in _EXACT.

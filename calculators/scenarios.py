@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .cost import (
     BUCKETS,
+    DAYS_PER_MONTH,
     Cost,
     PriceError,
     Usage,
@@ -40,8 +41,6 @@ __all__ = [
     "price_handler",
 ]
 
-#: A month of requests when the volume is given per day (the page says so next to the field).
-DAYS_PER_MONTH = 30
 
 #: What the Cost Calculator page opens with (the page's ``data-inputs`` repeats these).
 DEFAULT_INPUTS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-#: A month of requests when the volume is given per day.
-DAYS_PER_MONTH = 30
+from ..cost import DAYS_PER_MONTH  # noqa: F401 (re-exported: the recommender's month is the cost model's)
+
 #: Conversations with at least this many turns count as long (the compression lever applies).
 LONG_CONVERSATION_TURNS = 10
 #: Compression keeps this many recent turns verbatim ...
