@@ -64,8 +64,9 @@ test-browser: install $(BROWSER_FILE) ## the browser tests only
 bench: install $(BROWSER_FILE) ## run every benchmark in bench/ and print its figures
 	@for script in bench/bench_*.py; do echo "== $$script"; CLAUDE_COST_CHROMIUM="$$(cat $(BROWSER_FILE))" $(PY) $$script || exit 1; done
 
-lint: install ## ruff
+lint: install ## ruff, and mypy on calculators/
 	$(VENV)/bin/ruff check calculators hooks tests bench
+	$(VENV)/bin/mypy
 
 clean: ## remove build output (keeps .venv and node_modules)
 	rm -rf site .cache .pytest_cache .hypothesis

@@ -221,7 +221,8 @@ def _fast_words(p: Period) -> str:
 
 def _fast_changes(prev: Period, cur: Period) -> list[str]:
     a, b = prev.fast, cur.fast
-    same = (a is None) == (b is None) and (a is None or (a.rates.input, a.rates.output) == (b.rates.input, b.rates.output))
+    same = (a is None and b is None) or (a is not None and b is not None
+                                         and (a.rates.input, a.rates.output) == (b.rates.input, b.rates.output))
     if same and prev.fast_billed_as_standard == cur.fast_billed_as_standard:
         return []
     return [f"fast mode: {_fast_words(prev)} \u2192 {_fast_words(cur)}"]
@@ -310,7 +311,8 @@ def ratio_problems(pricing: Pricing,
                            "if Anthropic changed it, update BATCH_RULE in calculators/changes.py too"))
     for i, m in pricing.numbered():
         for j, p in enumerate(m.periods):
-            rows = [(f"models[{i}].periods[{j}]", p.rates, p.explicit)]
+            rows: list[tuple[str, Rates, frozenset[str] | None]] = [(f"models[{i}].periods[{j}]", p.rates,
+                                                                      p.explicit)]
             rows += [(f"models[{i}].periods[{j}].tiers[{k}]", t.rates, None) for k, t in enumerate(p.tiers)]
             for where, rates, explicit in rows:
                 for bucket, rule in RATIO_RULES.items():
@@ -416,7 +418,7 @@ def history_edits(base: Pricing, new: Pricing, today: _dt.date) -> list[Problem]
             if op.effective_to != np_.effective_to:
                 if op.effective_to is None:
                     end = np_.effective_to
-                    if end < today and end not in by_start:
+                    if end is not None and end < today and end not in by_start:
                         out.append(Problem(f"{where}.effective_to", f"{m.id}: ends the prices in force on {end}, before "
                                                                     f"today ({today}), with no period after it", late))
                     continue  # closing an open period to append a new one
@@ -659,6 +661,7 @@ def diff_pricing(old: Pricing, new: Pricing, *, old_label: str = "old", new_labe
     for mid in order:
         a, b = old_ids.get(mid), new_ids.get(mid)
         if a is None:
+            assert b is not None  # the id comes from one of the two files
             periods = tuple(PeriodChange(p.effective_from, "added", (_period_words(p),)) for p in b.periods)
             models.append(ModelDiff(mid, b.name, "added", (), periods, _effects(None, b, old, new, workloads)))
             continue
@@ -693,6 +696,7 @@ def _period_diff(a: Model, b: Model) -> tuple[PeriodChange, ...]:
     for start in sorted(old.keys() | new.keys()):
         po, pn = old.get(start), new.get(start)
         if po is None:
+            assert pn is not None  # the start comes from one of the two
             out.append(PeriodChange(start, "added", (_period_words(pn),)))
         elif pn is None:
             out.append(PeriodChange(start, "removed", (_period_words(po),)))
@@ -834,7 +838,7 @@ def changelog(pricing: Pricing, today: _dt.date,
 
 def _effect_words(e: Effect) -> str:
     if e.old is None:
-        return f"{e.workload.name.lower()} now {usd_exact(e.new)}"
+        return f"{e.workload.name.lower()} now {usd_exact(e.new)}" if e.new is not None else e.workload.name.lower()
     if e.new is None:
         return f"{e.workload.name.lower()} {usd_exact(e.old)} \u2192 not available"
     return f"{e.workload.name.lower()} {usd_exact(e.old)} \u2192 {usd_exact(e.new)} ({signed_percent(e.pct)})"

@@ -14,6 +14,8 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import NoReturn
 
 from . import clock
 from .cost import BUCKETS, Usage, dstr, parse_at, price, price_usage
@@ -46,7 +48,7 @@ def _non_negative_int(text: str) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, with the usage hint
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, with the usage hint
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
@@ -300,9 +302,11 @@ def _price(args: argparse.Namespace) -> int:
     print(f"{cost.model.name} ({cost.model.id}), prices of {cost.day}" + (f" [{', '.join(mods)}]" if mods else ""))
     for it in cost.items:
         if it.bucket == "web_search":
-            print(f"  {'web search':<15} {it.tokens:>12,} requests x ${dstr(it.usd_per_request)}  = ${dstr(it.usd)}")
+            print(f"  {'web search':<15} {it.tokens:>12,} requests x ${dstr(it.usd_per_request or Decimal(0))}  "
+                  f"= ${dstr(it.usd)}")
         elif it.tokens:
-            print(f"  {it.bucket:<15} {it.tokens:>12,} tokens x ${dstr(it.usd_per_mtok)}/MTok = ${dstr(it.usd)}")
+            print(f"  {it.bucket:<15} {it.tokens:>12,} tokens x ${dstr(it.usd_per_mtok or Decimal(0))}/MTok "
+                  f"= ${dstr(it.usd)}")
     for note in cost.notes:
         print(f"  note: {note}")
     print(f"  {'total':<15} ${dstr(cost.total)}")

@@ -390,7 +390,7 @@ class _Validator:
                 return
         self.problems.append(Problem(path, message, hint))
 
-    def table(self, raw: object, path: str, allowed: set[str], required: set[str] = frozenset()) -> dict:
+    def table(self, raw: object, path: str, allowed: set[str], required: frozenset[str] | set[str] = frozenset()) -> dict:
         if not isinstance(raw, dict):
             self.err(path, f"expected a table, found {type(raw).__name__}")
             return {}
@@ -597,7 +597,7 @@ class _Validator:
         """The models that validated, for the review rules of ``check`` (None when even that is not possible)."""
         try:
             valid = {m.id for m in models}
-            raw_ids = {r.get("id") for r in models_raw if isinstance(r, dict) and isinstance(r.get("id"), str)}
+            raw_ids = {str(r["id"]) for r in models_raw if isinstance(r, dict) and isinstance(r.get("id"), str)}
             index = {m.id: m.id for m in models} | {a: m.id for m in models for a in m.aliases}
             fams = {k: index[v] for k, v in families.items() if v in index}
             ids = frozenset(i.strip().lower() for i in raw_ids) - valid
@@ -678,7 +678,7 @@ class _Validator:
         for name in ("name", "family"):
             self.text(raw, name, path, required=False)
         notes = self.notes(raw, path)
-        if len(self.problems) != before or mid is None:
+        if len(self.problems) != before or mid is None or not isinstance(status, str):
             return None
         return Model(
             id=mid, name=raw["name"], family=raw["family"], status=status, aliases=aliases, released=released,

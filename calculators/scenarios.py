@@ -265,7 +265,7 @@ def models_handler(inputs: dict, today: _dt.date) -> dict:
     """Every model in pricing.toml, grouped current / legacy / retired, with the toggles each supports."""
     form = _Form(inputs, today)
     day = form.day()
-    if form.errors:
+    if form.errors or day is None:
         raise InputError(form.errors)
     pricing = load_pricing()
     return {"at": day.isoformat(), "last_checked": pricing.last_checked.isoformat(), **_model_list(pricing, day)}
@@ -281,7 +281,7 @@ def _cost_json(cost: Cost, requests: Decimal | None = None) -> dict:
             "tokens_display": format_tokens(it.tokens),
             "usd_per_mtok": dstr(it.usd_per_mtok) if it.usd_per_mtok is not None else None,
             "rate_display": (f"{usd_display(it.usd_per_mtok)} / MTok" if it.usd_per_mtok is not None
-                             else f"{usd_display(it.usd_per_request)} each"),
+                             else f"{usd_display(it.usd_per_request or Decimal(0))} each"),
             **_money(it.usd),
         }
         if requests is not None:
@@ -296,7 +296,7 @@ def price_handler(inputs: dict, today: _dt.date) -> dict:
     form = _Form(inputs, today)
     model, usage, day = form.model(pricing), _usage(form), form.day()
     batch, fast, geo = form.flag("batch", "Batch API"), form.flag("fast", "Fast mode"), form.geo()
-    if form.errors:
+    if form.errors or model is None or day is None:
         raise InputError(form.errors)
     return _cost_json(price(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing))
 
@@ -341,7 +341,7 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
     requests, unit = _requests(form)
     if model is not None and day is not None and not form.errors:
         _check_limits(form, model, usage, day, batch, fast, geo)
-    if form.errors:
+    if form.errors or model is None or day is None:  # a missing model or day always comes with its error
         raise InputError(form.errors)
 
     cost = price(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing)

@@ -192,13 +192,13 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
 
     # Templated rewrite: placeholders such as {{name}} count as cues too.
     for seg in segments:
-        m = _PLACEHOLDER.search(seg.text)
-        if m:
+        placeholder = _PLACEHOLDER.search(seg.text)
+        if placeholder:
             prev = feats.get("rewrite")
-            ev = Evidence(_where(seg, m.start()), m.group())
+            found_one = Evidence(_where(seg, placeholder.start()), placeholder.group())
             score = (prev.score if prev else 0) + 2
             feats["rewrite"] = Feature("rewrite", _LABELS["rewrite"], score,
-                                       (prev.evidence if prev else ()) + (ev,),
+                                       (prev.evidence if prev else ()) + (found_one,),
                                        (prev.detail + "; " if prev else "") + "template placeholders")
             break
 
@@ -218,21 +218,21 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
     if tools is not None and tools.text.strip():
         names = _tool_names(tools.text)
         prev = feats.get("agentic")
-        ev = Evidence("tool definitions", f"{len(names)} tool(s): {', '.join(names[:6])}" if names
-                      else "tool definitions given")
+        tool_ev = Evidence("tool definitions", f"{len(names)} tool(s): {', '.join(names[:6])}" if names
+                           else "tool definitions given")
         feats["agentic"] = Feature("agentic", _LABELS["agentic"], (prev.score if prev else 0) + 3,
-                                   (ev,) + (prev.evidence if prev else ()),
+                                   (tool_ev,) + (prev.evidence if prev else ()),
                                    f"{len(names) or 'some'} tool definition(s)" + (f"; {prev.detail}" if prev else ""))
 
     # Long documents: a segment above the threshold, or document tags.
     for seg in segments:
         tag = _DOC_TAG.search(seg.text)
         if seg.tokens.mid >= LONG_DOCUMENT_TOKENS or (tag and seg.tokens.mid >= LONG_DOCUMENT_TOKENS // 4):
-            ev = [Evidence(seg.name, f"about {seg.tokens.low:,}–{seg.tokens.high:,} tokens (older tokenizer)")]
+            doc_ev = [Evidence(seg.name, f"about {seg.tokens.low:,}–{seg.tokens.high:,} tokens (older tokenizer)")]
             if tag:
-                ev.append(Evidence(_where(seg, tag.start()), tag.group().strip()))
+                doc_ev.append(Evidence(_where(seg, tag.start()), tag.group().strip()))
             feats["long_document"] = Feature("long_document", _LABELS["long_document"], seg.tokens.mid,
-                                             tuple(ev), f"{seg.name}: {seg.tokens.mid:,} tokens")
+                                             tuple(doc_ev), f"{seg.name}: {seg.tokens.mid:,} tokens")
             break
 
     # Chit-chat only counts for short messages without a task (a long system prompt may set the persona).

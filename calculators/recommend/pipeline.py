@@ -102,7 +102,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
     total_old = tools_t + system_t + docs_t + user_t
 
     expected_known = wl.output_tokens is not None
-    if expected_known:
+    if wl.output_tokens is not None:
         expected, expected_why = wl.output_tokens, "given"
     else:
         expected, expected_why = _assumed_output(feats, user_t.mid)
@@ -207,6 +207,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
                 raise PriceError(f"about {need_m:,} tokens do not fit its {m.context_window:,}-token window")
             p = _plan(m, shape(m), wl, feats, pricing, day, expected_known, expected_why,
                       prefix_t.scaled(factor(m)).low)
+            assert p.baseline is not None and p.with_levers is not None  # _plan always sets both
             before = price_workload(m, p.baseline, at=day, pricing=pricing)
             after = price_workload(m, p.with_levers, at=day, pricing=pricing)
             row.update(without_levers=_money(before.monthly), with_levers=_money(after.monthly),
@@ -239,7 +240,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
     # The cheapest and dearest outcome over the low, middle and high token estimates. Not always the low and
     # high estimates themselves: a prefix at the low end may fall below the minimum cacheable length.
     outcomes = [price_workload(model, p.with_levers, at=day, pricing=pricing).monthly
-                for p in (lo_plan, plan, hi_plan)]
+                for p in (lo_plan, plan, hi_plan) if p.with_levers is not None]
     monthly_range = {"low": _money(min(outcomes)), "high": _money(max(outcomes))}
     costs.sort(key=lambda r: (r["_after"] is None, r["_after"] or 0, r["model"]))
     for r in costs:
