@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .cost import PriceError, Usage, dstr, price
+from .cost import PriceError, Workload, dstr, price_workload
 from .errors import InputError
 from .present import BUCKET_WORDS, percent_change, signed_percent, usd_exact
 from .pricing import (
@@ -48,7 +48,7 @@ __all__ = [
     "Change",
     "PricingDiff",
     "RatioException",
-    "Workload",
+    "Yardstick",
     "atom_feed",
     "changelog",
     "changelog_markdown",
@@ -131,51 +131,50 @@ def _exception_for(model: str, bucket: str, period_from: _dt.date,
 
 
 @dataclass(frozen=True)
-class Workload:
-    """A fixed request shape priced on every affected model to show what a change means in dollars."""
+class Yardstick:
+    """A named workload (:class:`calculators.cost.Workload`) priced on every affected model to show what a price
+    change means in dollars. ``requests_per_month`` is the number of requests the yardstick stands for."""
 
     key: str
     name: str
     description: str
-    usage: Usage
-    requests: int = 1
-    batch: bool = False
-    fast: bool = False
+    workload: Workload
 
 
-WORKLOADS: tuple[Workload, ...] = (
-    Workload("baseline_turn", "Baseline turn",
-             "a Sonnet-class chat turn: 3,000 input tokens, 500 output tokens, no caching",
-             Usage(input=3_000, output=500)),
-    Workload("cached_chat_turn", "Cached-prefix chat turn",
-             "a 20,000-token prefix read from the cache, 1,000 new input tokens, 500 output tokens",
-             Usage(input=1_000, cache_read=20_000, output=500)),
-    Workload("batch_extraction", "Batch extraction job",
-             "1,000 documents through the Batch API, each 5,000 input tokens and 1,000 output tokens",
-             Usage(input=5_000, output=1_000), requests=1_000, batch=True),
-    Workload("long_context", "Long-context request",
-             "one request with a 300,000-token prompt and 4,000 output tokens",
-             Usage(input=300_000, output=4_000)),
-    Workload("fast_turn", "Fast-mode turn",
-             "the baseline turn in fast mode, on models that offer it",
-             Usage(input=3_000, output=500), fast=True),
+WORKLOADS: tuple[Yardstick, ...] = (
+    Yardstick("baseline_turn", "Baseline turn",
+              "a Sonnet-class chat turn: 3,000 input tokens, 500 output tokens, no caching",
+              Workload(requests_per_month=Decimal(1), prompt_tokens=3_000, output_tokens=500)),
+    Yardstick("cached_chat_turn", "Cached-prefix chat turn",
+              "a 20,000-token prefix read from the cache, 1,000 new input tokens, 500 output tokens",
+              Workload(requests_per_month=Decimal(1), prompt_tokens=21_000, output_tokens=500,
+                       cached_prefix_tokens=20_000, cache_hit_rate=Decimal(1))),
+    Yardstick("batch_extraction", "Batch extraction job",
+              "1,000 documents through the Batch API, each 5,000 input tokens and 1,000 output tokens",
+              Workload(requests_per_month=Decimal(1_000), prompt_tokens=5_000, output_tokens=1_000,
+                       batch_share=Decimal(1))),
+    Yardstick("long_context", "Long-context request",
+              "one request with a 300,000-token prompt and 4,000 output tokens",
+              Workload(requests_per_month=Decimal(1), prompt_tokens=300_000, output_tokens=4_000)),
+    Yardstick("fast_turn", "Fast-mode turn",
+              "the baseline turn in fast mode, on models that offer it",
+              Workload(requests_per_month=Decimal(1), prompt_tokens=3_000, output_tokens=500, fast=True)),
 )
 
 
-def workload_cost(model: Model, workload: Workload, day: _dt.date, pricing: Pricing) -> Decimal | None:
-    """The workload's cost on ``model`` at ``day``'s prices, or ``None`` when it cannot run then."""
+def workload_cost(model: Model, yardstick: Yardstick, day: _dt.date, pricing: Pricing) -> Decimal | None:
+    """The yardstick's cost on ``model`` at ``day``'s prices, or ``None`` when it cannot run then."""
     period = model.period_at(day)
     if period is None:
         return None
-    prompt = workload.usage.prompt_tokens
+    prompt = yardstick.workload.prompt_tokens
     if model.context_window and prompt > model.context_window and not any(
             t.above_prompt_tokens < prompt for t in period.tiers):
         return None  # larger than the model's window (a priced tier means a long-context beta existed)
     try:
-        cost = price(model, workload.usage, batch=workload.batch, fast=workload.fast, at=day, pricing=pricing)
+        return price_workload(model, yardstick.workload, at=day, pricing=pricing).monthly
     except PriceError:
         return None
-    return cost.total * workload.requests
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -557,7 +556,7 @@ class PeriodChange:
 
 @dataclass(frozen=True)
 class Effect:
-    workload: Workload
+    workload: Yardstick
     day: _dt.date
     old: Decimal | None
     new: Decimal | None
@@ -595,7 +594,7 @@ class PricingDiff:
     settings: tuple[FieldChange, ...]
     models: tuple[ModelDiff, ...]
     history_edits: tuple[Problem, ...] = ()
-    workloads: tuple[Workload, ...] = WORKLOADS
+    workloads: tuple[Yardstick, ...] = WORKLOADS
 
     @property
     def empty(self) -> bool:
@@ -636,7 +635,7 @@ def _settings(p: Pricing) -> dict[str, object]:
 
 
 def _effects(model_old: Model | None, model_new: Model | None, old: Pricing, new: Pricing,
-             workloads: Sequence[Workload]) -> tuple[Effect, ...]:
+             workloads: Sequence[Yardstick]) -> tuple[Effect, ...]:
     days = sorted({p.effective_from for m in (model_old, model_new) if m for p in m.periods})
     out = []
     for day in days:
@@ -649,7 +648,7 @@ def _effects(model_old: Model | None, model_new: Model | None, old: Pricing, new
 
 
 def diff_pricing(old: Pricing, new: Pricing, *, old_label: str = "old", new_label: str = "new",
-                 today: _dt.date, workloads: Sequence[Workload] = WORKLOADS) -> PricingDiff:
+                 today: _dt.date, workloads: Sequence[Yardstick] = WORKLOADS) -> PricingDiff:
     """What changed from ``old`` to ``new``, and what it does to each affected model's canonical workloads."""
     so, sn = _settings(old), _settings(new)
     settings = tuple(FieldChange(k, so.get(k), sn.get(k)) for k in sorted(so.keys() | sn.keys())
@@ -798,7 +797,7 @@ class Change:
 
 
 def changelog(pricing: Pricing, today: _dt.date,
-              workloads: Sequence[Workload] = WORKLOADS) -> list[Change]:
+              workloads: Sequence[Yardstick] = WORKLOADS) -> list[Change]:
     """Every dated change recorded in ``pricing``, newest first (scheduled ones flagged)."""
     out: list[Change] = []
     for m in pricing.models:
@@ -884,7 +883,7 @@ def exceptions_markdown(pricing: Pricing, exceptions: Sequence[RatioException] =
     return "\n".join(rows) + "\n"
 
 
-def workloads_markdown(workloads: Sequence[Workload] = WORKLOADS) -> str:
+def workloads_markdown(workloads: Sequence[Yardstick] = WORKLOADS) -> str:
     """The canonical workloads as a Markdown list."""
     return "\n".join(f"- **{w.name}**: {w.description}." for w in workloads) + "\n"
 

@@ -532,7 +532,10 @@ class Workload:
     Each request has ``prompt_tokens`` of input (of which ``cached_prefix_tokens`` are a shared, cacheable
     prefix) and ``output_tokens`` of output. ``cache_hit_rate`` is the share of requests that read the prefix
     from the cache; the others write it (with ``cache_ttl``). ``batch_share`` is the share sent through the
-    Batch API. Shares are decimals between 0 and 1.
+    Batch API and ``fast`` says the requests run in fast mode. Shares are decimals between 0 and 1.
+
+    The same class describes every workload in the package: a month of traffic for the calculators and the
+    recommender, and the canonical yardsticks of a price change (``calculators.changes.WORKLOADS``).
     """
 
     requests_per_month: Decimal
@@ -543,6 +546,7 @@ class Workload:
     cache_ttl: str = "5m"
     batch_share: Decimal = Decimal(0)
     web_searches: int = 0
+    fast: bool = False
 
     def __post_init__(self) -> None:
         for name in ("requests_per_month", "cache_hit_rate", "batch_share"):
@@ -597,7 +601,7 @@ def price_workload(model: str | Model, workload: Workload, *, geo: str | None = 
         for batch, bshare in ((False, 1 - workload.batch_share), (True, workload.batch_share)):
             if not bshare:
                 continue
-            cost = price(m, usage, batch=batch, geo=geo, at=at, pricing=pricing)
+            cost = price(m, usage, batch=batch, geo=geo, fast=workload.fast, at=at, pricing=pricing)
             weight = share * bshare
             per_request += cost.total * weight
             for it in cost.items:

@@ -452,7 +452,7 @@ def test_every_ratio_exception_is_used(pricing, exc):
 def test_workloads_are_distinct_shapes():
     assert len({w.key for w in WORKLOADS}) == len(WORKLOADS) == 5
     long = next(w for w in WORKLOADS if w.key == "long_context")
-    assert long.usage.prompt_tokens > 200_000  # above the historic long-context threshold
+    assert long.workload.prompt_tokens > 200_000  # above the historic long-context threshold
 
 
 # ----------------------------------------------------------------------------------------------------------
