@@ -807,7 +807,8 @@ def summarize(text: str, *, context_lines: int = CONTEXT_LINES, task: str = "rev
     total = max(len(text), source_chars or 0)
     truncated = None
     if len(text) > MAX_DIFF_CHARS:
-        cut = text.rfind("\ndiff ", 0, MAX_DIFF_CHARS)
+        # The last file (or commit) boundary before the limit.
+        cut = max(text.rfind(mark, 0, MAX_DIFF_CHARS) for mark in ("\ndiff ", "\ncommit ", "\nFrom "))
         cut = cut + 1 if cut > 0 else text.rfind("\n", 0, MAX_DIFF_CHARS) + 1 or MAX_DIFF_CHARS
         left_out = text.count("\ndiff --git ", cut - 1)
         text = text[:cut]
