@@ -36,6 +36,9 @@ HANDLERS: dict[str, str] = {
     "analyze_chunk": "calculators.logs:bridge_analyze_chunk",
     "analyze_finish": "calculators.logs:bridge_analyze_finish",
     "analyze_cancel": "calculators.logs:bridge_analyze_cancel",
+    "diff_summary": "calculators.diffsum:bridge_diff_summary",
+    "skills_plan": "calculators.skills:bridge_skills_plan",
+    "skills": "calculators.skills:bridge_skills",
 }
 
 _resolved: dict[str, Callable[[dict, _dt.date], dict]] = {}

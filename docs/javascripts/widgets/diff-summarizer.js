@@ -1,0 +1,433 @@
+// The Diff Summarizer widget. Python (calculators.diffsum, bridge name "diff_summary") parses the diff, builds
+// the compact version and the summary, estimates the tokens and prices every model; this file collects the
+// form (a pasted diff or a dropped file, read here: nothing is uploaded), sends it to the shared worker
+// (debounced; the latest input wins) and lays out the answer. It never does money arithmetic: amounts are the
+// display strings Python sends, with the exact decimals in data-value. Diff text goes into the page through
+// textContent only.
+import { formFields, h } from "./_dom.js";
+
+const FIELDS = ["diff", "context_lines", "task", "output_tokens", "at"];
+const DEBOUNCE_MS = 400;
+const MAX_SHARE_DIFF = 40000; // characters of diff carried by a share link (longer links break in some tools)
+const MAX_SHOWN = 1000000; // a dropped file larger than this is analysed but not copied into the text box
+const MAX_READ = 10 * 1000 * 1000 * 4; // bytes read from a dropped file (Python analyses the first 10 MB of text)
+let uid = 0;
+
+const STYLE = `
+.diff-widget textarea { width: 100%; min-height: 14em; font-family: var(--md-code-font-family, monospace); font-size: .7rem; }
+.diff-widget .diff-drop[data-over="true"] textarea { outline: 2px dashed var(--md-accent-fg-color); }
+.diff-widget .diff-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: .4rem .8rem; }
+.diff-widget .calc-field { display: flex; flex-direction: column; margin: .3rem 0; }
+.diff-widget .calc-field label { font-weight: 600; font-size: .75rem; }
+.diff-widget .calc-hint { color: var(--md-default-fg-color--light); font-size: .65rem; }
+.diff-widget .calc-field-error { color: #c62828; font-size: .7rem; margin: .2rem 0 0; }
+.diff-widget [aria-invalid="true"] { outline: 2px solid #c62828; }
+.diff-widget .diff-figures { display: flex; flex-wrap: wrap; gap: 1.4rem; margin: .4rem 0; }
+.diff-widget .diff-figure { display: flex; flex-direction: column; }
+.diff-widget .diff-figure strong { font-size: 1.1rem; }
+.diff-widget .diff-stale { opacity: .55; }
+.diff-widget .diff-buttons { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: .4rem 0; }
+.diff-widget pre { max-height: 28em; overflow: auto; }
+.diff-widget .diff-omitted td { color: var(--md-default-fg-color--light); }
+.diff-widget .diff-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+function ensureStyle() {
+  if (document.getElementById("diff-widget-style")) return;
+  document.head.append(h("style", { id: "diff-widget-style", text: STYLE }));
+}
+
+function int(n) {
+  return Number(n).toLocaleString("en-US");
+}
+
+function money(testid, m) {
+  return m ? h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, text: m.display }) : h("span", { text: "—" });
+}
+
+function range(r) {
+  return `${int(r.low)}–${int(r.high)}`;
+}
+
+function readHash() {
+  const raw = location.hash.replace(/^#/, "");
+  if (!raw || !raw.includes("=")) return null;
+  const params = new URLSearchParams(raw);
+  const state = {};
+  for (const name of FIELDS) if (params.has(name)) state[name] = params.get(name);
+  return Object.keys(state).length ? state : null;
+}
+
+function normalise(inputs) {
+  const state = {};
+  for (const name of FIELDS) {
+    const value = inputs ? inputs[name] : undefined;
+    state[name] = value === null || value === undefined ? "" : String(value);
+  }
+  return state;
+}
+
+function same(a, b) {
+  return FIELDS.every((name) => String(a[name] ?? "") === String(b[name] ?? "")) && (a.source_chars || 0) === (b.source_chars || 0);
+}
+
+export function mount(root, api) {
+  ensureStyle();
+  const pre = api.prerendered;
+  let result = pre && pre.response && pre.response.ok ? pre.response.result : null;
+  const defaults = normalise(pre ? pre.inputs : {});
+  const shared = readHash();
+  let state = { ...defaults, ...(shared || {}) };
+  const id = `diff${++uid}`;
+  const { fields, errors, errorSlot, field } = formFields(id);
+
+  const fileInput = h("input", { type: "file", hidden: true, accept: ".diff,.patch,.txt,text/x-diff,text/x-patch,text/plain", "data-testid": "diff-file-input" });
+  const chooseFile = h("button", { type: "button", class: "md-button", "data-testid": "diff-choose-file", text: "Open a diff file…" });
+  const example = h("button", { type: "button", class: "md-button", "data-testid": "diff-example", text: "Load the example" });
+  const fileNote = h("p", { class: "calc-hint", "data-testid": "diff-file-note", role: "status", "aria-live": "polite" });
+  const box = h("textarea", { rows: 14, spellcheck: "false", autocomplete: "off", wrap: "off",
+    placeholder: "Paste the output of git diff or git show here, or drop a .diff / .patch file on this box." });
+  const num = () => h("input", { type: "text", inputmode: "numeric", autocomplete: "off" });
+  const select = (options) => h("select", {}, options.map(([value, label]) => h("option", { value, text: label })));
+  const drop = h("div", { class: "diff-drop", "data-testid": "diff-drop" },
+    field("diff", "Unified diff", box, "Nothing leaves this page: the diff is analysed in your browser."));
+
+  const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Diff Summarizer inputs", onsubmit: (e) => e.preventDefault() },
+    drop,
+    h("div", { class: "diff-buttons" }, chooseFile, example, fileInput),
+    fileNote,
+    h("div", { class: "diff-grid" },
+      field("context_lines", "Context lines to keep", num(), "Unchanged lines around each change (0–20)."),
+      field("task", "Sent for", select([["review", "a code review"], ["summary", "a summary (commit message)"], ["both", "both, minutes apart"]]), ""),
+      field("output_tokens", "Expected answer (tokens)", num(), "Empty = the task's default."),
+      field("at", "Prices in force on", h("input", { type: "date", min: "2023-01-01", max: "2099-12-31" }), "Empty = today (UTC).")),
+    errorSlot("general"));
+  fields.output_tokens.placeholder = "default";
+
+  const shareLink = h("a", { class: "calc-share-link", "data-testid": "share-link", href: "#", text: "Link to this analysis" });
+  const shareNote = h("span", { class: "calc-share-note", "data-testid": "share-note", role: "status", "aria-live": "polite" });
+  const shareButton = h("button", { type: "button", class: "md-button", "data-testid": "share-button", text: "Copy share link" });
+  form.append(h("p", { class: "calc-share-row" }, shareButton, " ", shareLink, " ", shareNote));
+
+  const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
+  const busy = h("p", { class: "calc-hint", "data-testid": "busy", hidden: true, text: "Analysing…" });
+  const output = h("div", { class: "diff-results", "data-testid": "results" });
+  const announce = h("p", { class: "diff-sr-only", role: "status", "aria-live": "polite" });
+  root.classList.add("calc-widget", "diff-widget");
+  const staticFigures = root.querySelector(".calc-prerendered");
+  root.append(form, h("section", { "aria-label": "Diff summary" }, staleNote, busy, announce, output));
+  if (staticFigures) staticFigures.remove();
+  root.dataset.busy = "0";
+
+  // A dropped file too large for the text box is kept here; typing in the box replaces it.
+  let fileText = null;
+  let fileName = "";
+
+  function inputs() {
+    const sent = { ...state };
+    if (fileText !== null) sent.diff = fileText;
+    return sent;
+  }
+
+  function writeForm() {
+    for (const name of FIELDS) if (name !== "diff" || fileText === null) fields[name].value = state[name] ?? "";
+    if (!fields.task.value) fields.task.value = "review";
+  }
+
+  function readForm() {
+    const next = { ...state };
+    for (const name of FIELDS) next[name] = fields[name].value;
+    return next;
+  }
+
+  function stateToHash(withDiff) {
+    const params = new URLSearchParams();
+    for (const name of FIELDS) {
+      if (name === "diff" && !withDiff) continue;
+      if (state[name] !== undefined && state[name] !== "") params.set(name, String(state[name]));
+    }
+    return "#" + params.toString();
+  }
+
+  function updateShare() {
+    const fits = fileText === null && state.diff.length <= MAX_SHARE_DIFF;
+    const hash = stateToHash(fits);
+    shareLink.href = hash;
+    shareNote.textContent = fits ? "" : "The diff is too long for a link (or came from a file): the link carries the options only.";
+    if (location.hash !== hash && (location.hash || !same(state, defaults) || fileText !== null)) {
+      history.replaceState(history.state, "", hash);
+    }
+  }
+
+  function clearErrors() {
+    for (const [name, slot] of Object.entries(errors)) {
+      slot.hidden = true;
+      slot.textContent = "";
+      if (fields[name]) fields[name].removeAttribute("aria-invalid");
+    }
+  }
+
+  function showErrors(list) {
+    clearErrors();
+    const byField = new Map();
+    for (const { field: name, message } of list) {
+      const key = errors[name] && name !== "general" ? name : "general";
+      byField.set(key, [...(byField.get(key) || []), message]);
+    }
+    for (const [name, messages] of byField) {
+      errors[name].textContent = messages.join(" ");
+      errors[name].hidden = false;
+      if (fields[name]) fields[name].setAttribute("aria-invalid", "true");
+    }
+  }
+
+  function setStale(msg) {
+    output.classList.toggle("diff-stale", Boolean(msg));
+    output.dataset.stale = msg ? "true" : "false";
+    staleNote.hidden = !msg;
+    staleNote.textContent = msg || "";
+  }
+
+  function download(name, text, type) {
+    return h("a", { class: "md-button", href: URL.createObjectURL(new Blob([text], { type })), download: name, "data-testid": `download-${name.replace(/\W/g, "-")}`, text: `Download ${name}` });
+  }
+
+  function copyButton(testid, label, text) {
+    const note = h("span", { class: "calc-hint", role: "status", "aria-live": "polite" });
+    const button = h("button", { type: "button", class: "md-button", "data-testid": testid, text: label });
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(text);
+        note.textContent = " Copied.";
+      } catch {
+        note.textContent = " Select the text and copy it (the clipboard is not available here).";
+      }
+    });
+    return [button, note];
+  }
+
+  function table(testid, caption, head, rows) {
+    return h("div", { class: "calc-table-wrap" }, h("table", { "data-testid": testid },
+      h("caption", { text: caption }),
+      h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col", text: c })))),
+      h("tbody", {}, rows)));
+  }
+
+  function render(r) {
+    const parts = [];
+    for (const note of r.notes) parts.push(h("p", { class: "calc-hint", "data-testid": "diff-note", text: note }));
+    const b = r.tokens_before_range;
+    const a = r.tokens_after_range;
+    parts.push(h("div", { class: "diff-figures" },
+      h("div", { class: "diff-figure" }, h("span", { text: "Whole diff" }),
+        h("strong", { "data-testid": "tokens-before", "data-value": r.tokens_before, text: `${range(b)} tokens` })),
+      h("div", { class: "diff-figure" }, h("span", { text: `Compact version (${r.context_lines} context line${r.context_lines === 1 ? "" : "s"})` }),
+        h("strong", { "data-testid": "tokens-after", "data-value": r.tokens_after, text: `${range(a)} tokens` })),
+      h("div", { class: "diff-figure" }, h("span", { text: "Fewer tokens" }),
+        h("strong", { "data-testid": "tokens-saved", "data-value": r.tokens_saved_percent, text: r.tokens_saved_percent }))));
+    parts.push(h("p", { class: "calc-hint", "data-testid": "token-note", text: r.token_note }));
+
+    parts.push(h("h3", { text: "What changed" }));
+    parts.push(h("ul", { "data-testid": "summary" }, r.summary.map((s) => h("li", { text: s }))));
+
+    parts.push(table("files", `${int(r.totals.files)} files, +${int(r.totals.added)} −${int(r.totals.removed)} lines`,
+      ["File", "Kind", "Added", "Removed", "Tokens", "Compact version"],
+      r.files.map((f) => h("tr", { "data-path": f.path, "data-kind": f.kind, class: f.compact === "omitted" ? "diff-omitted" : "" },
+        h("td", {}, h("code", { text: f.display_path }), f.status !== "modified" ? h("small", { text: ` (${f.status})` }) : null),
+        h("td", { "data-testid": "file-kind", text: f.kind }),
+        h("td", { "data-testid": "file-added", "data-value": f.added, text: `+${int(f.added)}` }),
+        h("td", { "data-testid": "file-removed", "data-value": f.removed, text: `−${int(f.removed)}` }),
+        h("td", { "data-testid": "file-tokens", "data-value": f.tokens, text: `${int(f.tokens)} → ${int(f.tokens_after)}` }),
+        h("td", { "data-testid": "file-compact", text: f.compact })))));
+
+    parts.push(h("h3", { text: `What sending it costs: ${r.task_label}` }));
+    const answer = Object.values(r.output_tokens).map((n) => `${int(n)} tokens`).join(" and ");
+    parts.push(table("costs", `One ${r.task === "both" ? "review and one summary" : "request"} per diff; expected answer ${answer}; prices of ${r.at}`,
+      ["Model", "Whole diff", "Compact", "Whole, batch", "Compact, batch", "Note"],
+      r.costs.map((c) => h("tr", { "data-testid": "cost-row", "data-model": c.model },
+        h("th", { scope: "row", text: c.model_name }),
+        h("td", {}, money("cost-before", c.before)),
+        h("td", {}, money("cost-after", c.after)),
+        h("td", {}, money("cost-before-batch", c.before_batch)),
+        h("td", {}, money("cost-after-batch", c.after_batch)),
+        h("td", { text: [c.reason || "", c.caching || "", c.note || ""].filter(Boolean).join("; ") })))));
+
+    const rec = r.recommended;
+    parts.push(h("h3", { text: "Model, max_tokens and request code" }));
+    if (rec.model) {
+      parts.push(h("p", {}, "The recommender's rules pick ",
+        h("strong", { "data-testid": "recommended-model", "data-value": rec.model, text: rec.model_name }),
+        ` (${rec.tier_label.toLowerCase()} tier) with `,
+        h("code", { "data-testid": "max-tokens", "data-value": rec.max_tokens, text: `max_tokens=${rec.max_tokens}` }),
+        rec.rules.length ? `: ${rec.rules.map((x) => x.when).join("; ")}.` : "."));
+      const [copy, note] = copyButton("copy-code", "Copy code", rec.code.python);
+      parts.push(h("p", { class: "diff-buttons" }, copy, note));
+      parts.push(h("pre", {}, h("code", { class: "language-python", "data-testid": "code-python", text: rec.code.python })));
+    } else {
+      parts.push(h("p", { "data-testid": "recommend-error", text: rec.error }));
+    }
+
+    parts.push(h("h3", { text: "The compact version" }));
+    const [copyDiff, diffNote] = copyButton("copy-compact", "Copy the compact diff", r.compact_diff);
+    parts.push(h("p", { class: "diff-buttons" }, copyDiff, download("compact.diff", r.compact_diff, "text/x-diff"), diffNote));
+    parts.push(h("pre", {}, h("code", { "data-testid": "compact-diff", text: r.compact_diff })));
+
+    output.replaceChildren(...parts);
+    announce.textContent = `Compact version: ${r.tokens_saved_percent} fewer tokens.`;
+    root.dispatchEvent(new CustomEvent("calc:rendered", { detail: { tokens_after: r.tokens_after } }));
+  }
+
+  // ---- talking to Python ------------------------------------------------------------------------------
+  let timer = null;
+  let inflight = false;
+  let waitingForLive = false;
+  let lastSent = null;
+
+  function schedule(delay = DEBOUNCE_MS) {
+    clearTimeout(timer);
+    if (api.status === "failed") {
+      setStale(result ? "Live recalculation is not available: these figures are the example's." : "");
+      return;
+    }
+    if (api.status !== "live") {
+      waitingForLive = true;
+      busy.hidden = false;
+      busy.textContent = "Waiting for Python to load…";
+      return;
+    }
+    timer = setTimeout(() => { if (!inflight) run(); }, delay);
+  }
+
+  async function run() {
+    inflight = true;
+    busy.hidden = false;
+    busy.textContent = "Analysing…";
+    root.dataset.busy = "1";
+    const sent = inputs();
+    lastSent = sent;
+    try {
+      const response = await api.call("diff_summary", sent);
+      if (lastSent !== sent) return;
+      if (response.ok) {
+        result = response.result;
+        clearErrors();
+        render(result);
+        setStale("");
+      } else {
+        showErrors(response.errors);
+        setStale(result ? "These figures are for your last valid input. Fix the marked field to update them." : "");
+      }
+    } catch (err) {
+      showErrors([{ field: "general", message: `Could not analyse: ${err.message}` }]);
+      setStale(result ? "These figures are for your last valid input." : "");
+    } finally {
+      inflight = false;
+      const current = inputs();
+      if (!same(current, sent) || current.diff !== sent.diff) {
+        run();
+      } else {
+        busy.hidden = true;
+        root.dataset.busy = "0";
+      }
+    }
+  }
+
+  form.addEventListener("input", (event) => {
+    if (event.target === box) {
+      fileText = null;
+      fileName = "";
+      fileNote.textContent = "";
+    }
+    state = readForm();
+    state.source_chars = fileText === null ? 0 : state.source_chars;
+    updateShare();
+    if (result) output.classList.add("diff-stale");
+    schedule();
+  });
+
+  async function takeFile(file) {
+    if (!file) return;
+    clearErrors();
+    const cut = file.size > MAX_READ;
+    const text = await file.slice(0, MAX_READ).text();
+    fileName = file.name;
+    state.source_chars = cut ? file.size : 0;
+    if (text.length <= MAX_SHOWN) {
+      fileText = null;
+      box.value = text;
+      state.diff = text;
+      fileNote.textContent = `${file.name}: ${int(file.size)} bytes.`;
+    } else {
+      fileText = text;
+      box.value = "";
+      state.diff = "";
+      fileNote.textContent = `${file.name} (${(file.size / 1e6).toFixed(1)} MB) is analysed but too large to show in the box; type or paste in the box to replace it.`;
+    }
+    updateShare();
+    schedule(0);
+  }
+
+  chooseFile.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", () => { takeFile(fileInput.files[0]); fileInput.value = ""; });
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.dataset.over = "true"; });
+  drop.addEventListener("dragleave", () => { drop.dataset.over = "false"; });
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.dataset.over = "false";
+    const files = Array.from((e.dataTransfer && e.dataTransfer.files) || []);
+    if (files.length) takeFile(files[0]);
+  });
+  example.addEventListener("click", () => {
+    fileText = null;
+    fileNote.textContent = "";
+    state = { ...defaults };
+    writeForm();
+    updateShare();
+    schedule(0);
+  });
+
+  shareButton.addEventListener("click", async () => {
+    updateShare();
+    const url = new URL(shareLink.getAttribute("href"), location.href).href;
+    try {
+      await navigator.clipboard.writeText(url);
+      shareNote.textContent = "Link copied.";
+    } catch {
+      shareNote.textContent = "Copy this link: " + url;
+    }
+  });
+
+  window.addEventListener("hashchange", () => {
+    const next = readHash();
+    if (!next) return;
+    const merged = { ...defaults, ...next };
+    if (same(merged, state) && merged.diff === state.diff) return;
+    fileText = null;
+    state = merged;
+    writeForm();
+    schedule(0);
+  });
+
+  // ---- first paint: the build's figures, then live -------------------------------------------------------
+  writeForm();
+  if (result) render(result);
+  else output.append(h("p", { text: "The analysis appears when live recalculation is ready." }));
+  updateShare();
+  if (shared && !same(state, defaults)) {
+    setStale(result ? "Showing the example; your linked diff is analysed as soon as live recalculation is ready." : "");
+    waitingForLive = true;
+  }
+
+  api.onStatus((status) => {
+    if (status === "live" && waitingForLive) {
+      waitingForLive = false;
+      schedule(0);
+    } else if (status === "live" && !inflight) {
+      // Warm up: the first call imports the module in the worker; do it now, not on the first keystroke.
+      api.call("diff_summary", { ...defaults }).catch(() => undefined);
+    } else if (status === "failed") {
+      busy.hidden = true;
+      if (waitingForLive && result) setStale("Showing the example: live recalculation is not available, so your diff cannot be analysed here.");
+    }
+  });
+}
