@@ -45,7 +45,7 @@ from calculators import (  # noqa: E402
     price_workload,
 )
 from calculators.changes import changelog_list  # noqa: E402
-from calculators.compression import compression_curve  # noqa: E402
+from calculators.compression import SUMMARY_RATIO, compression_curve  # noqa: E402
 from calculators.cost import period_for, scale_usage, select_rates, tokenizer_factor  # noqa: E402
 from calculators.errors import ClaudeCostError  # noqa: E402
 from calculators.present import BUCKET_LABELS, BUCKETS, percent, times, tokens  # noqa: E402
@@ -873,7 +873,7 @@ def _t_compression(args: Args) -> str:
         args.model(args.opt("model") or "sonnet"), args.model(args.opt("summariser") or "haiku"),
         turns=args.integer("turns", 60), system=args.integer("system", 3000), user=args.integer("user", 400),
         reply=args.integer("reply", 600), keep=args.integer("keep", 6), every=args.integer("every", 10),
-        summary=args.integer("summary", 1500), instruction=args.integer("instruction", 200),
+        summary_ratio=args.decimal("summary_ratio", SUMMARY_RATIO), instruction=args.integer("instruction", 200),
         cache=args.choice("cache", ("on", "off"), "on") == "on", day=args.day(), pricing=args.ctx.pricing)
     step = args.integer("rows", 10)
     rows = []

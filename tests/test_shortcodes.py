@@ -392,11 +392,12 @@ def test_example_table():
 def test_compression_curve_without_cache():
     big, small = PRICING.model("big"), PRICING.model("small")
     rows = compression_curve(big, small, turns=3, system=1000, user=100, reply=100, keep=1, every=1,
-                                summary=50, instruction=0, cache=False, day=sc.parse_at(DAY), pricing=PRICING)
+                             summary_ratio=Decimal("0.25"), instruction=0, cache=False, day=sc.parse_at(DAY),
+                             pricing=PRICING)
     # full history: prompts 1,100 / 1,300 / 1,500 at 5 per MTok, plus 100 output x 25 = 0.0025 each
     assert [x.prompt_plain for x in rows] == [1100, 1300, 1500]
     assert [x.cost_plain for x in rows] == [Decimal("0.008"), Decimal("0.009"), Decimal("0.01")]
-    # compressed: turn 3 folds turn 1 (200 tokens) into a 50-token summary on small:
+    # compressed: turn 3 folds turn 1 (200 tokens) into a 200 x 0.25 = 50-token summary on small:
     # 200 x 0.80 + 50 x 4 = 160 + 200 = 360 / 1M = 0.00036; its prompt 1,000 + 50 + 200 + 100 = 1,350
     # -> 1,350 x 5 / 1M = 0.00675 + 0.0025 + 0.00036 = 0.00961
     assert [x.prompt_comp for x in rows] == [1100, 1300, 1350]
@@ -408,7 +409,7 @@ def test_compression_curve_without_cache():
 def test_compression_curve_with_cache():
     big, small = PRICING.model("big"), PRICING.model("small")
     rows = compression_curve(big, small, turns=2, system=1000, user=100, reply=100, keep=5, every=5,
-                                summary=50, cache=True, day=sc.parse_at(DAY), pricing=PRICING)
+                             cache=True, day=sc.parse_at(DAY), pricing=PRICING)
     # turn 1 writes 1,100 at 6.25: 0.006875 + output 0.0025 = 0.009375
     # turn 2 reads the previous prompt (1,100 at 0.5 = 0.00055), writes reply 1 + user 2 (200 at 6.25 = 0.00125)
     assert rows[0].cost_plain == Decimal("0.009375")
@@ -418,7 +419,7 @@ def test_compression_curve_with_cache():
 
 def test_compression_table_renders_summary():
     text = r("<!-- cc:table compression-curve model=big summariser=small turns=3 system=1000 user=100 reply=100 "
-             "keep=1 every=1 summary=50 instruction=0 cache=off rows=1 -->")
+             "keep=1 every=1 summary_ratio=0.25 instruction=0 cache=off rows=1 -->")
     assert "Over 3 turns: $0.027 with the full history, $0.0266 with compression" in text
 
 

@@ -7,13 +7,13 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ..compression import simulate
 from ..cost import PriceError, Workload, dstr, price, price_workload
 from ..present import money_json as _money
 from ..present import usd_display as _usd
 from ..pricing import Model, Pricing
 from .features import Features
 from .settings import COMPACT_EVERY, DAYS_PER_MONTH, KEEP_TURNS, LONG_CONVERSATION_TURNS, MODES, REPEATS, SUMMARY_RATIO
-from .tokens import _ceil
 
 # ----------------------------------------------------------------------------------------------------------
 # Workload and levers
@@ -120,24 +120,22 @@ class Conversation:
 def simulate_conversation(turns: int, prefix: int, user: int, output: int, compress: bool) -> Conversation:
     """Token totals of one conversation, turn by turn (each turn resends the history).
 
-    With ``compress``, once ``KEEP_TURNS + COMPACT_EVERY`` turns are in the history, every turn but the last
-    ``KEEP_TURNS`` is folded into a summary of ``SUMMARY_RATIO`` of its size; the summary call (input: the old
-    summary and the folded turns, output: the new summary) is charged too. Averages are per turn, rounded up.
+    The conversation is :func:`calculators.compression.simulate`'s (the same simulation the compression guide
+    draws): with ``compress``, once ``KEEP_TURNS + COMPACT_EVERY`` turns are in the history, the oldest
+    ``COMPACT_EVERY`` are folded into a summary of ``SUMMARY_RATIO`` of what it replaces; the summary call (input:
+    the old summary and the folded turns, output: the new summary) is charged on the same model too. Averages
+    are per turn, rounded up.
     """
-    history: list[int] = []
-    summary = total_in = total_out = max_prompt = calls = 0
-    for turn in range(1, turns + 1):
-        prompt = prefix + summary + sum(history) + user
+    total_in = total_out = max_prompt = calls = 0
+    for t in simulate(turns, system=prefix, user=user, reply=output, keep=KEEP_TURNS, every=COMPACT_EVERY,
+                      summary_ratio=SUMMARY_RATIO, instruction=0):
+        prompt = t.prompt_compressed if compress else t.prompt_plain
         total_in += prompt
         total_out += output
         max_prompt = max(max_prompt, prompt)
-        history.append(user + output)
-        if compress and len(history) >= KEEP_TURNS + COMPACT_EVERY and turn < turns:  # not after the last turn
-            old = summary + sum(history[:-KEEP_TURNS])
-            summary = _ceil(old * SUMMARY_RATIO)
-            history = history[-KEEP_TURNS:]
-            total_in += old
-            total_out += summary
+        if compress and t.fold is not None:
+            total_in += t.fold.input_tokens
+            total_out += t.fold.summary_tokens
             calls += 1
     return Conversation(-(-total_in // turns), -(-total_out // turns), max_prompt, calls)
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from ..compression import SUMMARY_RATIO  # noqa: F401 (re-exported)
 from ..cost import DAYS_PER_MONTH  # noqa: F401 (re-exported: the recommender's month is the cost model's)
 
 #: Conversations with at least this many turns count as long (the compression lever applies).
 LONG_CONVERSATION_TURNS = 10
 #: Compression keeps this many recent turns verbatim ...
 KEEP_TURNS = 4
-#: ... and, each time this many older turns have piled up, folds them into a summary ...
+#: ... and, each time this many older turns have piled up, folds them into a summary (of SUMMARY_RATIO of what
+#: it replaces: the one assumption of calculators.compression, which simulates the conversation).
 COMPACT_EVERY = 4
-#: ... of this share of their size (the summary call is charged on the same model).
-SUMMARY_RATIO = Decimal("0.2")
 #: A text segment with at least this many tokens (older tokenizer, midpoint) is a long document.
 LONG_DOCUMENT_TOKENS = 10_000
 #: Texts longer than this are scanned for cue words only in their first and last ``_WINDOW`` characters.
