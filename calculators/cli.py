@@ -88,6 +88,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--batch", action="store_true", help="Message Batches API pricing")
     p.add_argument("--geo", choices=("global", "us"), default=None, help="inference_geo (us = US-only, 1.1x)")
     p.add_argument("--fast", action="store_true", help="fast mode")
+    p.add_argument("--platform", choices=("anthropic", "bedrock", "vertex", "foundry"), default=None,
+                   help="where the request ran (default: what the model id implies, else the Claude API)")
+    p.add_argument("--endpoint", choices=("global", "regional"), default=None,
+                   help="Bedrock/Vertex endpoint: regional and multi-region endpoints cost 10%% more for Sonnet 4.5, "
+                        "Haiku 4.5, Opus 4.5 and later (default: what the model id implies, else global)")
     p.add_argument("--at", metavar="DATE", help="price on this day or timestamp (default: now)")
     p.add_argument("--usage", metavar="FILE", help="a Messages API usage object or response as JSON ('-' = stdin)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -283,7 +288,8 @@ def _price(args: argparse.Namespace) -> int:
         if not isinstance(obj, dict):
             raise CliError(f"{name}: expected a JSON object (a usage object or a Messages API response)")
         try:
-            cost = price_usage(obj, args.model, at=args.at or args.today, pricing=pricing)
+            cost = price_usage(obj, args.model, at=args.at or args.today, pricing=pricing, platform=args.platform,
+                               endpoint=args.endpoint)
         except ClaudeCostError as exc:
             if exc.field == "at":
                 raise
@@ -296,7 +302,7 @@ def _price(args: argparse.Namespace) -> int:
             raise CliError("--model is required (or give --usage FILE with a response that names its model)")
         usage = Usage(**{b: getattr(args, b) for b in (*BUCKETS, "web_searches")})
         cost = price(args.model, usage, batch=args.batch, geo=args.geo, fast=args.fast, at=args.at or args.today,
-                     pricing=pricing)
+                     pricing=pricing, platform=args.platform, endpoint=args.endpoint)
     if args.json:
         print(json.dumps(cost.to_json(), indent=2))
         return EXIT_OK

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import PriceError
 from .present import dstr
-from .pricing import BUCKETS, MILLION, Model, Period, Pricing, Rates, load_pricing
+from .pricing import BUCKETS, ENDPOINTS, MILLION, PLATFORMS, Model, Period, Pricing, Rates, Resolved, load_pricing
 
 __all__ = [
     "BUCKETS",
@@ -190,6 +190,8 @@ class Cost:
     fast: bool = False
     tier: int | None = None
     notes: tuple[str, ...] = ()
+    platform: str = "anthropic"
+    endpoint: str = "global"
 
     def item(self, bucket: str) -> LineItem | None:
         return next((i for i in self.items if i.bucket == bucket), None)
@@ -206,8 +208,11 @@ class Cost:
             "period_from": self.period.effective_from.isoformat(),
             "total_usd": dstr(self.total),
             "items": [i.to_json() for i in self.items],
+            "platform": self.platform,
+            "endpoint": self.endpoint,
             "modifiers": {"batch": self.batch, "geo": self.geo, "fast": self.fast,
-                          "tier_above_prompt_tokens": self.tier},
+                          "tier_above_prompt_tokens": self.tier, "platform": self.platform,
+                          "endpoint": self.endpoint},
             "notes": list(self.notes),
         }
 
@@ -246,6 +251,8 @@ def price(
     fast: bool = False,
     at: object,
     pricing: Pricing | None = None,
+    platform: str | None = None,
+    endpoint: str | None = None,
     **tokens: int,
 ) -> Cost:
     """Price one request.
@@ -256,6 +263,10 @@ def price(
         batch: Message Batches API pricing.
         geo: ``"global"`` (default) or ``"us"`` for US-only inference.
         fast: fast mode (premium speed), where the model prices it.
+        platform: ``"anthropic"`` (the Claude API), ``"bedrock"``, ``"vertex"`` or ``"foundry"``; by default the
+            one the model's spelling implies (``global.anthropic.claude-…`` is Bedrock), else the Claude API.
+        endpoint: ``"global"`` or ``"regional"`` (regional and multi-region endpoints on Bedrock and Vertex);
+            by default the one the spelling implies, else global.
         at: the date or timestamp whose prices apply (default: today, UTC).
         pricing: a loaded price file (default: the repository's ``pricing.toml``).
 
@@ -267,10 +278,11 @@ def price(
         PriceError: a modifier the model does not support, a date with no price, or bad token counts.
     """
     with decimal.localcontext(_EXACT):
-        return _price(model, usage, batch=batch, geo=geo, fast=fast, at=at, pricing=pricing, tokens=tokens)
+        return _price(model, usage, batch=batch, geo=geo, fast=fast, at=at, pricing=pricing, tokens=tokens,
+                      platform=platform, endpoint=endpoint)
 
 
-def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
+def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, endpoint) -> Cost:
     for name, flag in (("batch", batch), ("fast", fast)):
         if not isinstance(flag, bool):
             raise PriceError(f"{name} must be True or False, got {short_value(flag)}", name)
@@ -287,11 +299,14 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
         usage = Usage(**tokens)
     elif tokens:
         raise PriceError("pass either a Usage or token keywords, not both")
-    m, pricing = _resolve(model, pricing)
+    pricing = pricing or load_pricing()
+    implied = pricing.resolve(model) if isinstance(model, str) else Resolved(model)
+    m = implied.model
     day = parse_at(at)
     period = period_for(m, day)
     geo = (geo or "global").lower()
     notes: list[str] = []
+    platform, endpoint, regional = _placement(m, implied, platform, endpoint, geo, pricing, notes)
 
     if geo not in ("global", "us"):
         raise PriceError(f"unknown inference_geo {short_value(geo)}: use 'global' or 'us'", "geo")
@@ -315,6 +330,8 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
         factor *= pricing.batch_multiplier
     if geo == "us":
         factor *= pricing.us_multiplier
+    if regional:
+        factor *= pricing.regional_multiplier
     rates = rates.scaled(factor) if factor != 1 else rates
 
     items = [_item(b, usage.tokens(b), getattr(rates, b)) for b in BUCKETS]
@@ -322,7 +339,40 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens) -> Cost:
         per = pricing.web_search_per_request
         items.append(LineItem("web_search", usage.web_searches, None, per * usage.web_searches, per))
     total = sum((i.usd for i in items), Decimal(0))
-    return Cost(m, day, period, tuple(items), total, batch, geo, fast, tier, tuple(notes))
+    return Cost(m, day, period, tuple(items), total, batch, geo, fast, tier, tuple(notes), platform, endpoint)
+
+
+_PLATFORM_NAMES = {"anthropic": "the Claude API", "bedrock": "Amazon Bedrock", "vertex": "Google Cloud Vertex AI",
+                   "foundry": "Microsoft Foundry"}
+
+
+def _placement(m: Model, implied: Resolved, platform: object, endpoint: object, geo: str, pricing: Pricing,
+               notes: list[str]) -> tuple[str, str, bool]:
+    """The platform and endpoint a request is priced on (explicit values override what the model's spelling
+    implies), and whether the regional premium applies. Adds a note where the choice changes nothing or was
+    assumed."""
+    for name, value, allowed in (("platform", platform, PLATFORMS), ("endpoint", endpoint, ENDPOINTS)):
+        if value is not None and (not isinstance(value, str) or value.strip().lower() not in allowed):
+            raise PriceError(f"{name} must be one of {', '.join(allowed)}, got {short_value(value)}", name)
+    chosen_platform = str(platform or implied.platform or "anthropic").strip().lower()
+    chosen_endpoint = str(endpoint or implied.endpoint or "global").strip().lower()
+    if chosen_platform == "vertex" and endpoint is None and implied.endpoint is None:
+        notes.append("a Vertex AI model id does not say which endpoint served it: priced as global; "
+                     "give the endpoint as regional for regional and multi-region endpoints")
+    if chosen_endpoint == "regional" and chosen_platform not in ("bedrock", "vertex"):
+        hint = "use geo 'us' (US Data Zone Standard)" if chosen_platform == "foundry" else \
+            "for US-only inference use geo 'us'"
+        raise PriceError(f"{_PLATFORM_NAMES[chosen_platform]} has no regional endpoints; {hint}", "endpoint")
+    if geo == "us" and chosen_platform in ("bedrock", "vertex"):
+        raise PriceError(f"inference_geo is not a {_PLATFORM_NAMES[chosen_platform]} setting: choose a regional "
+                         "endpoint there instead", "geo")
+    regional = chosen_endpoint == "regional"
+    premium = regional and pricing.regional_premium_from is not None and m.released is not None \
+        and m.released >= pricing.regional_premium_from
+    if regional and not premium:
+        notes.append(f"{m.name} costs the same on regional and global endpoints (the regional premium applies to "
+                     f"models released from {pricing.regional_premium_from} on)")
+    return chosen_platform, chosen_endpoint, premium
 
 
 def select_rates(model: Model, period: Period, day: _dt.date, *, prompt_tokens: int | None,
@@ -465,13 +515,15 @@ def usage_from_api(obj: Mapping) -> ApiUsage:
 
 
 def price_usage(obj: Mapping, model: str | None = None, *, at: object,
-                pricing: Pricing | None = None) -> Cost:
-    """Price a Messages API ``usage`` object or response. ``model`` overrides the response's model."""
+                pricing: Pricing | None = None, platform: str | None = None, endpoint: str | None = None) -> Cost:
+    """Price a Messages API ``usage`` object or response. ``model`` overrides the response's model; ``platform``
+    and ``endpoint`` say where it ran (see :func:`price`: a usage object does not say)."""
     api = usage_from_api(obj)
     name = model or api.model
     if not name:
         raise PriceError("no model given: the object has no 'model' field, so pass one", "model")
-    cost = price(name, api.usage, batch=api.batch, geo=api.geo, fast=api.fast, at=at, pricing=pricing)
+    cost = price(name, api.usage, batch=api.batch, geo=api.geo, fast=api.fast, at=at, pricing=pricing,
+                 platform=platform, endpoint=endpoint)
     if api.notes:
         cost = Cost(**{**cost.__dict__, "notes": cost.notes + api.notes})
     return cost

@@ -15,6 +15,7 @@ import datetime as _dt
 import difflib
 import functools
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -179,6 +180,8 @@ class Model:
     checked: _dt.date
     third_party: tuple[str, ...] = ()
     notes: str = ""
+    #: The model's base id on each cloud platform (``bedrock``, ``vertex``) where one is known.
+    platform_ids: tuple[tuple[str, str], ...] = ()
 
     def status_on(self, day: _dt.date) -> str:
         """The status on ``day``.
@@ -227,11 +230,16 @@ class Pricing:
     tokenizer_inflation: Decimal
     sources: dict[str, tuple[str, _dt.date]]
     path: str = ""
+    #: Regional and multi-region endpoints on Bedrock and Vertex cost this many times the global price ...
+    regional_multiplier: Decimal = Decimal(1)
+    #: ... for models released on or after this day (Sonnet 4.5, Haiku 4.5, Opus 4.5 and later).
+    regional_premium_from: _dt.date | None = None
     #: Each model's position among the file's [[models]] (for problem paths); empty when they are 0, 1, 2, ...
     positions: tuple[int, ...] = ()
     #: Ids of [[models]] entries that did not validate (only in a partial Pricing, see PricingFileError).
     invalid_ids: frozenset[str] = frozenset()
     _index: dict[str, Model] = field(default_factory=dict, repr=False, compare=False)
+    _spellings: dict[str, Resolved] = field(default_factory=dict, repr=False, compare=False)
 
     def numbered(self) -> list[tuple[int, Model]]:
         """``(position in the file, model)`` for every model: the ``i`` of the ``models[i]`` key path."""
@@ -244,18 +252,44 @@ class Pricing:
                 self._index[alias] = m
         for short, target in self.families.items():
             self._index.setdefault(short, self._index[target])
+        for m in self.models:
+            for spelling, platform, endpoint in model_spellings(m):
+                if spelling not in self._index:
+                    self._spellings.setdefault(spelling, Resolved(m, platform, endpoint))
 
-    def model(self, name: str) -> Model:
-        """Resolve a canonical id, an alias or a family shortcut (exact match, case-insensitive)."""
+    def resolve(self, name: str) -> Resolved:
+        """Resolve any spelling of a model, exactly (case-insensitive, never by substring): a canonical id, an
+        alias, a family shortcut, or a generated platform or gateway id (``anthropic.claude-…-v1:0``,
+        ``global.anthropic.…``, ``claude-…@20250929``, ``anthropic/claude-sonnet-4.5``, ``claude-sonnet-4.5``).
+        The result carries the platform and endpoint the spelling implies (``None`` where it implies none)."""
         key = name.strip().lower() if isinstance(name, str) else name
         found = self._index.get(key)
-        if found is None:
-            raise UnknownModelError(str(name), difflib.get_close_matches(str(key), list(self._index), n=3, cutoff=0.5))
-        return found
+        if found is not None:
+            return Resolved(found, None, None)
+        spelled = self._spellings.get(key)
+        if spelled is None:
+            names = list(self._index) + list(self._spellings)
+            raise UnknownModelError(str(name), difflib.get_close_matches(str(key), names, n=3, cutoff=0.5))
+        return spelled
+
+    def model(self, name: str) -> Model:
+        """Resolve any spelling of a model (see :meth:`resolve`) to the model."""
+        return self.resolve(name).model
 
     def find(self, name: str) -> Model | None:
         """Like :meth:`model` but returns ``None`` for an unknown name."""
-        return self._index.get(name.strip().lower()) if isinstance(name, str) else None
+        if not isinstance(name, str):
+            return None
+        key = name.strip().lower()
+        found = self._index.get(key)
+        if found is not None:
+            return found
+        spelled = self._spellings.get(key)
+        return spelled.model if spelled else None
+
+    def spellings(self) -> dict[str, Resolved]:
+        """Every generated platform and gateway spelling and what it resolves to (ids and aliases excluded)."""
+        return dict(self._spellings)
 
     def active_models(self, day: _dt.date) -> tuple[Model, ...]:
         """The models served on the Claude API on ``day`` (see :meth:`Model.status_on`)."""
@@ -271,6 +305,69 @@ class Pricing:
         dates = [m.checked for m in self.models] + [p.checked for m in self.models for p in m.periods]
         dates += [checked for _, checked in self.sources.values()]
         return max(dates)
+
+
+PLATFORMS = ("anthropic", "bedrock", "vertex", "foundry")
+ENDPOINTS = ("global", "regional")
+#: Amazon Bedrock cross-region inference profile prefixes: ``global.`` is the global endpoint, the others
+#: (geographic profiles) and the bare in-region id are regional.
+BEDROCK_REGIONAL_PREFIXES = ("us", "eu", "apac", "jp", "au", "us-gov")
+_VERSION = re.compile(r"(?<=\D)(\d)-(\d)(?=-[a-z]|$)")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A model name resolved: the model, and the platform and endpoint its spelling implies (or ``None``)."""
+
+    model: Model
+    platform: str | None = None
+    endpoint: str | None = None
+
+
+def dotted(name: str) -> str:
+    """The dotted spelling of a version in an id: ``claude-sonnet-4-5`` -> ``claude-sonnet-4.5``,
+    ``claude-3-7-sonnet`` -> ``claude-3.7-sonnet``; a name without a two-part version is returned unchanged."""
+    return _VERSION.sub(r"\1.\2", name)
+
+
+def model_spellings(m: Model) -> list[tuple[str, str | None, str | None]]:
+    """Every spelling generated for a model from its id, its aliases and its ``platform_ids`` (the rules):
+
+    * Amazon Bedrock: the base id (an in-region endpoint: regional), ``global.<id>`` (global) and each geographic
+      inference profile ``us.``, ``eu.``, ``apac.``, ``jp.``, ``au.``, ``us-gov.`` (regional); LiteLLM's
+      ``bedrock/`` prefix on each.
+    * Google Cloud Vertex AI: the Vertex id (``claude-…@YYYYMMDD``), the same id ``@default``; LiteLLM's
+      ``vertex_ai/`` prefix. A Vertex id does not say which endpoint served it (``None``).
+    * Gateways (OpenRouter, LiteLLM): ``anthropic/<id or alias>``, ``anthropic/`` and a dated id without its date
+      (``anthropic/claude-3-7-sonnet``), and the dotted version of each undated name (``claude-sonnet-4.5``,
+      ``anthropic/claude-3.7-sonnet``). These imply no platform.
+    """
+    out: list[tuple[str, str | None, str | None]] = []
+    ids = dict(m.platform_ids)
+    bedrock = ids.get("bedrock")
+    base: list[tuple[str, str | None, str | None]]
+    if bedrock:
+        base = [(bedrock, "bedrock", "regional"), (f"global.{bedrock}", "bedrock", "global")]
+        base += [(f"{p}.{bedrock}", "bedrock", "regional") for p in BEDROCK_REGIONAL_PREFIXES]
+        out += base + [(f"bedrock/{s}", pl, ep) for s, pl, ep in base]
+    vertex = ids.get("vertex")
+    if vertex:
+        stem = vertex.split("@", 1)[0]
+        base = [(vertex, "vertex", None), (f"{stem}@default", "vertex", None)]
+        out += base + [(f"vertex_ai/{s}", pl, ep) for s, pl, ep in base]
+    names = [m.id, *m.aliases]
+    stem = re.sub(r"-\d{8}$", "", m.id)
+    for name in names:
+        out.append((f"anthropic/{name}", None, None))
+        if not re.search(r"\d{8}$", name):
+            dot = dotted(name)
+            if dot != name:
+                out += [(dot, None, None), (f"anthropic/{dot}", None, None)]
+    if stem != m.id and stem not in names:  # gateways drop the date: anthropic/claude-3.7-sonnet (never bare)
+        out.append((f"anthropic/{stem}", None, None))
+        if dotted(stem) != stem:
+            out.append((f"anthropic/{dotted(stem)}", None, None))
+    return [(s.lower(), p, e) for s, p, e in out]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -359,12 +456,12 @@ def parse_pricing(text: str, source: str = "pricing.toml") -> Pricing:
 # ----------------------------------------------------------------------------------------------------------
 
 _TOP_KEYS = {"schema_version", "currency", "families", "cache", "batch", "inference_geo", "web_search", "tokenizer",
-             "models"}
+             "platforms", "models"}
 _SOURCED = {"source", "checked"}
 _MODEL_KEYS = {
     "id", "name", "family", "status", "aliases", "released", "retires", "retired", "context_window",
     "max_output", "min_cacheable_tokens", "new_tokenizer", "us_inference", "availability", "periods",
-    "source", "checked", "third_party", "notes",
+    "source", "checked", "third_party", "notes", "platform_ids",
 }
 _MODEL_REQUIRED = {"id", "name", "family", "status", "min_cacheable_tokens", "new_tokenizer", "us_inference",
                    "periods", "source", "checked"}
@@ -461,6 +558,22 @@ class _Validator:
             return None
         return value
 
+    def platform_ids(self, raw: dict, path: str) -> tuple[tuple[str, str], ...]:
+        value = raw.get("platform_ids", {})
+        if not isinstance(value, dict):
+            self.err(f"{path}.platform_ids", f"expected a table such as {{ bedrock = \"anthropic.…\", vertex = \"…\" }}, "
+                                             f"found {_short(value)}")
+            return ()
+        out = []
+        for key, pid in value.items():
+            if key not in ("bedrock", "vertex"):
+                self.err(f"{path}.platform_ids.{key}", "unknown platform", "use bedrock or vertex")
+            elif not isinstance(pid, str) or not pid or pid != pid.strip().lower() or any(c.isspace() for c in pid):
+                self.err(f"{path}.platform_ids.{key}", f"must be a lower-case id without spaces, found {_short(pid)}")
+            else:
+                out.append((key, pid))
+        return tuple(sorted(out))
+
     def notes(self, raw: dict, path: str) -> str:
         value = raw.get("notes", "")
         if not isinstance(value, str):
@@ -530,6 +643,17 @@ class _Validator:
                              {"new_vs_old", *_SOURCED})
         inflation = self.multiplier(tok_raw, "new_vs_old", "tokenizer")
         sources["tokenizer"] = self.sourced(tok_raw, "tokenizer")
+        regional, premium_from = Decimal(1), None
+        if "platforms" in raw:
+            pl_raw = self.table(raw["platforms"], "platforms", {"regional_multiplier", "regional_premium_from",
+                                                                *_SOURCED},
+                                {"regional_multiplier", "regional_premium_from", *_SOURCED})
+            regional = self.multiplier(pl_raw, "regional_multiplier", "platforms")
+            premium_from = self.date(pl_raw, "regional_premium_from", "platforms")
+            sources["platforms"] = self.sourced(pl_raw, "platforms")
+            if regional < 1:
+                self.err("platforms.regional_multiplier", f"{regional} is out of range: it must be at least 1",
+                         "a regional endpoint is a premium, not a discount")
         for where, value, low, high, why in (
                 ("cache.write_5m_multiplier", cache.write_5m_multiplier, 1, None, "a cache write costs at least the input"),
                 ("cache.write_1h_multiplier", cache.write_1h_multiplier, 1, None, "a cache write costs at least the input"),
@@ -582,6 +706,20 @@ class _Validator:
         else:
             self.err("families", "expected a table of shortcut = model id")
 
+        # Generated platform and gateway spellings must name one model each, and never shadow an id or alias
+        # (checked once the ids and aliases themselves are unique: a duplicate alias is reported once, above).
+        owner: dict[str, str] = {}
+        clashing = any("is already used by" in p.message for p in self.problems)
+        for i, m in zip(positions, models if not clashing else [], strict=False):
+            for spelling, _, _ in model_spellings(m):
+                if spelling in seen and seen[spelling] != f"models[{i}] ({m.id})":
+                    self.err(f"models[{i}].platform_ids", f"generated id {spelling!r} is also {seen[spelling]}",
+                             "ids must name exactly one model: fix platform_ids or the aliases")
+                elif spelling in owner and owner[spelling] != m.id:
+                    self.err(f"models[{i}].platform_ids", f"generated id {spelling!r} also names {owner[spelling]}",
+                             "ids must name exactly one model: fix platform_ids")
+                owner.setdefault(spelling, m.id)
+
         if self.problems:
             self.partial = self._partial(models, positions, models_raw, families, cache, batch, us, per_1k,
                                          inflation, sources, source)
@@ -590,7 +728,7 @@ class _Validator:
         index = {m.id: m.id for m in models} | {a: m.id for m in models for a in m.aliases}
         families = {k: index[v] for k, v in families.items()}
         return Pricing(tuple(models), families, cache, batch, us, per_1k / 1000, inflation, sources,
-                       path=source)
+                       path=source, regional_multiplier=regional, regional_premium_from=premium_from)
 
     def _partial(self, models, positions, models_raw, families, cache, batch, us, per_1k, inflation, sources,
                  source) -> Pricing | None:
@@ -678,6 +816,7 @@ class _Validator:
         for name in ("name", "family"):
             self.text(raw, name, path, required=False)
         notes = self.notes(raw, path)
+        platform_ids = self.platform_ids(raw, path)
         if len(self.problems) != before or mid is None or not isinstance(status, str):
             return None
         return Model(
@@ -685,6 +824,7 @@ class _Validator:
             retires=retires, retired=retired, context_window=ctx, max_output=max_out,
             min_cacheable_tokens=min_cache or 0, new_tokenizer=new_tok, us_inference=us, availability=avail,
             periods=tuple(periods), source=src, checked=checked, third_party=third, notes=notes,
+            platform_ids=platform_ids,
         )
 
     def rates(self, raw: dict, path: str, cache: CachePolicy) -> Rates | None:

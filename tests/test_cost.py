@@ -315,7 +315,7 @@ def test_fast_where_the_model_has_no_fast_price_is_an_error(model, at):
 @pytest.mark.parametrize(("typo", "expected"), [
     ("claude-sonet-4-6", "claude-sonnet-4-6"),
     ("claude-opus-4-9", "claude-opus-4-8"),
-    ("claude-haiku-5.5", "claude-haiku-5-5"),
+    ("claude-haiku-5_5", "claude-haiku-5-5"),  # (claude-haiku-5.5 is a gateway spelling: it resolves)
 ])
 def test_unknown_model_names_close_ids(typo, expected):
     with pytest.raises(UnknownModelError) as err:

@@ -157,7 +157,8 @@ def test_statuses_and_dates_real_clock():
 
 
 def test_third_party_fields_are_real_fields():
-    model_fields = {"id", "released", "retired", "context_window", "max_output", "min_cacheable_tokens"}
+    model_fields = {"id", "released", "retired", "context_window", "max_output", "min_cacheable_tokens",
+                    "platform_ids"}
     for m in PRICING.models:
         assert set(m.third_party) <= model_fields | set(RATE_KEYS) | {"fast"}, m.id
 
