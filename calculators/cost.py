@@ -301,8 +301,39 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, end
         raise PriceError("pass either a Usage or token keywords, not both")
     pricing = pricing or load_pricing()
     implied = pricing.resolve(model) if isinstance(model, str) else Resolved(model)
-    m = implied.model
     day = parse_at(at)
+    eff = effective_rates(implied, day, prompt_tokens=usage.prompt_tokens, batch=batch, geo=geo, fast=fast,
+                          platform=platform, endpoint=endpoint, pricing=pricing)
+    items = [_item(b, usage.tokens(b), getattr(eff.rates, b)) for b in BUCKETS]
+    if usage.web_searches:
+        per = pricing.web_search_per_request
+        items.append(LineItem("web_search", usage.web_searches, None, per * usage.web_searches, per))
+    total = sum((i.usd for i in items), Decimal(0))
+    return Cost(implied.model, day, eff.period, tuple(items), total, batch, eff.geo, fast, eff.tier, eff.notes,
+                eff.platform, eff.endpoint)
+
+
+@dataclass(frozen=True)
+class EffectiveRates:
+    """The per-MTok rates a request pays after every modifier, and what decided them."""
+
+    period: Period
+    rates: Rates
+    tier: int | None
+    geo: str
+    platform: str
+    endpoint: str
+    notes: tuple[str, ...]
+
+
+def effective_rates(model: Model | Resolved, day: _dt.date, *, prompt_tokens: int | None, batch: bool = False,
+                    geo: str | None = None, fast: bool = False, platform: str | None = None,
+                    endpoint: str | None = None, pricing: Pricing) -> EffectiveRates:
+    """The rates of every bucket a request on ``day`` pays: the period's rates chosen by :func:`select_rates`
+    (fast mode, prompt-length tier), times the Batch API, US-only and regional-endpoint multipliers. The one
+    implementation of the stacking order, used by :func:`price`, the docs and the rate-table export."""
+    implied = model if isinstance(model, Resolved) else Resolved(model)
+    m = implied.model
     period = period_for(m, day)
     geo = (geo or "global").lower()
     notes: list[str] = []
@@ -318,11 +349,11 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, end
 
     if m.retired is not None and day >= m.retired:
         notes.append(f"{m.name} was retired from the Claude API on {m.retired}; priced at its last Claude API rates")
-    rates, tier = select_rates(m, period, day, prompt_tokens=usage.prompt_tokens, fast=fast)
+    rates, tier = select_rates(m, period, day, prompt_tokens=prompt_tokens, fast=fast)
     if fast and period.fast is None:
         notes.append(f"fast mode on {m.name} runs at standard speed and is billed at standard rates")
     if tier is not None:
-        notes.append(f"prompt of {usage.prompt_tokens:,} tokens is above {tier:,}: "
+        notes.append(f"prompt of {prompt_tokens or 0:,} tokens is above {tier:,}: "
                      f"every rate of the request uses the higher tier")
 
     factor = Decimal(1)
@@ -333,13 +364,7 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, end
     if regional:
         factor *= pricing.regional_multiplier
     rates = rates.scaled(factor) if factor != 1 else rates
-
-    items = [_item(b, usage.tokens(b), getattr(rates, b)) for b in BUCKETS]
-    if usage.web_searches:
-        per = pricing.web_search_per_request
-        items.append(LineItem("web_search", usage.web_searches, None, per * usage.web_searches, per))
-    total = sum((i.usd for i in items), Decimal(0))
-    return Cost(m, day, period, tuple(items), total, batch, geo, fast, tier, tuple(notes), platform, endpoint)
+    return EffectiveRates(period, rates, tier, geo, platform, endpoint, tuple(notes))
 
 
 _PLATFORM_NAMES = {"anthropic": "the Claude API", "bedrock": "Amazon Bedrock", "vertex": "Google Cloud Vertex AI",

@@ -46,7 +46,7 @@ from calculators import (  # noqa: E402
 )
 from calculators.changes import changelog_list  # noqa: E402
 from calculators.compression import SUMMARY_RATIO, compression_curve  # noqa: E402
-from calculators.cost import period_for, scale_usage, select_rates, tokenizer_factor  # noqa: E402
+from calculators.cost import effective_rates, period_for, scale_usage, select_rates, tokenizer_factor  # noqa: E402
 from calculators.errors import ClaudeCostError  # noqa: E402
 from calculators.present import BUCKET_LABELS, BUCKETS, percent, times, tokens  # noqa: E402
 from calculators.present import usd_exact as rate  # noqa: E402
@@ -354,7 +354,12 @@ def _rates(args: Args, model: Model, day: _dt.date, *, fast: bool, prompt: int |
 
 def _modifiers(args: Args) -> dict:
     geo = args.choice("geo", ("global", "us"), "global")
-    return {"batch": args.flag("batch"), "fast": args.flag("fast"), "geo": geo}
+    mods = {"batch": args.flag("batch"), "fast": args.flag("fast"), "geo": geo}
+    if args.opt("platform") is not None:
+        mods["platform"] = args.choice("platform", ("anthropic", "bedrock", "vertex", "foundry"), "anthropic")
+    if args.opt("endpoint") is not None:
+        mods["endpoint"] = args.choice("endpoint", ("global", "regional"), "global")
+    return mods
 
 
 def _usage(args: Args) -> Usage:
@@ -440,17 +445,13 @@ def _price(args: Args) -> Result:
     if bucket not in RATE_BUCKETS:
         raise args.ctx.fail(f"cc:price: unknown bucket {bucket!r} (use one of {', '.join(RATE_BUCKETS)})")
     mods = _modifiers(args)
-    if mods["fast"] and mods["batch"]:
-        raise args.ctx.fail("cc:price: fast mode cannot be combined with batch")
     prompt = args.integer("prompt")
-    rates = _rates(args, model, args.day(), fast=mods["fast"], prompt=prompt)
-    value = getattr(rates, bucket)
-    if mods["batch"]:
-        value *= args.ctx.pricing.batch_multiplier
-    if mods["geo"] == "us":
-        if not model.us_inference:
-            raise args.ctx.fail(f"cc:price: {model.name} does not offer US-only inference")
-        value *= args.ctx.pricing.us_multiplier
+    period_for(model, args.day())  # "no price on that day" before anything else
+    try:
+        value = getattr(effective_rates(model, args.day(), prompt_tokens=prompt, pricing=args.ctx.pricing,
+                                        **mods).rates, bucket)
+    except PriceError as exc:
+        raise args.ctx.fail(f"cc:price: {exc}") from None
     style = args.choice("format", ("mtok", "bare"), "mtok")
     return Result(rate(value) + (" / MTok" if style == "mtok" else ""), value)
 
@@ -528,7 +529,7 @@ def _multiplier(args: Args) -> Result:
     which = args.pos(0, "a multiplier name")
     table = {"batch": p.batch_multiplier, "us": p.us_multiplier, "cache_write_5m": p.cache.write_5m_multiplier,
              "cache_write_1h": p.cache.write_1h_multiplier, "cache_read": p.cache.read_multiplier,
-             "tokenizer": p.tokenizer_inflation,
+             "tokenizer": p.tokenizer_inflation, "regional": p.regional_multiplier,
              "cache_read_batch": p.cache.read_multiplier * p.batch_multiplier}
     if which not in table:
         raise args.ctx.fail(f"cc:multiplier: unknown multiplier {which!r} (use one of {', '.join(table)})")
@@ -616,7 +617,9 @@ def _date(args: Args) -> Result:
         return Result(args.ctx.pricing.last_checked.isoformat())
     if which == "prices":
         return Result(args.ctx.at.isoformat())
-    raise args.ctx.fail(f"cc:date: unknown date {which!r} (use checked or prices)")
+    if which == "regional_premium" and args.ctx.pricing.regional_premium_from is not None:
+        return Result(args.ctx.pricing.regional_premium_from.isoformat())
+    raise args.ctx.fail(f"cc:date: unknown date {which!r} (use checked, prices or regional_premium)")
 
 
 @shortcode("skip-test")
@@ -752,6 +755,24 @@ def _t_history(args: Args) -> str:
     return changelog_list(args.ctx.pricing, args.ctx.at).rstrip("\n")
 
 
+@table("platforms")
+def _t_platforms(args: Args) -> str:
+    """Each served model's Amazon Bedrock and Google Cloud Vertex AI ids and whether its regional endpoints cost
+    more; † marks ids that follow Anthropic's naming rule but were not found on an Anthropic page."""
+    p, day = args.ctx.pricing, args.day()
+    rows = []
+    for m in _models_arg(args, p.active_models(day)):
+        ids = dict(m.platform_ids)
+        mark = " †" if "platform_ids" in m.third_party else ""
+        premium = (p.regional_premium_from is not None and m.released is not None
+                   and m.released >= p.regional_premium_from)
+        rows.append([m.name, f"`{ids['bedrock']}`{mark}" if "bedrock" in ids else "not listed",
+                     f"`{ids['vertex']}`{mark}" if "vertex" in ids else "not listed",
+                     times(p.regional_multiplier, 3) if premium else "same price"])
+    return _table(["Model", "Bedrock id", "Vertex AI id", "Regional endpoint"], rows, ["l", "l", "l", "l"]) + (
+        "\n\n† = the id follows Anthropic's naming rule for the platform; no Anthropic page lists it yet.")
+
+
 @table("min-cacheable")
 def _t_min_cacheable(args: Args) -> str:
     rows = [[m.name, f"`{m.id}`", tokens(m.min_cacheable_tokens) + (" †" if "min_cacheable_tokens" in m.third_party else "")]
@@ -815,6 +836,9 @@ def _t_modifiers(args: Args) -> str:
         ["Newer tokenizer", f"about {times(p.tokenizer_inflation, 3)} the tokens of the older one for the same text",
          *_src(src, "tokenizer")],
     ]
+    if "platforms" in src:
+        rows.insert(5, ["Regional endpoint (Bedrock, Vertex)", f"{times(p.regional_multiplier, 3)} every token price "
+                        f"(models released from {p.regional_premium_from} on)", *_src(src, "platforms")])
     return _table(["Modifier", "Effect", "Source", "Checked"], rows, ["l", "l", "l", "l"])
 
 

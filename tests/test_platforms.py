@@ -145,3 +145,18 @@ def test_the_real_file_declares_the_regional_premium():
     premium = {m.id for m in PRICING.models if m.released and m.released >= PRICING.regional_premium_from}
     assert {"claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001", "claude-opus-4-5-20251101"} <= premium
     assert "claude-opus-4-1-20250805" not in premium
+
+
+def test_the_platforms_table_and_the_regional_example_render():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("_platform_sc", ROOT / "hooks" / "shortcodes.py")
+    sc = sys.modules["_platform_sc"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sc)
+    table = sc.render("<!-- cc:table platforms -->", at="2026-12-04", pricing=PRICING)
+    assert "| Claude Opus 4.5 | `anthropic.claude-opus-4-5-20251101-v1:0` | `claude-opus-4-5@20251101` | 1.1× |" in table
+    assert "`anthropic.claude-opus-5-5` †" in table  # rule-derived id, marked
+    # Sonnet 4.5 regional: 1,000 x $3 x 1.1 / 1M = $0.0033
+    assert sc.render("<!-- cc:cost claude-sonnet-4-5 input=1000 platform=bedrock endpoint=regional at=2026-11-01 -->",
+                     at="2026-12-04", pricing=PRICING) == "$0.0033"
