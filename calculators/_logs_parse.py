@@ -84,18 +84,18 @@ def short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
-def _int(obj: Mapping, key: str, where: str = "") -> int:
-    """A token count: a JSON integer from 0 to MAX_TOKENS (absent or null is 0); anything else (a float such as
+def _int(obj: Mapping, key: str, where: str = "", limit: int = MAX_TOKENS) -> int:
+    """A token count: a JSON integer from 0 to ``limit`` (absent or null is 0); anything else (a float such as
     1.5 or 1e30, a boolean, a string) makes the line malformed, with the reason."""
     value = obj.get(key)
     if value is None:
         return 0
     if type(value) is int:
-        if 0 <= value <= MAX_TOKENS:
+        if 0 <= value <= limit:
             return value
         if value < 0:
             raise BadLine(f"{where}{key} cannot be negative (got {short(value)})")
-        raise BadLine(f"{where}{key} is {short(value)}, more than the {MAX_TOKENS:,} tokens a record may hold")
+        raise BadLine(f"{where}{key} is {short(value)}, more than the {limit:,} tokens a record may hold")
     raise BadLine(f"{where}{key} must be a whole number of tokens (a JSON integer), got {short(value)}")
 
 
@@ -135,7 +135,7 @@ def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool
     """
     if not isinstance(u, Mapping):
         raise BadLine("usage is not an object")
-    created = _int(u, "cache_creation_input_tokens")
+    created = _int(u, "cache_creation_input_tokens", limit=2 * MAX_TOKENS)  # (the sum of two buckets)
     cc = u.get("cache_creation")
     if isinstance(cc, Mapping):
         w5 = _int(cc, "ephemeral_5m_input_tokens", "cache_creation.")
@@ -144,6 +144,9 @@ def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool
             w5 = created - w1
     else:
         w5, w1 = created, 0
+    if w5 > MAX_TOKENS:
+        raise BadLine(f"cache_creation_input_tokens is {short(created)}: {short(w5)} 5-minute cache writes, more "
+                      f"than the {MAX_TOKENS:,} tokens a record may hold")
     stu = u.get("server_tool_use")
     web = _int(stu, "web_search_requests", "server_tool_use.") if isinstance(stu, Mapping) else 0
     tier = u.get("service_tier")

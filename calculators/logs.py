@@ -909,16 +909,15 @@ class Analysis:
         if rep["records"] or self.c.billed:
             return None
         c = self.c.counts
-        found = [f"read {c.lines:,} lines in {len(rep['files']):,} file(s)"]
+        found = [f"read {_n(c.lines, 'line')} in {_n(len(rep['files']), 'file')}"]
         unpriced = sum(u["records"] for u in self.unpriced.values())
         if unpriced:
             models = sorted(self.unpriced.items(), key=lambda kv: -kv[1]["records"])
             names = ", ".join(f"{P.short(m, 40)} ({u['records']:,})" for m, u in models[:3])
             more = f" and {len(models) - 3:,} more" if len(models) > 3 else ""
-            found.append(f"{unpriced:,} records could not be priced: {names}{more}: "
-                         f"{models[0][1]['reason']}")
+            found.append(f"{_n(unpriced, 'record')} could not be priced: {names}{more}: {models[0][1]['reason']}")
         if self.filtered:
-            found.append(f"{self.filtered:,} records are outside --since/--until")
+            found.append(f"{_n(self.filtered, 'record')} outside --since/--until")
         if c.malformed:
             f, n, why = c.malformed_list[0] if c.malformed_list else ("?", 0, "")
             found.append(f"{c.malformed:,} malformed (first: {f}:{n}: {why})")
@@ -928,7 +927,8 @@ class Analysis:
             found.append(f"{c.synthetic:,} made locally by Claude Code (<synthetic>)")
         if self.c.skipped:
             s = self.c.skipped[0]
-            found.append(f"{len(self.c.skipped):,} path(s) skipped (first: {s['path']}: {s['reason']})")
+            found.append(f"{_n(len(self.c.skipped), 'path')} skipped (first: {s['path']}: {s['reason']})")
+        found.extend(self.c.input_notes[:1])
         if self.o.fmt != "auto":
             return (f"nothing matched --format {self.o.fmt}: " + "; ".join(found)
                     + " (leave --format out to detect each file's format)")
@@ -1219,6 +1219,10 @@ def _chain_saving(chain) -> int:
         saving += old - new
         prev_prompt = prompt
     return saving
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def _cell(text: str) -> str:
