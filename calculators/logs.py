@@ -21,7 +21,15 @@ Rules, in one place:
 * ``<synthetic>`` **model** records are messages Claude Code makes up locally (API errors, interrupted turns);
   no API call was made, so they are skipped and counted as ``synthetic``, whatever usage they carry.
 * Lines that cannot be read are counted and the first 20 listed as file:line with the reason; analysis
-  goes on. Every line is accounted for: records + malformed + ignored + synthetic + blank = lines.
+  goes on. Every line is accounted for: records + malformed + ignored + synthetic + blank = lines (in Admin
+  API reports, each result row counts as a line). Token counts are JSON integers up to
+  :data:`calculators._logs_parse.MAX_TOKENS` per bucket; money sums are exact (whole femto-dollars, and a
+  100-digit decimal context for the report).
+* Paths that cannot be read are listed under ``skipped`` with the reason; the rest is read. ``-`` is standard
+  input; inputs that are not regular files are read up to a cap, and the notes say when it cut them short.
+* A big file of JSON Lines is read in byte ranges by several processes; a file that holds streaming events
+  (sequential: a message's events follow each other) is read in one piece, so the result never depends on
+  where the ranges fall.
 """
 
 from __future__ import annotations
@@ -586,10 +594,15 @@ class Options:
         self.at = _date_opt(at if at is not None else today, "at")
         self.today = _date_opt(today if today is not None else at, "today")
         self.batch_share = _share(batch_share)
+        for name, value in (("route_to", route_to), ("model", model), ("format", fmt)):
+            if value is not None and not isinstance(value, str):
+                raise PriceError(f"{name} must be a string, got {P.short(value)}", name)
+            if value and len(value) > 200:  # (no model id is this long; keep the message short)
+                raise PriceError(f"{name} {P.short(value)} is not a model id or format", name)
         self.route_to = route_to or "haiku"
         self.model = model or None
         if fmt not in FORMATS:
-            raise PriceError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", "format")
+            raise PriceError(f"unknown format {P.short(fmt)}: use one of {', '.join(FORMATS)}", "format")
         self.fmt = fmt
 
 
@@ -1955,7 +1968,8 @@ def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
 
 
 def _session(inputs: dict) -> dict:
-    s = _SESSIONS.get(inputs.get("session"))
+    sid = inputs.get("session")
+    s = _SESSIONS.get(sid) if isinstance(sid, str) else None
     if s is None:
         raise _input_error("session", "unknown or finished analysis session (start a new analysis)")
     return s
@@ -2075,5 +2089,6 @@ def bridge_analyze_finish(inputs: dict, today: _dt.date | None = None) -> dict:
 
 def bridge_analyze_cancel(inputs: dict, today: _dt.date | None = None) -> dict:
     """Drop a session and everything it read."""
-    found = _SESSIONS.pop(inputs.get("session"), None) is not None
+    sid = inputs.get("session")
+    found = isinstance(sid, str) and _SESSIONS.pop(sid, None) is not None
     return {"cancelled": found}

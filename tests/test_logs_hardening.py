@@ -724,3 +724,30 @@ def test_line_counts_add_up_on_messy_folders(tmp_path_factory, files):
     c = rep["lines"]
     assert c["records"] + c["malformed"] + c["ignored"] + c["synthetic"] + c["blank"] == c["lines"], c
     assert (a.problem(rep) is None) == bool(rep["records"])
+
+
+_ODD = [None, True, 0, -1, 1.5, float("nan"), "", "x" * 5000, [1], {"a": 1}, "NaN", "2026-05-01XYZ",
+        "0001-01-01T00:00:00+01:00"]
+
+
+@pytest.mark.parametrize("field", ["format", "model", "since", "until", "at", "batch_share", "route_to"])
+def test_the_bridge_answers_odd_start_inputs_with_field_errors(field):
+    from calculators import bridge
+
+    for value in _ODD:
+        got = bridge.call("analyze_start", {field: value})
+        assert got["ok"] or all(e["message"] and len(e["message"]) < 400 for e in got["errors"]), (value, got)
+
+
+@pytest.mark.parametrize("field", ["session", "file", "text", "final"])
+def test_the_bridge_answers_odd_chunk_inputs_with_field_errors(field):
+    from calculators import bridge
+
+    sid = bridge.call("analyze_start", {})["result"]["session"]
+    for value in _ODD:
+        inputs = {"session": sid, "file": "a.jsonl", "text": api_line(1), field: value}
+        got = bridge.call("analyze_chunk", inputs)
+        assert got["ok"] or got["errors"][0]["field"] in ("session", "file", "text"), (value, got)
+    for value in _ODD:
+        assert bridge.call("analyze_cancel", {"session": value})["ok"]
+        assert not bridge.call("analyze_finish", {"session": value})["ok"]
