@@ -34,9 +34,9 @@ does not lose the request's usage.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-
-from .cost import PriceError, _count
+from decimal import Decimal
 
 # Record field positions.
 (F_FILE, F_LINE, F_TS, F_MODEL, F_IN, F_W5, F_W1, F_RD, F_OUT, F_WEB, F_BATCH, F_GEO, F_FAST, F_TIER,
@@ -48,6 +48,16 @@ SYNTHETIC_MODELS = frozenset({"<synthetic>"})
 
 FORMATS = ("auto", "claude-code", "api", "stream", "usage-report", "cost-report", "csv")
 
+#: The largest token count accepted in one bucket of one record (a log line or a report row). A quadrillion
+#: tokens is far beyond any real request or day of an organisation's usage (a million-token prompt sent a
+#: billion times), so a larger count is a broken log, and the line is reported as malformed. The bound also
+#: keeps every sum the analyser makes small enough to stay exact (calculators.cost uses the same figure).
+MAX_TOKENS = 10**15
+#: A quick test for the common all-integer usage object: every count in [0, 2**49) (2**49 < MAX_TOKENS) is
+#: accepted at once by ``0 <= (a | b | ...) < _QUICK_LIMIT`` (negative integers make the OR negative);
+#: anything else is read by :func:`usage_values_checked`, which applies MAX_TOKENS exactly.
+_QUICK_LIMIT = 1 << 49
+
 
 class BadLine(ValueError):
     """A line that cannot be read; the message says why (it is listed with file:line)."""
@@ -58,12 +68,35 @@ class BadLine(ValueError):
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _int(obj: Mapping, key: str, where: str = "") -> int:
-    """A token count read by the cost model's own rule; a bad one makes the line malformed."""
+def short(value: object, limit: int = 60) -> str:
+    """A value for a message: its repr, cut to ``limit`` characters (a log can hold a megabyte-long string or a
+    number of a million digits), and only the type of a list or an object (which may be nested very deeply)."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
+        return f"a {len(str(abs(value))):,}-digit number" if value.bit_length() < 100_000 else "a huge number"
     try:
-        return _count(obj, key, where)
-    except PriceError as exc:
-        raise BadLine(str(exc)) from None
+        text = repr(value)
+    except (ValueError, RecursionError):  # (an int too long to print)
+        return "a huge number"
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _int(obj: Mapping, key: str, where: str = "", limit: int = MAX_TOKENS) -> int:
+    """A token count: a JSON integer from 0 to ``limit`` (absent or null is 0); anything else (a float such as
+    1.5 or 1e30, a boolean, a string) makes the line malformed, with the reason."""
+    value = obj.get(key)
+    if value is None:
+        return 0
+    if type(value) is int:
+        if 0 <= value <= limit:
+            return value
+        if value < 0:
+            raise BadLine(f"{where}{key} cannot be negative (got {short(value)})")
+        raise BadLine(f"{where}{key} is {short(value)}, more than the {limit:,} tokens a record may hold")
+    raise BadLine(f"{where}{key} must be a whole number of tokens (a JSON integer), got {short(value)}")
 
 
 def _usual_usage(u: dict):
@@ -78,8 +111,7 @@ def _usual_usage(u: dict):
             g("cache_creation_input_tokens")
         w5, w1 = cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens")
         if type(inp) is int and type(out) is int and type(rd) is int and type(cr) is int and type(w5) is int \
-                and type(w1) is int and inp >= 0 and out >= 0 and rd >= 0 and w5 >= 0 and w1 >= 0 \
-                and cr == w5 + w1:
+                and type(w1) is int and 0 <= (inp | out | rd | w5 | w1) < _QUICK_LIMIT and cr == w5 + w1:
             tier = g("service_tier")
             if tier is None or tier in _KNOWN_TIERS:
                 return inp, w5, w1, rd, out, tier
@@ -108,7 +140,7 @@ def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool
     """
     if not isinstance(u, Mapping):
         raise BadLine("usage is not an object")
-    created = _int(u, "cache_creation_input_tokens")
+    created = _int(u, "cache_creation_input_tokens", limit=2 * MAX_TOKENS)  # (the sum of two buckets)
     cc = u.get("cache_creation")
     if isinstance(cc, Mapping):
         w5 = _int(cc, "ephemeral_5m_input_tokens", "cache_creation.")
@@ -117,6 +149,9 @@ def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool
             w5 = created - w1
     else:
         w5, w1 = created, 0
+    if w5 > MAX_TOKENS:
+        raise BadLine(f"cache_creation_input_tokens is {short(created)}: {short(w5)} 5-minute cache writes, more "
+                      f"than the {MAX_TOKENS:,} tokens a record may hold")
     stu = u.get("server_tool_use")
     web = _int(stu, "web_search_requests", "server_tool_use.") if isinstance(stu, Mapping) else 0
     tier = u.get("service_tier")
@@ -127,7 +162,7 @@ def usage_values_checked(u: Mapping) -> tuple[int, int, int, int, int, int, bool
         raise BadLine(f"speed {str(speed)[:40]!r} has no published price (standard or fast)")
     geo_raw = u.get("inference_geo")
     if geo_raw not in (None, "global", "us", "not_available"):
-        raise BadLine(f"inference_geo {geo_raw!r} has no published price")
+        raise BadLine(f"inference_geo {short(geo_raw)} has no published price (expected 'global' or 'us')")
     return (_int(u, "input_tokens"), w5, w1, _int(u, "cache_read_input_tokens"), _int(u, "output_tokens"), web,
             tier == "batch", "us" if geo_raw == "us" else "global", u.get("speed") == "fast", tier)
 
@@ -176,8 +211,10 @@ def _str_or_none(value: object) -> str | None:
 
 
 def _logged_cost(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
+    """Claude Code's own costUSD, kept for comparison: a finite number below a billion dollars, else left out
+    (NaN, Infinity and absurd figures say nothing about the cost; the record itself is still priced)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1e9 < value < 1e9:
+        return None  # (NaN fails the comparison too)
     return repr(value) if isinstance(value, float) else str(value)
 
 
@@ -187,9 +224,12 @@ def _logged_cost(value: object) -> str | None:
 
 
 class LineState:
-    """Per-file state for JSONL parsing: the streaming message being assembled, and options."""
+    """Per-file state for JSONL parsing: the streaming message being assembled, and options.
 
-    __slots__ = ("default_model", "file", "fmt", "stream", "stream_line", "stream_pos")
+    ``streamed`` says that a streaming event was read: such a file is sequential (a message's events follow
+    each other), so the CLI reads it in one piece (see calculators.logs._read_all)."""
+
+    __slots__ = ("default_model", "file", "fmt", "stream", "stream_line", "stream_pos", "streamed")
 
     def __init__(self, file: str, fmt: str = "auto", default_model: str | None = None):
         self.file = file
@@ -198,6 +238,11 @@ class LineState:
         self.stream: dict | None = None
         self.stream_line = 0
         self.stream_pos = 0
+        self.streamed = False
+
+
+#: The streaming message being read had a bad message_start: its other events are ignored.
+_BAD_STREAM: dict = {}
 
 
 IGNORED, RECORD, SYNTHETIC = 0, 1, 2
@@ -231,25 +276,42 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
         return RECORD
     if fmt == "claude-code":
         return IGNORED
-    # Streaming events (message_start opens a message; message_delta usage is cumulative)
+    # Streaming events (message_start opens a message; message_delta usage is cumulative). The events of one
+    # message are checked where they are read, so a bad one is reported with its own line: a message_start
+    # with bad usage or no model is malformed (and the rest of its message is ignored), a message_delta whose
+    # usage would make the message's usage bad is malformed and not applied.
     if typ in ("message_start", "message_delta", "message_stop") and fmt in ("auto", "stream"):
+        st.streamed = True
         if typ == "message_start":
+            flush_stream(st, out)  # a new message ends the one before it, even when the new one is bad
+            st.stream = _BAD_STREAM
             if not isinstance(msg, dict) or not isinstance(msg.get("usage"), dict):
                 raise BadLine("message_start without message.usage")
-            flush_stream(st, out)
-            st.stream = {"usage": dict(msg["usage"]), "model": msg.get("model"), "id": msg.get("id"),
+            model = msg.get("model")
+            if not (isinstance(model, str) and model) and not st.default_model:
+                raise BadLine("message_start without message.model (give --model)")
+            usage_values(msg["usage"])  # raises BadLine: negative or non-numeric tokens, unknown inference_geo
+            st.stream = {"usage": dict(msg["usage"]), "model": model, "id": msg.get("id"),
                          "ts": _str_or_none(obj.get("timestamp")) or _str_or_none(obj.get("created_at")),
                          "session": _session_of(obj)}
             st.stream_line, st.stream_pos = line, pos
             return IGNORED
         if typ == "message_delta":
-            u = obj.get("usage")
-            if st.stream is None:
+            s = st.stream
+            if s is None:
                 raise BadLine("message_delta without a message_start before it")
-            if isinstance(u, dict):
+            if s is _BAD_STREAM:
+                return IGNORED  # (its message_start was reported)
+            u = obj.get("usage")
+            if u is not None:
+                if not isinstance(u, dict):
+                    raise BadLine("message_delta usage is not an object")
+                merged = dict(s["usage"])
                 for k, v in u.items():  # cumulative: the newest value replaces the older one
                     if v is not None:
-                        st.stream["usage"][k] = v
+                        merged[k] = v
+                usage_values(merged)
+                s["usage"] = merged
             return IGNORED
         n = len(out)
         flush_stream(st, out)
@@ -292,13 +354,12 @@ def flush_stream(st: LineState, out: list) -> None:
     if s is None:
         return
     st.stream = None
+    if s is _BAD_STREAM:
+        return
     model = s["model"] if isinstance(s["model"], str) and s["model"] else st.default_model
     if not model or model in SYNTHETIC_MODELS:
         return
-    try:
-        uv = usage_values(s["usage"])
-    except BadLine:
-        return
+    uv = usage_values(s["usage"])  # (checked when each event was read: cannot fail here)
     mid = _str_or_none(s["id"])
     out.append(_record(st.file, st.stream_line, s["ts"], model, uv, s["session"], (mid, None) if mid else None,
                        False, None, "request", st.stream_pos))
@@ -581,11 +642,14 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
                         continue
         if by_accel and _BIG_NUMBER in line.translate(_DIGITS_TO_0):
             obj = loads(line)  # orjson gave floats for integers beyond 64 bits; json keeps them exact
+        n = len(out)
         try:
-            n = len(out)
             kind = parse_object(obj, st, lineno, here, out)
         except (BadLine, RecursionError) as exc:
             counts.bad(file, lineno, str(exc))
+            if len(out) > n:  # a bad message_start ended the message before it: that record is counted on
+                records += 1  # the message's own message_start line, counted as ignored when it was read
+                ignored -= 1
             continue
         if kind == SYNTHETIC:
             synthetic += 1
@@ -616,24 +680,29 @@ def finish_lines(st: LineState, out: list, counts: Counts) -> None:
 
 
 def _pages(text: str, file: str, counts: Counts) -> list:
-    """One JSON document, a JSON array of pages, or JSON Lines of pages."""
+    """One JSON document, a JSON array of pages, or JSON Lines of pages.
+
+    A report is counted by its result rows, not by the lines of its text (a report is often one line): each
+    result row, and each page or bucket that cannot be read, is one of the ``lines`` of the counts. JSON
+    nested too deeply to read is malformed like any other JSON that cannot be read."""
     try:
         doc = json.loads(text)
         docs = doc if isinstance(doc, list) else [doc]
-        counts.lines += 1
         return [(1, d) for d in docs]
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     out = []
     for n, line in enumerate(text.splitlines(), 1):
-        counts.lines += 1
         if not line.strip():
+            counts.lines += 1
             counts.blank += 1
             continue
         try:
             out.append((n, json.loads(line)))
-        except ValueError as exc:
-            counts.bad(file, n, f"not valid JSON ({str(exc)[:80]})")
+        except (ValueError, RecursionError) as exc:
+            counts.lines += 1
+            counts.bad(file, n, "not valid JSON (nested too deeply)" if isinstance(exc, RecursionError)
+                       else f"not valid JSON ({str(exc)[:80]})")
     return out
 
 
@@ -663,40 +732,73 @@ def parse_usage_report(text: str, file: str, counts: Counts) -> list:
 def _report_results(text: str, file: str, counts: Counts, kind: str):
     """Every result object of an Admin API report (pages -> data buckets -> results), as (line, bucket, result).
 
-    Pages, buckets or results of the wrong shape are counted as malformed and skipped.
+    Each result is counted as a line (the caller counts it as a record or as malformed). Pages, buckets or
+    results of the wrong shape are counted as malformed lines and skipped.
     """
     for n, page in _pages(text, file, counts):
         data = page.get("data") if isinstance(page, dict) else None
         if not isinstance(data, list):
+            counts.lines += 1
             counts.bad(file, n, f"not a {kind} report page (no 'data' list)")
             continue
         for bucket in data:
             results = bucket.get("results") if isinstance(bucket, dict) else None
             if not isinstance(results, list):
+                counts.lines += 1
                 counts.bad(file, n, "bucket without a 'results' list")
                 continue
             for r in results:
+                counts.lines += 1
                 if not isinstance(r, dict):
                     counts.bad(file, n, "result is not an object")
                     continue
                 yield n, bucket, r
 
 
+#: Money in cost reports and cost CSVs: at most this many dollars (or cents) in one row, and at most
+#: MONEY_PLACES decimal places. NaN, Infinity and numbers like 1e999999 are malformed rows.
+MAX_AMOUNT = Decimal(10) ** 15
+MONEY_PLACES = 15
+
+
+def money(value: object, what: str) -> Decimal:
+    """A finite decimal amount of money from a report or CSV (a string or a JSON number), or BadLine."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise BadLine(f"{what} {short(value)} is not a decimal number")
+    if isinstance(value, int):
+        if abs(value) >= MAX_AMOUNT:
+            raise BadLine(f"{what} {short(value)} is out of range (below {MAX_AMOUNT:,} expected)")
+        return Decimal(value)
+    text = value.strip() if isinstance(value, str) else repr(value)
+    if len(text) > 60:
+        raise BadLine(f"{what} {short(value)} is not a plausible amount (too many characters)")
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        raise BadLine(f"{what} {short(value)} is not a decimal number") from None
+    if not amount.is_finite():
+        raise BadLine(f"{what} {short(value)} is not a finite number")
+    if not amount:
+        return Decimal(0)
+    sign, digits, exponent = amount.as_tuple()
+    zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))  # trailing zeros do not count as places
+    if abs(amount) >= MAX_AMOUNT or exponent + zeros < -MONEY_PLACES:
+        raise BadLine(f"{what} {short(value)} is out of range (below {MAX_AMOUNT:,}, at most {MONEY_PLACES} "
+                      f"decimal places)")
+    return amount
+
+
 def parse_cost_report(text: str, file: str, counts: Counts) -> list:
     """Rows of ``/v1/organizations/cost_report`` -> (day, model, cost_type, description, amount_cents, tier)."""
-    from decimal import Decimal, InvalidOperation
-
     out = []
     for n, bucket, r in _report_results(text, file, counts, "cost"):
         try:
-            cents = Decimal(str(r.get("amount")))
-            if not cents.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            counts.bad(file, n, f"amount {r.get('amount')!r} is not a decimal string")
+            cents = money(r.get("amount"), "amount")
+        except BadLine as exc:
+            counts.bad(file, n, str(exc))
             continue
         if r.get("currency", "USD") != "USD":
-            counts.bad(file, n, f"currency {r.get('currency')!r}: only USD is supported")
+            counts.bad(file, n, f"currency {short(r.get('currency'))}: only USD is supported")
             continue
         day = (_str_or_none(bucket.get("starting_at")) or "")[:10]
         out.append((day, _str_or_none(r.get("model")), r.get("cost_type") or "tokens",
@@ -724,20 +826,73 @@ _CSV_COLUMNS = {
 }
 
 
+#: Line ends in CSV files: LF, CRLF, and CR alone (old Mac exports). Nothing else ends a row.
+_CSV_LINES = re.compile(r"\r\n|\r|\n")
+#: A token count in a CSV cell: ASCII digits, with optional thousands separators.
+_CSV_COUNT = re.compile(r"[0-9]+")
+
+
+def csv_lines(text: str) -> list[str]:
+    """The lines of a CSV text (LF, CRLF or CR line ends; no empty line after the last line end)."""
+    lines = _CSV_LINES.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _csv_row(line: str) -> list[str]:
+    """One CSV row from one line. A row is one line: a quote left open at the end of the line (which would
+    swallow the rows after it) or a field longer than the csv module's limit makes the line malformed."""
+    import csv
+
+    try:
+        return next(csv.reader((line,), strict=True))
+    except csv.Error as exc:
+        why = str(exc)
+        if "unexpected end of data" in why:
+            raise BadLine("a quoted field is not closed on its line (a row must be one line)") from None
+        if "field larger than field limit" in why:
+            raise BadLine(f"a field is longer than {csv.field_size_limit():,} characters") from None
+    try:  # strict=True also refuses a quote inside an unquoted field (a"b): read that leniently
+        return next(csv.reader((line,)))
+    except csv.Error as exc:
+        raise BadLine(f"not a CSV row ({str(exc)[:80]})") from None
+
+
+def _csv_count(name: str, cell: str) -> int:
+    text = cell.replace(",", "").replace("_", "")
+    if not text:
+        return 0
+    if not _CSV_COUNT.fullmatch(text):
+        if text.startswith("-") and _CSV_COUNT.fullmatch(text[1:]):
+            raise BadLine(f"{name}: negative count {short(cell)}")
+        raise BadLine(f"{name}: {short(cell)} is not a whole number of tokens")
+    if len(text) > 16 or int(text) > MAX_TOKENS:
+        raise BadLine(f"{name}: {short(cell)} is more than the {MAX_TOKENS:,} tokens a row may hold")
+    return int(text)
+
+
 def parse_csv(text: str, file: str, counts: Counts) -> tuple[list, list]:
     """Console usage CSV (token columns) -> aggregate records; a cost CSV (``cost_usd``) -> billed rows.
 
     Columns are found by name (case and surrounding spaces ignored), in any order; extra columns are ignored.
+    Every line is one row (see :func:`_csv_row`); a row that cannot be read is malformed and the next line is
+    read as the next row.
     """
-    import csv
-    from decimal import Decimal, InvalidOperation
-
-    rows = csv.reader(text.splitlines())
     records, billed = [], []
     header = None
     col: dict[str, int] = {}
-    for n, row in enumerate(rows, 1):
+    lines = csv_lines(text)
+    for n, line in enumerate(lines, 1):
         counts.lines += 1
+        if not line.strip():
+            counts.blank += 1
+            continue
+        try:
+            row = _csv_row(line)
+        except BadLine as exc:
+            counts.bad(file, n, str(exc))
+            continue
         if not any(c.strip() for c in row):
             counts.blank += 1
             continue
@@ -748,16 +903,22 @@ def parse_csv(text: str, file: str, counts: Counts) -> tuple[list, list]:
                     if o in header:
                         col[name] = header.index(o)
                         break
-            counts.ignored += 1
             if "day" not in col or "model" not in col:
                 counts.bad(file, n, "CSV header needs a date column (usage_date_utc) and a model column "
                                     "(model_version)")
+                rest = len(lines) - n  # not read: without those columns no row can be priced
+                counts.lines += rest
+                counts.ignored += rest
                 return records, billed
+            counts.ignored += 1
             continue
 
         def get(name, row=row):
             i = col.get(name)
             return row[i].strip() if i is not None and i < len(row) else ""
+
+        def count(name, row=row, header=header):  # (the message names the column as the file does)
+            return _csv_count(header[col[name]] if name in col else name, get(name))
 
         day, model = get("day")[:10], get("model")
         if not day or not model:
@@ -765,34 +926,20 @@ def parse_csv(text: str, file: str, counts: Counts) -> tuple[list, list]:
             continue
         if "cost" in col and "input" not in col:
             try:
-                usd = Decimal(get("cost").replace("$", "").replace(",", ""))
-            except InvalidOperation:
-                counts.bad(file, n, f"cost {get('cost')!r} is not a number")
+                usd = money(get("cost").replace("$", "").replace(",", ""), "cost")
+            except BadLine as exc:
+                counts.bad(file, n, str(exc))
                 continue
             billed.append((day, model, "tokens", None, usd * 100, None))
             counts.records += 1
             continue
         try:
-            def num(name):
-                text = get(name).replace(",", "").replace("_", "")
-                if not text:
-                    return 0
-                try:
-                    value = int(text)
-                except ValueError:
-                    value = float(text)
-                    if not value.is_integer():
-                        raise BadLine(f"{name}: {text!r} is not a whole number") from None
-                    value = int(value)
-                if value < 0:
-                    raise BadLine(f"{name}: negative count {text}")
-                return value
             utype = get("usage_type").lower()
             geo = get("geo").lower()
-            uv = (num("input"), num("w5"), num("w1"), num("read"), num("output"), num("web"),
+            uv = (count("input"), count("w5"), count("w1"), count("read"), count("output"), count("web"),
                   "batch" in utype, "us" if geo == "us" else "global", get("speed").lower() == "fast",
                   "batch" if "batch" in utype else (utype or None))
-        except (BadLine, ValueError) as exc:
+        except BadLine as exc:
             counts.bad(file, n, str(exc))
             continue
         session = get("session") or get("workspace") or None

@@ -21,7 +21,15 @@ Rules, in one place:
 * ``<synthetic>`` **model** records are messages Claude Code makes up locally (API errors, interrupted turns);
   no API call was made, so they are skipped and counted as ``synthetic``, whatever usage they carry.
 * Lines that cannot be read are counted and the first 20 listed as file:line with the reason; analysis
-  goes on. Every line is accounted for: records + malformed + ignored + synthetic + blank = lines.
+  goes on. Every line is accounted for: records + malformed + ignored + synthetic + blank = lines (in Admin
+  API reports, each result row counts as a line). Token counts are JSON integers up to
+  :data:`calculators._logs_parse.MAX_TOKENS` per bucket; money sums are exact (whole femto-dollars, and a
+  100-digit decimal context for the report).
+* Paths that cannot be read are listed under ``skipped`` with the reason; the rest is read. ``-`` is standard
+  input; inputs that are not regular files are read up to a cap, and the notes say when it cut them short.
+* A big file of JSON Lines is read in byte ranges by several processes; a file that holds streaming events
+  (sequential: a message's events follow each other) is read in one piece, so the result never depends on
+  where the ranges fall.
 """
 
 from __future__ import annotations
@@ -34,9 +42,12 @@ import gc
 import io
 import json
 import os
+import shutil
+import stat
 import sys
+import tempfile
 import time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from operator import itemgetter
 from pathlib import Path
 
@@ -65,7 +76,7 @@ from ._logs_parse import (
     Counts,
     LineState,
 )
-from .cost import BUCKETS, PriceError, Usage, dstr, parse_at, price
+from .cost import BUCKETS, PriceError, Usage, parse_at, price
 from .errors import InputError
 from .pricing import Pricing, UnknownModelError, load_pricing
 
@@ -81,8 +92,34 @@ _JSONL_FORMATS = ("auto", "claude-code", "api", "stream")
 _DOC_FORMATS = ("usage-report", "cost-report", "csv")
 
 
+#: The decimal context of the analyser's own Decimal arithmetic (reports, what-ifs, reconciliation, money
+#: strings): token counts are at most MAX_TOKENS per bucket, so every sum of a run has well under 100 digits and
+#: is exact, whatever context the caller has set (the default one has 28 digits).
+_EXACT = Context(prec=100, Emax=10**6, Emin=-(10**6))
+
+
+def _exact(method):
+    """Run ``method`` in the exact decimal context."""
+
+    @functools.wraps(method)
+    def run(*args, **kwargs):
+        with localcontext(_EXACT):
+            return method(*args, **kwargs)
+
+    return run
+
+
 def _usd(femto: int) -> Decimal:
-    return (Decimal(femto) * FEMTO).normalize() if femto else Decimal(0)
+    """Whole femto-dollars as dollars, exactly."""
+    return Decimal(femto).scaleb(-15, _EXACT).normalize(_EXACT) if femto else Decimal(0)
+
+
+def dstr(value: Decimal) -> str:
+    """An exact decimal string with no exponent and no trailing zeros (calculators.cost.dstr's format, in the
+    exact context: the default context would round a sum of more than 28 digits)."""
+    if not value:
+        return "0"
+    return format(value.normalize(_EXACT), "f")
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -109,6 +146,10 @@ class Collector:
         self.counts = Counts()
         self.billed: list = []
         self.files: list[dict] = []
+        #: paths that were not read, with the reason: [{"path", "reason"}]
+        self.skipped: list[dict] = []
+        #: what the reader has to say about particular inputs (a capped stream, for one)
+        self.input_notes: list[str] = []
 
     def add(self, records) -> None:
         best, kept = self.best, self.kept
@@ -135,7 +176,21 @@ class Collector:
 def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, model: str | None, fast: bool):
     """Read bytes [start, end) of one file (whole lines); ``fmt`` None means: detect it here.
 
-    Returns (records, counts, lines, duplicates merged, billed rows, format label)."""
+    Returns (records, counts, lines, duplicates merged, billed rows, format label, streamed, skipped):
+    ``streamed`` says a streaming event was read (such a file is read in one piece, see _read_all);
+    ``skipped`` is None, or the reason the file could not be read (then nothing else of it counts)."""
+    try:
+        return _read_piece_or_fail(path, name, fmt, start, end, model, fast) + (None,)
+    except OSError as exc:
+        return [], Counts(), 0, 0, [], fmt, False, _os_reason(exc)
+
+
+def _os_reason(exc: OSError) -> str:
+    return f"cannot read: {exc.strerror or exc}".rstrip()
+
+
+def _read_piece_or_fail(path: str, name: str, fmt: str | None, start: int, end: int, model: str | None,
+                        fast: bool):
     label = fmt
     first = None  # the first block, when it was read to detect the format
     if fmt is None:
@@ -159,7 +214,7 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
             billed = P.parse_cost_report(text, name, counts)
         local = Collector()
         local.add(records)
-        return _stamped(local.records()), counts, counts.lines, local.duplicates, billed, label
+        return _stamped(local.records()), counts, counts.lines, local.duplicates, billed, label, False
     out: list = []
     st = LineState(name, fmt, model)
     lineno = 1
@@ -193,7 +248,7 @@ def _read_piece(path: str, name: str, fmt: str | None, start: int, end: int, mod
     P.finish_lines(st, out, counts)
     local = Collector()
     local.add(out)
-    return _stamped(local.records()), counts, lineno - 1, local.duplicates, [], label
+    return _stamped(local.records()), counts, lineno - 1, local.duplicates, [], label, st.streamed
 
 
 class _NoFile:
@@ -220,44 +275,86 @@ def _run_task(task):
 _DIR_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
 
 
-def expand_paths(paths: list[str]) -> list[Path]:
+def expand_paths(paths: list[str], skipped: list | None = None, special: list | None = None) -> list[Path]:
+    """The log files to read, in order: files as given, and the log files found under each folder.
+
+    A path that does not exist is an error (a typing mistake should not go unnoticed). With ``skipped`` (a
+    list), what cannot be read (a folder without permission, a symbolic link to a folder, a broken link, a
+    FIFO inside a folder) is listed there as ``{"path", "reason"}`` and the rest is read; without it those are
+    left out quietly. With ``special`` (a list), inputs that are not regular files (``-`` for standard input,
+    a FIFO, a device) are kept in the list and their positions added to ``special`` (the caller reads them
+    with a size cap); without it they are an error."""
     files: list[Path] = []
     for raw in paths:
+        if raw == "-" and special is not None:
+            special.append(len(files))
+            files.append(Path("-"))
+            continue
         p = Path(raw).expanduser()
-        if p.is_dir():
-            files.extend(_find_logs(p))
-        elif p.is_file():
+        try:
+            mode = p.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            raise PriceError(f"{raw}: no such file or directory", "path") from None
+        except OSError as exc:
+            if skipped is None:
+                raise PriceError(f"{raw}: {_os_reason(exc)}", "path") from None
+            skipped.append({"path": raw, "reason": _os_reason(exc)})
+            continue
+        if stat.S_ISDIR(mode):
+            files.extend(_find_logs(p, skipped))
+        elif stat.S_ISREG(mode):
+            files.append(p)
+        elif special is not None:
+            special.append(len(files))
             files.append(p)
         else:
-            raise PriceError(f"{raw}: no such file or directory", "path")
+            raise PriceError(f"{raw}: not a regular file or a folder", "path")
     if not files:
-        raise PriceError(f"no log files found in {', '.join(paths)} (looked for {', '.join(_DIR_SUFFIXES)})",
+        why = "".join(f"; skipped {s['path']}: {s['reason']}" for s in (skipped or [])[:3])
+        raise PriceError(f"no log files found in {', '.join(paths)} (looked for {', '.join(_DIR_SUFFIXES)}){why}",
                          "path")
     return files
 
 
-def _find_logs(root: Path) -> list[Path]:
+def _find_logs(root: Path, skipped: list | None = None) -> list[Path]:
     """Log files under ``root`` in the order ``sorted(root.rglob("*"))`` gives (path parts compared in turn),
-    found with os.scandir (pathlib takes several times as long on folders of thousands of sessions)."""
+    found with os.scandir (pathlib takes several times as long on folders of thousands of sessions).
+
+    Symbolic links to folders are not followed (as rglob does not); they, folders that cannot be listed, and
+    log files that are broken links or not regular files are added to ``skipped`` with the reason."""
     found: list[tuple[tuple[str, ...], str]] = []
     stack = [((), str(root))]
+    skip = skipped.append if skipped is not None else (lambda entry: None)
     while stack:
         parts, folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as exc:
+            skip({"path": folder, "reason": f"folder {_os_reason(exc)}"})
             continue
         for e in entries:
             try:
                 if e.is_dir(follow_symlinks=False):
                     stack.append(((*parts, e.name), e.path))
-                else:
-                    name = e.name
-                    i = name.rfind(".")  # Path.suffix's rule
-                    if 0 < i < len(name) - 1 and name[i:].lower() in _DIR_SUFFIXES and e.is_file():
+                    continue
+                name = e.name
+                i = name.rfind(".")  # Path.suffix's rule
+                log_name = 0 < i < len(name) - 1 and name[i:].lower() in _DIR_SUFFIXES
+                if e.is_symlink():
+                    if e.is_dir():
+                        skip({"path": e.path, "reason": "symbolic link to a folder: not followed (give the "
+                                                        "folder itself as a path to read it)"})
+                        continue
+                    if log_name and not os.path.exists(e.path):
+                        skip({"path": e.path, "reason": "broken symbolic link"})
+                        continue
+                if log_name:
+                    if e.is_file():
                         found.append(((*parts, name), e.path))
-            except OSError:
-                continue
+                    else:
+                        skip({"path": e.path, "reason": "not a regular file (give it as a path to read it)"})
+            except OSError as exc:
+                skip({"path": e.path, "reason": _os_reason(exc)})
     found.sort()
     return [Path(path) for _, path in found]
 
@@ -333,8 +430,9 @@ class Pricer:
         got = self._rates.get(key)
         if got is None:
             try:
-                cost = price(m, Usage(input=prompt), batch=batch, geo=geo, fast=fast, at=day,
-                             pricing=self.pricing)
+                with localcontext(_EXACT):  # (the caller's context could round the rates)
+                    cost = price(m, Usage(input=prompt), batch=batch, geo=geo, fast=fast, at=day,
+                                 pricing=self.pricing)
             except PriceError as exc:
                 got = Unpriced(str(exc))
             else:
@@ -387,7 +485,7 @@ def _day_of(ts: str | None) -> str | None:
         return ts[:10]
     try:
         return parse_at(ts).isoformat()
-    except PriceError:
+    except (PriceError, OverflowError, ValueError):  # (a UTC day outside years 1 to 9999, for one)
         return None
 
 
@@ -457,7 +555,7 @@ _fromisoformat = _dt.datetime.fromisoformat
 
 def _epoch(ts: str | None) -> float | None:
     """Seconds since the epoch (a float, as ``datetime.timestamp()`` gives it); a time without a zone is UTC."""
-    if not ts:
+    if not ts or ts.find("Z", 0, len(ts) - 1) >= 0:  # ("Z" only ends a time: not a separator, as _day_of reads it)
         return None
     try:
         d = _fromisoformat(ts)  # (reads a trailing "Z" itself from Python 3.11 on)
@@ -470,7 +568,10 @@ def _epoch(ts: str | None) -> float | None:
             return None
     if d.tzinfo is None:
         d = d.replace(tzinfo=_dt.UTC)
-    return d.timestamp()
+    try:
+        return d.timestamp()
+    except (OverflowError, ValueError):
+        return None
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -490,29 +591,45 @@ class Options:
         if at is None and today is None:
             raise PriceError("no day given: pass at= or today= (the day records without a timestamp are "
                              "priced on)", "at")
-        self.at = parse_at(at if at is not None else today).isoformat()
-        self.today = parse_at(today if today is not None else at).isoformat()
-        try:
-            self.batch_share = Decimal(str(batch_share))
-        except Exception:
-            raise PriceError(f"batch share must be a number between 0 and 1, got {batch_share!r}",
-                             "batch_share") from None
-        if not (0 <= self.batch_share <= 1):
-            raise PriceError(f"batch share must be between 0 and 1, got {batch_share}", "batch_share")
+        self.at = _date_opt(at if at is not None else today, "at")
+        self.today = _date_opt(today if today is not None else at, "today")
+        self.batch_share = _share(batch_share)
+        for name, value in (("route_to", route_to), ("model", model), ("format", fmt)):
+            if value is not None and not isinstance(value, str):
+                raise PriceError(f"{name} must be a string, got {P.short(value)}", name)
+            if value and len(value) > 200:  # (no model id is this long; keep the message short)
+                raise PriceError(f"{name} {P.short(value)} is not a model id or format", name)
         self.route_to = route_to or "haiku"
         self.model = model or None
         if fmt not in FORMATS:
-            raise PriceError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}", "format")
+            raise PriceError(f"unknown format {P.short(fmt)}: use one of {', '.join(FORMATS)}", "format")
         self.fmt = fmt
 
 
 def _date_opt(value, name):
-    if value in (None, ""):
+    """A day option (since, until, at, today) read by the one date rule of the package,
+    :func:`calculators.cost.parse_at`: a date, or an ISO 8601 timestamp taken to its UTC day."""
+    if value is None or value == "":
         return None
     try:
-        return _dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
-    except ValueError:
-        raise PriceError(f"--{name}: not a date: {value!r} (use YYYY-MM-DD)", name) from None
+        return parse_at(value).isoformat()
+    except (PriceError, OverflowError, ValueError):
+        raise PriceError(f"--{name}: not a date: {P.short(value)} (use YYYY-MM-DD or an ISO 8601 timestamp "
+                         f"whose UTC day is between 0001-01-01 and 9999-12-31)", name) from None
+
+
+def _share(value) -> Decimal:
+    """The batch what-if's share: a decimal number from 0 to 1 (not NaN, not infinite)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise PriceError(f"batch share must be a number between 0 and 1, got {P.short(value)}", "batch_share")
+    try:
+        share = Decimal(str(value).strip()) if len(str(value)) <= 40 else Decimal("NaN")
+    except ArithmeticError:
+        share = Decimal("NaN")
+    if not share.is_finite() or not (0 <= share <= 1):
+        raise PriceError(f"batch share must be a number between 0 and 1, got {P.short(str(value))}",
+                         "batch_share")
+    return share
 
 
 class Analysis:
@@ -675,7 +792,7 @@ class Analysis:
                 elif day > ss[3]:
                     ss[3] = day
             if r[F_LOGGED] is not None:
-                self._logged += Decimal(r[F_LOGGED])
+                self._logged = _EXACT.add(self._logged, Decimal(r[F_LOGGED]))
                 self._logged_n += 1
             if r[F_TIER] == "priority":
                 self._priority += 1
@@ -684,6 +801,7 @@ class Analysis:
         self._sorted = False
 
     # -- the report --------------------------------------------------------------------------------------------
+    @_exact
     def report(self) -> dict:
         pricing = self.pricing
         priced = self.priced
@@ -721,7 +839,8 @@ class Analysis:
         bucket_names = (*BUCKETS, "web_search")
         out = {
             "pricing_checked": pricing.last_checked.isoformat(),
-            "files": self.c.files,
+            "files": [f for f in self.c.files if not f.get("skipped")],
+            "skipped": self.c.skipped,
             "total_usd": dstr(total_usd),
             "records": len(priced),
             "malformed": self.c.counts.malformed,
@@ -761,8 +880,12 @@ class Analysis:
         return out
 
     def notes(self, logged, logged_n, priority) -> list[str]:
-        notes = []
+        notes = list(self.c.input_notes)
         c = self.c.counts
+        if self.c.skipped:
+            first = self.c.skipped[0]
+            notes.append(f"{len(self.c.skipped):,} path(s) could not be read and were skipped (see 'skipped'; "
+                         f"the first: {first['path']}: {first['reason']})")
         if self.c.duplicates:
             notes.append(f"{self.c.duplicates:,} duplicate records of streamed responses were merged (same "
                          f"message id and request id; the most complete usage is kept)")
@@ -791,6 +914,38 @@ class Analysis:
         for note, n in sorted(self.pricer.notes.items()):
             notes.append(f"{note} ({n:,} records)")
         return notes
+
+    def problem(self, rep: dict | None = None) -> str | None:
+        """One line saying why nothing was priced (what was found instead), or None when something was priced
+        or billed (a cost report alone is reconciled, not priced)."""
+        rep = rep or self.report()
+        if rep["records"] or self.c.billed:
+            return None
+        c = self.c.counts
+        found = [f"read {_n(c.lines, 'line')} in {_n(len(rep['files']), 'file')}"]
+        unpriced = sum(u["records"] for u in self.unpriced.values())
+        if unpriced:
+            models = sorted(self.unpriced.items(), key=lambda kv: -kv[1]["records"])
+            names = ", ".join(f"{P.short(m, 40)} ({u['records']:,})" for m, u in models[:3])
+            more = f" and {len(models) - 3:,} more" if len(models) > 3 else ""
+            found.append(f"{_n(unpriced, 'record')} could not be priced: {names}{more}: {models[0][1]['reason']}")
+        if self.filtered:
+            found.append(f"{_n(self.filtered, 'record')} outside --since/--until")
+        if c.malformed:
+            f, n, why = c.malformed_list[0] if c.malformed_list else ("?", 0, "")
+            found.append(f"{c.malformed:,} malformed (first: {f}:{n}: {why})")
+        if c.ignored or c.blank:
+            found.append(f"{c.ignored + c.blank:,} without a billed request")
+        if c.synthetic:
+            found.append(f"{c.synthetic:,} made locally by Claude Code (<synthetic>)")
+        if self.c.skipped:
+            s = self.c.skipped[0]
+            found.append(f"{_n(len(self.c.skipped), 'path')} skipped (first: {s['path']}: {s['reason']})")
+        found.extend(self.c.input_notes[:1])
+        if self.o.fmt != "auto":
+            return (f"nothing matched --format {self.o.fmt}: " + "; ".join(found)
+                    + " (leave --format out to detect each file's format)")
+        return "nothing was priced: " + "; ".join(found)
 
     # -- what-ifs ----------------------------------------------------------------------------------------------
     def what_ifs(self, total: int, requests: list[int]) -> list[dict]:
@@ -969,6 +1124,7 @@ class Analysis:
         return rows
 
     # -- per-record CSV ------------------------------------------------------------------------------------------
+    @_exact
     def write_csv(self, fh) -> None:
         w = csv.writer(fh)
         w.writerow(["file", "line", "timestamp", "day", "model", "session", *BUCKETS, "web_searches", "batch",
@@ -1078,9 +1234,13 @@ def _chain_saving(chain) -> int:
     return saving
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
 def _cell(text: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP's list of leading characters)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def _nearest_rank(sorted_values: list, p: int):
@@ -1133,16 +1293,29 @@ def _default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+#: Inputs that are not regular files (standard input, a FIFO, a device such as /dev/zero) are read up to this
+#: many bytes; the report says when the cap was reached (the CLI's --max-stream-mb changes it).
+STREAM_LIMIT = 256 << 20
+#: How long a FIFO nobody writes to yet is waited for.
+FIFO_WAIT_SECONDS = 10.0
+
+
 def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None = None,
-                  jobs: int | None = None, fast: bool = True, progress=None) -> Analysis:
-    """Read every file under ``paths`` and return the priced :class:`Analysis` (``options`` carries the day)."""
+                  jobs: int | None = None, fast: bool = True, progress=None,
+                  stream_limit: int = STREAM_LIMIT) -> Analysis:
+    """Read every file under ``paths`` and return the priced :class:`Analysis` (``options`` carries the day).
+
+    Paths that cannot be read are listed in the report's ``skipped`` with the reason; ``-`` reads standard
+    input, and inputs that are not regular files are read up to ``stream_limit`` bytes."""
     pricing = pricing or load_pricing()
     jobs = jobs or _default_jobs()
-    files = expand_paths(paths)
-    col = Collector()
-    analysis = Analysis(col, options, pricing, feed=False)  # fed while the workers read on
+    skipped: list[dict] = []
+    special: list[int] = []
+    files = expand_paths(paths, skipped, special)
+    names = ["<stdin>" if i in special and str(f) == "-" else str(f) for i, f in enumerate(files)]
+    notes: list[str] = []
+    spool = None
     global _PREP
-    _PREP = (Pricer(pricing), options.at)  # one Pricer (and its caches) for every piece a process reads
     # The records are plain tuples that form no reference cycles, so the cyclic garbage collector has nothing
     # to find here; left on, it walks the growing heap of records over and over (about 0.7 CPU-s of a 1 GB run
     # in the main process, 0.2 in each worker, measured with gc.callbacks). It is off while reading and summing
@@ -1150,34 +1323,153 @@ def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _read_all(files, col, options, jobs, fast, progress, analysis.catch_up)
-        analysis.finish()
+        if special:
+            spool = tempfile.mkdtemp(prefix="claude-cost-")
+            kept_files, kept_names = [], []
+            for i, (f, name) in enumerate(zip(files, names, strict=True)):
+                if i in special:
+                    try:
+                        f, note = _spool(str(f), name, Path(spool) / f"{i}.log", stream_limit)
+                    except OSError as exc:
+                        skipped.append({"path": name, "reason": _os_reason(exc)})
+                        continue
+                    if note:
+                        notes.append(note)
+                kept_files.append(f)
+                kept_names.append(name)
+            files, names = kept_files, kept_names
+        whole: set[int] = set()  # files that hold streaming events: read in one piece
+        while True:
+            col = Collector()
+            col.skipped.extend(skipped)
+            col.input_notes.extend(notes)
+            analysis = Analysis(col, options, pricing, feed=False)  # fed while the workers read on
+            _PREP = (Pricer(pricing), options.at)  # one Pricer (and its caches) for every piece a process reads
+            try:
+                _read_all(files, col, options, jobs, fast, progress, analysis.catch_up, names, whole)
+            except _ReadWhole as again:
+                whole.add(again.index)
+                continue
+            analysis.finish()
+            return analysis
     finally:
         _PREP = None
         if collecting:
             gc.enable()
-    return analysis
+        if spool:
+            shutil.rmtree(spool, ignore_errors=True)
+
+
+class _ReadWhole(Exception):
+    """A file read in byte ranges holds streaming events, whose messages can cross a range's end: read it again
+    in one piece (and everything with it, so the result is exactly the one-piece result)."""
+
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
+
+
+def _spool(path: str, name: str, to: Path, limit: int) -> tuple[Path, str | None]:
+    """Copy an input that is not a regular file into ``to`` (at most ``limit`` bytes); (``to``, note or None).
+
+    ``-`` is standard input (refused when it is a terminal: nothing would come). A FIFO is opened without
+    waiting and read once a program writes to it (at most FIFO_WAIT_SECONDS are waited for one); a terminal
+    is refused; anything else (a device such as /dev/zero, a pipe) is read until its end or the cap."""
+    import select
+
+    if path == "-":
+        stdin = sys.stdin
+        if stdin is None:
+            raise OSError(0, "there is no standard input")
+        if stdin.isatty():
+            raise PriceError("'-' reads a log from standard input, which is a terminal here: pipe a log in "
+                             "(cat log.jsonl | claude-cost analyze -)", "path")
+        src = stdin.buffer if hasattr(stdin, "buffer") else None
+        fd = None
+        if src is None:
+            raise OSError(0, "standard input is not a byte stream")
+    else:
+        fifo = stat.S_ISFIFO(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if fifo else 0))
+        src = None
+        if os.isatty(fd):
+            os.close(fd)
+            raise OSError(0, "a terminal: nothing to read from it")
+    total = 0
+    more = False
+    waited_from = time.monotonic()
+    wrote = False
+    try:
+        with open(to, "wb") as out:
+            while True:
+                want = min(1 << 20, limit + 1 - total)
+                if src is not None:
+                    chunk = src.read(want)
+                else:
+                    try:
+                        chunk = os.read(fd, want)
+                    except BlockingIOError:  # a FIFO with a writer that has not written yet
+                        wrote = True
+                        select.select([fd], [], [], 1.0)
+                        continue
+                    if not chunk and not wrote and total == 0 and fifo \
+                            and time.monotonic() - waited_from < FIFO_WAIT_SECONDS:
+                        time.sleep(0.05)  # no writer yet
+                        continue
+                if not chunk:
+                    break
+                wrote = True
+                if total + len(chunk) > limit:
+                    out.write(chunk[:limit - total])
+                    total = limit
+                    more = True
+                    break
+                out.write(chunk)
+                total += len(chunk)
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if path != "-" and fifo and not wrote:
+        raise OSError(0, f"a FIFO that no program wrote to within {FIFO_WAIT_SECONDS:.0f} s")
+    note = None
+    if more:
+        note = (f"{name} is not a regular file: only its first {_mb(limit)} were read (the rest was left unread; "
+                f"raise the limit with --max-stream-mb)")
+    return to, note
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):,.0f} MB" if n >= 1 << 20 else f"{n:,} bytes"
 
 
 def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fast: bool, progress,
-              fed=None) -> None:
+              fed=None, names: list[str] | None = None, whole: set | frozenset = frozenset()) -> None:
+    """Plan the pieces of every file, read them (in worker processes when it pays) and merge them into ``col``.
+
+    Big files of JSON Lines are read in byte ranges, except those in ``whole``; a range that finds a
+    streaming event raises _ReadWhole (see analyze_paths)."""
     pieces: list[tuple] = []  # (file index, piece index, args)
+    parts: list[int] = []  # pieces per file
     for fi, path in enumerate(files):
-        name = str(path)
+        name = names[fi] if names else str(path)
         try:
             size = path.stat().st_size
             fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
-            if fmt is None and size >= 2 * PIECE:  # big files are split, unless they are event streams
+            if fmt is None and size >= 2 * PIECE and fi not in whole:  # big files are split, unless streams
                 with open(path, "rb") as fh:
                     fmt = P.sniff(fh.read(1 << 14))
                 if fmt in ("claude-code", "api"):
                     fmt = None
         except OSError as exc:
-            raise PriceError(f"{path}: cannot read ({exc.strerror or exc})", "path") from None
+            col.files.append({"file": name, "format": None, "bytes": 0, "skipped": True})
+            col.skipped.append({"path": name, "reason": _os_reason(exc)})
+            parts.append(0)
+            continue
         col.files.append({"file": name, "format": fmt, "bytes": size})
-        split = fmt is None or fmt in ("auto", "claude-code", "api")
+        split = (fmt is None or fmt in ("auto", "claude-code", "api")) and fi not in whole
         n = -(-size // PIECE) if split and size >= 2 * PIECE else 1
         bounds = _line_starts(path, size, n) if n > 1 else [0, size]
+        parts.append(len(bounds) - 1)
         for k in range(len(bounds) - 1):
             pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
     # Group small pieces into tasks so many small files do not cost one task each: at most a quarter of PIECE,
@@ -1194,13 +1486,20 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         size_now += piece[2][4] - piece[2][3]
     if jobs > 1 and len(tasks) > 1 and total_bytes > MIN_PARALLEL_BYTES:
         results = _in_workers([[p[2] for p in t] for t in tasks], jobs)
-        try:
-            _merge(col, tasks, results, total_bytes, progress, fed)
-        finally:
-            results.close()
     else:
         results = (_run_task([p[2] for p in t]) for t in tasks)
-        _merge(col, tasks, results, total_bytes, progress, fed)
+    try:
+        _merge(col, tasks, results, total_bytes, progress, fed, parts)
+    finally:
+        results.close()
+
+
+#: A worker process that has been stopped (SIGSTOP) this long ends the analysis with a message.
+STOPPED_SECONDS = 5.0
+#: No answer from any worker process for this long (while tasks are out) ends the analysis with a message
+#: ($CLAUDE_COST_WORKER_TIMEOUT overrides it). A task is at most a quarter of PIECE, or one report or CSV file.
+WORKER_TIMEOUT = 600.0
+_POLL_SECONDS = 0.5
 
 
 def _in_workers(task_args: list, jobs: int):
@@ -1208,16 +1507,28 @@ def _in_workers(task_args: list, jobs: int):
 
     Each worker holds three tasks at a time, so none waits for the main process, which reads the results in its
     own thread (a multiprocessing.Pool spends about a CPU-second per GB of logs in its helper threads here,
-    taking turns with the main thread that sums the records)."""
+    taking turns with the main thread that sums the records).
+
+    Workers end with this process, however it ends (see _watch_parent). A worker that dies, or stops (SIGSTOP)
+    for STOPPED_SECONDS, or a silence of WORKER_TIMEOUT, ends the analysis with a one-line error (and the
+    workers are killed) instead of waiting for ever."""
     import multiprocessing as mp
     from multiprocessing.connection import wait
 
-    ctx = mp.get_context(_start_method(mp))
+    method = _start_method(mp)
+    ctx = mp.get_context(method)
     workers: list = []
+    timeout = WORKER_TIMEOUT
+    env = os.environ.get("CLAUDE_COST_WORKER_TIMEOUT", "")
+    try:
+        timeout = float(env) if env else timeout
+    except ValueError:
+        pass
     try:
         for _ in range(min(jobs, len(task_args))):
             mine, theirs = ctx.Pipe()
-            proc = ctx.Process(target=_worker_loop, args=(theirs, task_args, _PREP), daemon=True)
+            proc = ctx.Process(target=_worker_loop, args=(theirs, task_args, _PREP, os.getpid(), method),
+                               daemon=True)
             proc.start()
             theirs.close()
             workers.append((proc, mine))
@@ -1231,9 +1542,16 @@ def _in_workers(task_args: list, jobs: int):
                 given += 1
         ready: dict = {}
         conns = [conn for _, conn in workers]
+        heard = time.monotonic()
+        stopped: dict[int, float] = {}
         for want in range(len(task_args)):
             while want not in ready:
-                for conn in wait(conns):
+                got = wait(conns, timeout=_POLL_SECONDS)
+                if not got:
+                    _check_workers(workers, stopped, heard, timeout)
+                    continue
+                heard = time.monotonic()
+                for conn in got:
                     try:
                         i, ok, value = conn.recv()
                         if ok and given < len(task_args):
@@ -1252,11 +1570,40 @@ def _in_workers(task_args: list, jobs: int):
             except OSError:
                 pass
     finally:
-        for proc, conn in workers:
+        for proc, _ in workers:
             if proc.is_alive():
                 proc.terminate()
-            proc.join()
+        for proc, conn in workers:
+            proc.join(timeout=2)
+            if proc.is_alive():  # a stopped process does not act on SIGTERM
+                proc.kill()
+                proc.join()
             conn.close()
+
+
+def _check_workers(workers: list, stopped: dict, heard: float, timeout: float) -> None:
+    """Raise a PriceError when a worker has been stopped for STOPPED_SECONDS, or none answered for ``timeout``."""
+    now = time.monotonic()
+    for proc, _ in workers:
+        if _process_state(proc.pid) == "T":
+            since = stopped.setdefault(proc.pid, now)
+            if now - since >= STOPPED_SECONDS:
+                raise PriceError(f"worker process {proc.pid} reading the logs was stopped (SIGSTOP?) for "
+                                 f"{now - since:.0f} s: analysis ended (run again, or with --jobs 1)", "path")
+        else:
+            stopped.pop(proc.pid, None)
+    if now - heard >= timeout:
+        raise PriceError(f"no worker process reading the logs answered for {timeout:.0f} s: analysis ended "
+                         f"(run again, or with --jobs 1; $CLAUDE_COST_WORKER_TIMEOUT sets the wait)", "path")
+
+
+def _process_state(pid: int) -> str | None:
+    """The state letter of a process from /proc (R, S, D, T, Z...); None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError, UnicodeDecodeError):
+        return None
 
 
 def _start_method(mp) -> str:
@@ -1272,7 +1619,37 @@ def _start_method(mp) -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _worker_loop(conn, task_args: list, prep) -> None:
+def _watch_parent(parent: int, method: str) -> None:
+    """Make this worker process end when the process that started it ends, however that ends (kill -9 too).
+
+    On Linux the kernel sends SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG); everywhere, a thread
+    checks twice a second that the parent is still the same process (a process whose parent dies is given
+    a new one). With forkserver the parent is the fork server, which ends with the process that started it."""
+    import threading
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError, ValueError):
+            pass
+    first = os.getppid()
+    if method != "forkserver" and first != parent:  # the parent ended before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != first:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="claude-cost-watch-parent").start()
+
+
+def _worker_loop(conn, task_args: list, prep, parent: int | None = None, method: str = "fork") -> None:
     """A worker process: read the tasks whose numbers arrive on ``conn``; send back (number, ok, result).
 
     Results are pickled here and written by a second thread, so the worker reads its next task while the main
@@ -1281,6 +1658,8 @@ def _worker_loop(conn, task_args: list, prep) -> None:
     import threading
     from multiprocessing.reduction import ForkingPickler
 
+    if parent is not None:
+        _watch_parent(parent, method)
     global _PREP
     _PREP = prep
     outbox: queue.SimpleQueue = queue.SimpleQueue()
@@ -1308,16 +1687,28 @@ def _worker_loop(conn, task_args: list, prep) -> None:
     sender.join()
 
 
-def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None) -> None:
+def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None, parts=None) -> None:
     """Add each task's records in order (``fed`` is called after each task: the analysis sums them while the
-    workers read the next ones)."""
+    workers read the next ones). ``parts`` is the number of pieces of each file: a piece of a file read in
+    several pieces that read a streaming event raises _ReadWhole."""
     offsets: dict[int, int] = {}  # file index -> lines before the current piece
     done = 0
     for task, result in zip(tasks, results, strict=True):
-        for (fi, k, args), (records, counts, nlines, dups, billed, label) in zip(task, result, strict=True):
+        for (fi, k, args), got in zip(task, result, strict=True):
+            records, counts, nlines, dups, billed, label, streamed, skipped = got
+            if streamed and parts is not None and parts[fi] > 1:
+                raise _ReadWhole(fi)
+            entry = col.files[fi]
+            if entry.get("skipped"):
+                continue
+            if skipped is not None:
+                entry["skipped"] = True
+                col.skipped.append({"path": entry["file"], "reason": skipped if not k else
+                                    f"{skipped} (after its first {args[3]:,} bytes had been read)"})
+                continue
             off = offsets.get(fi, 0) if k else 0
             if k == 0:
-                col.files[fi]["format"] = label
+                entry["format"] = label
             col.billed.extend(billed)
             if off:
                 records = [r[:F_LINE] + (r[F_LINE] + off,) + r[F_LINE + 1:] for r in records]
@@ -1352,6 +1743,7 @@ def json_text(rep: dict) -> str:
     return "{\n" + ",\n".join(parts) + "\n}"
 
 
+@_exact
 def render_text(rep: dict) -> str:
     lines = []
     add = lines.append
@@ -1410,6 +1802,13 @@ def render_text(rep: dict) -> str:
             add(f"  {row['day']} {row['model']:<30} estimate {_dollars(Decimal(row['estimated_usd']))}, billed "
                 f"{_dollars(Decimal(row['billed_usd']))}, difference {_dollars(Decimal(row['difference_usd']))}: "
                 f"{row['explanation']}")
+    if rep["skipped"]:
+        add("")
+        add(f"Skipped, not read ({len(rep['skipped']):,})")
+        for sk in rep["skipped"][:20]:
+            add(f"  {_safe(sk['path'])}: {_safe(sk['reason'])}")
+        if len(rep["skipped"]) > 20:
+            add(f"  ({len(rep['skipped']) - 20:,} more in --json)")
     if rep["malformed_lines"]:
         add("")
         add(f"Malformed lines ({rep['malformed']:,}; first {len(rep['malformed_lines'])})")
@@ -1452,6 +1851,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (default: the number of CPUs, at most 8; or $CLAUDE_COST_JOBS)")
     parser.add_argument("--pure-python", action="store_true",
                         help="parse with the standard library's json even when orjson is installed (for checks)")
+    parser.add_argument("--max-stream-mb", type=int, default=STREAM_LIMIT >> 20, metavar="MB",
+                        help="read at most this much of an input that is not a regular file ('-' for standard "
+                             f"input, a FIFO, a device; default {STREAM_LIMIT >> 20})")
 
 
 def _claude_code_dirs() -> list[str]:
@@ -1476,6 +1878,11 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--since {opts.since} is after --until {opts.until}")
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
+    if args.csv == "-" and args.json:
+        raise CliError("--csv - and --json both write to standard output: write the CSV to a file "
+                       "(--csv records.csv) or leave one of them out")
+    if args.max_stream_mb < 1:
+        raise CliError("--max-stream-mb must be at least 1")
     show = sys.stderr.isatty() and not args.json
     t0 = time.monotonic()
 
@@ -1494,7 +1901,7 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         analysis = analyze_paths(paths, opts, pricing=pricing, jobs=args.jobs, fast=not args.pure_python,
-                                 progress=progress)
+                                 progress=progress, stream_limit=args.max_stream_mb << 20)
         if show:
             print(f"\r  read in {time.monotonic() - t0:.1f} s" + " " * 20, file=sys.stderr)
         gc.freeze()
@@ -1513,6 +1920,9 @@ def _write_report(args: argparse.Namespace, analysis: Analysis) -> int:
     from .cli import CliError
 
     rep = analysis.report()
+    problem = analysis.problem(rep)
+    if problem:
+        raise CliError(_safe(problem))
     if args.csv:
         if args.csv == "-":
             analysis.write_csv(sys.stdout)
@@ -1558,7 +1968,8 @@ def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
 
 
 def _session(inputs: dict) -> dict:
-    s = _SESSIONS.get(inputs.get("session"))
+    sid = inputs.get("session")
+    s = _SESSIONS.get(sid) if isinstance(sid, str) else None
     if s is None:
         raise _input_error("session", "unknown or finished analysis session (start a new analysis)")
     return s
@@ -1663,6 +2074,10 @@ def bridge_analyze_finish(inputs: dict, today: _dt.date | None = None) -> dict:
     try:
         analysis = Analysis(col, s["options"], load_pricing())
         rep = analysis.report()
+        problem = analysis.problem(rep)
+        rep["problem"] = problem  # (the page shows it with the notes)
+        if problem:
+            rep["notes"].insert(0, problem)
     except PriceError as exc:
         raise _input_error(exc.field, str(exc)) from None
     if inputs.get("csv"):
@@ -1674,5 +2089,6 @@ def bridge_analyze_finish(inputs: dict, today: _dt.date | None = None) -> dict:
 
 def bridge_analyze_cancel(inputs: dict, today: _dt.date | None = None) -> dict:
     """Drop a session and everything it read."""
-    found = _SESSIONS.pop(inputs.get("session"), None) is not None
+    sid = inputs.get("session")
+    found = isinstance(sid, str) and _SESSIONS.pop(sid, None) is not None
     return {"cancelled": found}

@@ -326,17 +326,47 @@ def test_impossible_dates_are_undated_not_a_crash(tmp_path):
 
 
 @pytest.mark.parametrize("field", ["input_tokens", "output_tokens", "cache_read_input_tokens"])
-def test_integers_beyond_64_bits_are_exact_on_every_path(field):
-    """orjson reads 2**64 + 1 as a float; the analyser must still count 18,446,744,073,709,551,617 tokens."""
+def test_token_counts_up_to_the_bound_are_exact_and_beyond_it_malformed_on_every_path(field):
+    """MAX_TOKENS (10**15) in a bucket is read exactly on every path; one more, or an integer beyond 64 bits (which
+    orjson reads as a float), makes the line malformed with the reason, on every path."""
     line = next(x for x in CC_LINES.split(b"\n") if b'"cache_creation":{' in x and b'"type":"assistant"' in x)
     rec = json.loads(line)
-    rec["message"]["usage"][field] = 2**64 + 1
-    rec["costUSD"] = 2**64 + 3
-    buf = json.dumps(rec).encode()
-    out, _ = parse_on_every_path(buf)
-    got = out[0]
-    assert got[P.F_LOGGED] == str(2**64 + 3)
-    assert 2**64 + 1 in (got[P.F_IN], got[P.F_OUT], got[P.F_RD])
+    rec["message"]["usage"][field] = P.MAX_TOKENS
+    out, counts = parse_on_every_path(json.dumps(rec).encode())
+    assert counts.malformed == 0 and P.MAX_TOKENS in (out[0][P.F_IN], out[0][P.F_OUT], out[0][P.F_RD])
+    for too_many in (P.MAX_TOKENS + 1, 2**64 + 1, 10**40):
+        rec["message"]["usage"][field] = too_many
+        out, counts = parse_on_every_path(json.dumps(rec).encode())
+        assert out == [] and counts.malformed == 1
+        assert f"{field} is" in counts.malformed_list[0][2] and "1,000,000,000,000,000" in counts.malformed_list[0][2]
+
+
+@pytest.mark.parametrize("value", ["1.5", "1e30", "1.0", "true", "false", '"100"', '"many"', "-1", "[1]", "{}",
+                                   "NaN", "Infinity", "-0.0"])
+@pytest.mark.parametrize("field", ["input_tokens", "output_tokens", "cache_read_input_tokens",
+                                   "cache_creation_input_tokens"])
+def test_token_counts_that_are_not_json_integers_are_malformed_on_every_path(field, value):
+    """Floats (1.5, 1e30, even 1.0), booleans, strings, lists and objects are not token counts: the line is
+    malformed and the reason names the field (no path converts them)."""
+    line = next(x for x in CC_LINES.split(b"\n") if b'"cache_creation":{' in x and b'"type":"assistant"' in x)
+    rec = json.loads(line)
+    rec["message"]["usage"][field] = "PLACEHOLDER"
+    if field == "cache_creation_input_tokens":
+        del rec["message"]["usage"]["cache_creation"]
+    buf = json.dumps(rec).encode().replace(b'"PLACEHOLDER"', value.encode())
+    out, counts = parse_on_every_path(buf)
+    assert out == [] and counts.malformed == 1, counts.to_json()
+    assert field in counts.malformed_list[0][2]
+
+
+def test_costusd_that_is_not_a_plausible_number_is_left_out_not_the_record():
+    """costUSD is only Claude Code's own estimate: NaN, Infinity or 1e300 are left out; the request is priced."""
+    line = next(x for x in CC_LINES.split(b"\n") if b'"cache_creation":{' in x and b'"type":"assistant"' in x)
+    rec = json.loads(line)
+    for value in ("NaN", "Infinity", "-Infinity", "1e300", "18446744073709551619"):
+        rec["costUSD"] = "PLACEHOLDER"
+        out, counts = parse_on_every_path(json.dumps(rec).encode().replace(b'"PLACEHOLDER"', value.encode()))
+        assert counts.records == 1 and out[0][P.F_LOGGED] is None
 
 
 def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path, monkeypatch):
