@@ -76,7 +76,7 @@ from ._logs_parse import (
     Counts,
     LineState,
 )
-from .cost import BUCKETS, PriceError, Usage, parse_at, price
+from .cost import BUCKETS, PriceError, effective_rates, parse_at
 from .errors import InputError
 from .pricing import Pricing, UnknownModelError, load_pricing
 
@@ -431,21 +431,21 @@ class Pricer:
         if got is None:
             try:
                 with localcontext(_EXACT):  # (the caller's context could round the rates)
-                    cost = price(m, Usage(input=prompt), batch=batch, geo=geo, fast=fast, at=day,
-                                 pricing=self.pricing)
+                    eff = effective_rates(m, _dt.date.fromisoformat(day), prompt_tokens=prompt, batch=batch, geo=geo,
+                                          fast=fast, pricing=self.pricing)
             except PriceError as exc:
                 got = Unpriced(str(exc))
             else:
                 rates = []
                 for b in BUCKETS:
-                    f = cost.item(b).usd_per_mtok * _RATE_SCALE
+                    f = getattr(eff.rates, b) * _RATE_SCALE
                     if f != f.to_integral_value():
                         raise PriceError(f"{m.id}: a {b} rate has more than 9 decimal places")
                     rates.append(int(f))
                 web = self.pricing.web_search_per_request / FEMTO
-                notes = tuple(n for n in cost.notes if not n.startswith("prompt of "))
-                if cost.tier is not None:
-                    notes += (f"requests with a prompt above {cost.tier:,} tokens on {m.name} are billed at the "
+                notes = tuple(n for n in eff.notes if not n.startswith("prompt of "))
+                if eff.tier is not None:
+                    notes += (f"requests with a prompt above {eff.tier:,} tokens on {m.name} are billed at the "
                               f"higher tier's rates for every token",)
                 got = (m, tuple(rates), int(web), notes)
             self._rates[key] = got
