@@ -90,6 +90,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--fast", action="store_true", help="fast mode")
     p.add_argument("--platform", choices=("anthropic", "bedrock", "vertex", "foundry"), default=None,
                    help="where the request ran (default: what the model id implies, else the Claude API)")
+    p.add_argument("--tools", metavar="LIST", default="",
+                   help="tools in the request, comma-separated: bash, text_editor, computer_use, browser, custom "
+                        "(adds the tool-use system prompt and each tool's tokens to the input)")
+    p.add_argument("--tool-choice", dest="tool_choice", choices=("auto", "none", "any", "tool"), default="auto")
+    p.add_argument("--container-hours", dest="container_hours", metavar="H", default=None,
+                   help="code execution container time (billed per hour, with a minimum per container)")
+    p.add_argument("--with-search-or-fetch", dest="with_search_or_fetch", action="store_true",
+                   help="the request carries web_search_20260209 / web_fetch_20260209 or later (code execution free)")
+    p.add_argument("--session-hours", dest="session_hours", metavar="H", default=None,
+                   help="Managed Agents session running time, billed per session-hour")
     p.add_argument("--endpoint", choices=("global", "regional"), default=None,
                    help="Bedrock/Vertex endpoint: regional and multi-region endpoints cost 10%% more for Sonnet 4.5, "
                         "Haiku 4.5, Opus 4.5 and later (default: what the model id implies, else global)")
@@ -301,15 +311,21 @@ def _price(args: argparse.Namespace) -> int:
         if not args.model:
             raise CliError("--model is required (or give --usage FILE with a response that names its model)")
         usage = Usage(**{b: getattr(args, b) for b in (*BUCKETS, "web_searches")})
+        tools = tuple(t.strip() for t in args.tools.split(",") if t.strip())
         cost = price(args.model, usage, batch=args.batch, geo=args.geo, fast=args.fast, at=args.at or args.today,
-                     pricing=pricing, platform=args.platform, endpoint=args.endpoint)
+                     pricing=pricing, platform=args.platform, endpoint=args.endpoint, tools=tools,
+                     tool_choice=args.tool_choice, container_hours=args.container_hours,
+                     with_search_or_fetch=args.with_search_or_fetch, session_hours=args.session_hours)
     if args.json:
         print(json.dumps(cost.to_json(), indent=2))
         return EXIT_OK
     mods = [x for x, on in (("batch", cost.batch), ("US-only", cost.geo == "us"), ("fast", cost.fast)) if on]
     print(f"{cost.model.name} ({cost.model.id}), prices of {cost.day}" + (f" [{', '.join(mods)}]" if mods else ""))
     for it in cost.items:
-        if it.bucket == "web_search":
+        if it.hours is not None:
+            print(f"  {it.bucket:<15} {dstr(it.hours):>12} hours x ${dstr(it.usd_per_hour or Decimal(0))}/hour "
+                  f"= ${dstr(it.usd)}")
+        elif it.bucket == "web_search":
             print(f"  {'web search':<15} {it.tokens:>12,} requests x ${dstr(it.usd_per_request or Decimal(0))}  "
                   f"= ${dstr(it.usd)}")
         elif it.tokens:

@@ -166,6 +166,9 @@ class LineItem:
     usd_per_mtok: Decimal | None
     usd: Decimal
     usd_per_request: Decimal | None = None
+    #: For time-billed charges (``code_execution``, ``managed_agents``): the hours billed and USD per hour.
+    hours: Decimal | None = None
+    usd_per_hour: Decimal | None = None
 
     def to_json(self) -> dict:
         out = {"bucket": self.bucket, "tokens": self.tokens,
@@ -173,6 +176,8 @@ class LineItem:
                "usd": dstr(self.usd)}
         if self.usd_per_request is not None:
             out["usd_per_request"] = dstr(self.usd_per_request)
+        if self.hours is not None and self.usd_per_hour is not None:
+            out["hours"], out["usd_per_hour"] = dstr(self.hours), dstr(self.usd_per_hour)
         return out
 
 
@@ -253,6 +258,11 @@ def price(
     pricing: Pricing | None = None,
     platform: str | None = None,
     endpoint: str | None = None,
+    tools: tuple[str, ...] | list[str] = (),
+    tool_choice: str = "auto",
+    container_hours: Decimal | int | str | None = None,
+    with_search_or_fetch: bool = False,
+    session_hours: Decimal | int | str | None = None,
     **tokens: int,
 ) -> Cost:
     """Price one request.
@@ -267,6 +277,12 @@ def price(
             one the model's spelling implies (``global.anthropic.claude-…`` is Bedrock), else the Claude API.
         endpoint: ``"global"`` or ``"regional"`` (regional and multi-region endpoints on Bedrock and Vertex);
             by default the one the spelling implies, else global.
+        tools: Anthropic-defined tools in the request (``bash``, ``text_editor``, ``computer_use``, ``browser``,
+            or ``custom`` for your own tool definitions): the tool-use system prompt (for ``tool_choice``) and
+            each tool's tokens are added to the uncached input, with a note (see :func:`tool_overhead`).
+        container_hours: code execution time of the request's container, billed per hour with the price file's
+            minimum; free with ``with_search_or_fetch`` (the 2026-02-09 or later web search / fetch tools).
+        session_hours: Managed Agents session running time, billed per session-hour.
         at: the date or timestamp whose prices apply (default: today, UTC).
         pricing: a loaded price file (default: the repository's ``pricing.toml``).
 
@@ -278,11 +294,114 @@ def price(
         PriceError: a modifier the model does not support, a date with no price, or bad token counts.
     """
     with decimal.localcontext(_EXACT):
-        return _price(model, usage, batch=batch, geo=geo, fast=fast, at=at, pricing=pricing, tokens=tokens,
-                      platform=platform, endpoint=endpoint)
+        cost = _price(model, usage, batch=batch, geo=geo, fast=fast, at=at, pricing=pricing, tokens=tokens,
+                      platform=platform, endpoint=endpoint, tools=tools, tool_choice=tool_choice)
+        extras = _time_charges(container_hours, with_search_or_fetch, session_hours, pricing or load_pricing())
+        if not extras:
+            return cost
+        items = cost.items + tuple(item for item, _ in extras)
+        notes = cost.notes + tuple(n for _, n in extras if n)
+        return Cost(**{**cost.__dict__, "items": items, "total": sum((i.usd for i in items), Decimal(0)),
+                       "notes": notes})
 
 
-def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, endpoint) -> Cost:
+TOOLS = ("bash", "text_editor", "computer_use", "browser", "custom")
+TOOL_CHOICES = ("auto", "none", "any", "tool")
+
+
+@dataclass(frozen=True)
+class ToolOverhead:
+    """Input tokens that tools add to a request: the tool-use system prompt and each Anthropic-defined tool."""
+
+    system_prompt: int | None  # None where Anthropic publishes no figure for the model
+    tools: tuple[tuple[str, int], ...]
+    notes: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return (self.system_prompt or 0) + sum(n for _, n in self.tools)
+
+
+def tool_overhead(model: str | Model, tools: tuple[str, ...] | list[str], *, tool_choice: str = "auto",
+                  pricing: Pricing | None = None) -> ToolOverhead:
+    """The input tokens a request's tools add on ``model`` (``custom`` counts only the system prompt; your own
+    tool definitions are tokens you count yourself). ``tool_choice`` ``auto``/``none`` and ``any``/``tool`` have
+    different system prompts. Raises :class:`PriceError` for an unknown tool or choice."""
+    m, pricing = _resolve(model, pricing)
+    if tool_choice not in TOOL_CHOICES:
+        raise PriceError(f"tool_choice must be one of {', '.join(TOOL_CHOICES)}, got {short_value(tool_choice)}",
+                         "tool_choice")
+    unknown = [t for t in tools if t not in TOOLS]
+    if unknown:
+        raise PriceError(f"unknown tool {short_value(unknown[0])}: use {', '.join(TOOLS)}", "tools")
+    if not tools:
+        return ToolOverhead(0, (), ())
+    charges = pricing.tools
+    notes: list[str] = []
+    prompt = None
+    if m.tool_system_prompt is not None:
+        prompt = m.tool_system_prompt[0 if tool_choice in ("auto", "none") else 1]
+    else:
+        notes.append(f"Anthropic publishes no tool-use system prompt size for {m.name}: not counted")
+    per_tool: list[tuple[str, int]] = []
+    known = dict(charges.tool_tokens) if charges else {}
+    for t in dict.fromkeys(tools):
+        if t == "custom":
+            continue
+        if t == "bash" and charges and m.id in charges.bash_newer_models:
+            per_tool.append((t, charges.bash_newer_tokens))
+        elif t in known:
+            per_tool.append((t, known[t]))
+    return ToolOverhead(prompt, tuple(per_tool), tuple(notes))
+
+
+def _hours(value: object, name: str) -> Decimal:
+    try:
+        hours = Decimal(str(value))
+    except InvalidOperation:
+        raise PriceError(f"{name} must be a number of hours, got {short_value(value)}", name) from None
+    if not hours.is_finite() or hours < 0 or hours > 1_000_000:
+        raise PriceError(f"{name} must be between 0 and 1,000,000 hours, got {short_value(value)}", name)
+    return hours
+
+
+def _time_charges(container_hours: object, with_search_or_fetch: bool, session_hours: object,
+                  pricing: Pricing) -> list[tuple[LineItem, str]]:
+    """Code execution and Managed Agents line items (with a note each), for :func:`price`."""
+    out: list[tuple[LineItem, str]] = []
+    if container_hours is None and session_hours is None:
+        return out
+    charges = pricing.tools
+    if charges is None:
+        raise PriceError("this pricing file has no [tools] section: container and session time cannot be priced",
+                         "container_hours")
+    if container_hours is not None:
+        hours = _hours(container_hours, "container_hours")
+        # The minimum (5 minutes = 1/12 hour) has no finite decimal form: billed hours are rounded half-up to
+        # 12 decimal places, the one rounding in a cost (a minimum container costs 0.004166666667 USD at 0.05/h).
+        with decimal.localcontext(decimal.Context(prec=60)):
+            minimum = (Decimal(charges.code_execution_minimum_minutes) / 60).quantize(Decimal("1e-12"),
+                                                                                   decimal.ROUND_HALF_UP)
+        billed = max(hours, minimum) if hours else Decimal(0)
+        if with_search_or_fetch:
+            out.append((LineItem("code_execution", 0, None, Decimal(0), None, billed, Decimal(0)),
+                        "code execution is free in a request that carries the newer web search or web fetch tool"))
+        else:
+            note = (f"code execution bills at least {charges.code_execution_minimum_minutes} minutes per container"
+                    if hours and hours < minimum else "")
+            note = "; ".join(filter(None, [note, f"the first {dstr(charges.code_execution_free_hours_per_month)} "
+                                           "container-hours of each month are free per organisation (not "
+                                           "subtracted here)"]))
+            out.append((LineItem("code_execution", 0, None, billed * charges.code_execution_per_hour, None, billed,
+                                 charges.code_execution_per_hour), note))
+    if session_hours is not None:
+        hours = _hours(session_hours, "session_hours")
+        out.append((LineItem("managed_agents", 0, None, hours * charges.managed_agents_per_session_hour, None, hours,
+                             charges.managed_agents_per_session_hour), ""))
+    return out
+
+
+def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, endpoint, tools, tool_choice) -> Cost:
     for name, flag in (("batch", batch), ("fast", fast)):
         if not isinstance(flag, bool):
             raise PriceError(f"{name} must be True or False, got {short_value(flag)}", name)
@@ -302,6 +421,16 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, end
     pricing = pricing or load_pricing()
     implied = pricing.resolve(model) if isinstance(model, str) else Resolved(model)
     day = parse_at(at)
+    tool_notes: tuple[str, ...] = ()
+    if tools:
+        overhead = tool_overhead(implied.model, tuple(tools), tool_choice=tool_choice, pricing=pricing)
+        if overhead.total:
+            usage = Usage(**{**{b: usage.tokens(b) for b in BUCKETS}, "input": usage.input + overhead.total,
+                             "web_searches": usage.web_searches})
+        parts = ([f"tool-use system prompt {overhead.system_prompt:,}"] if overhead.system_prompt else []) + \
+            [f"{t.replace('_', ' ')} {n:,}" for t, n in overhead.tools]
+        tool_notes = overhead.notes + ((f"tools add {overhead.total:,} input tokens ({', '.join(parts)}), "
+                                        "counted as uncached input",) if overhead.total else ())
     eff = effective_rates(implied, day, prompt_tokens=usage.prompt_tokens, batch=batch, geo=geo, fast=fast,
                           platform=platform, endpoint=endpoint, pricing=pricing)
     items = [_item(b, usage.tokens(b), getattr(eff.rates, b)) for b in BUCKETS]
@@ -309,8 +438,8 @@ def _price(model, usage, *, batch, geo, fast, at, pricing, tokens, platform, end
         per = pricing.web_search_per_request
         items.append(LineItem("web_search", usage.web_searches, None, per * usage.web_searches, per))
     total = sum((i.usd for i in items), Decimal(0))
-    return Cost(implied.model, day, eff.period, tuple(items), total, batch, eff.geo, fast, eff.tier, eff.notes,
-                eff.platform, eff.endpoint)
+    return Cost(implied.model, day, eff.period, tuple(items), total, batch, eff.geo, fast, eff.tier,
+                eff.notes + tool_notes, eff.platform, eff.endpoint)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypedDict
 
 from .cost import Usage, dstr, parse_at, price
 from .errors import InputError, PriceError
@@ -73,10 +74,25 @@ MAX_CONTEXT_LINES = 20
 #: Diffs longer than this (characters) are cut at the last file boundary before it, and the result says so.
 MAX_DIFF_CHARS = 10_000_000
 
+
+class _Task(TypedDict):
+    """One entry of :data:`TASKS`."""
+    label: str
+    instruction: str
+    output_tokens: int
+
+
+class _Truncated(TypedDict):
+    """What :func:`analyse` reports when only part of the input was analysed."""
+    analysed_chars: int
+    total_chars: int
+    files_left_out: int | None
+
+
 #: The tasks the diff can be sent for: the instruction sent with it and the answer length expected.
 #: A review's length is the recommender's assumption for code ("a review or a file's worth of code"); a summary
 #: is a commit message or pull-request description, which this tool takes as 300 tokens.
-TASKS = {
+TASKS: dict[str, _Task] = {
     "review": {
         "label": "a code review",
         "instruction": ("Review this diff. List bugs, risky changes and missing tests, each with its file and "
@@ -451,7 +467,7 @@ def _read_hunk(lines: list[str], i: int) -> tuple[Hunk | None, int, bool]:
         if c is None:
             return None, i, True
         parents = len(c.group(1)) - 1
-        body = []
+        body: list[str] = []
         j = i + 1
         while j < len(lines) and lines[j][:parents] and set(lines[j][:parents]) <= {" ", "+", "-"}:
             body.append(lines[j])
@@ -461,7 +477,7 @@ def _read_hunk(lines: list[str], i: int) -> tuple[Hunk | None, int, bool]:
     old_left = int(m.group(2)) if m.group(2) is not None else 1
     new_left = int(m.group(4)) if m.group(4) is not None else 1
     old_count, new_count = old_left, new_left
-    body: list[str] = []
+    body = []
     j = i + 1
     n = len(lines)
     ok = True
@@ -805,7 +821,7 @@ def summarize(text: str, *, context_lines: int = CONTEXT_LINES, task: str = "rev
         raise InputError("the diff must be text", "diff")
     notes: list[str] = []
     total = max(len(text), source_chars or 0)
-    truncated = None
+    truncated: _Truncated | None = None
     if len(text) > MAX_DIFF_CHARS:
         # The last file (or commit) boundary before the limit.
         cut = max(text.rfind(mark, 0, MAX_DIFF_CHARS) for mark in ("\ndiff ", "\ncommit ", "\nFrom "))

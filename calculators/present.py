@@ -50,6 +50,8 @@ BUCKET_LABELS = {
     "cache_read": "Cache reads",
     "output": "Output",
     "web_search": "Web searches",
+    "code_execution": "Code execution (container-hours)",
+    "managed_agents": "Managed Agents (session-hours)",
 }
 #: Each bucket's name inside a sentence ("input $2.00 -> $1.00 per MTok").
 BUCKET_WORDS = {
@@ -59,8 +61,10 @@ BUCKET_WORDS = {
     "cache_read": "cache reads",
     "output": "output",
     "web_search": "web searches",
+    "code_execution": "code execution",
+    "managed_agents": "Managed Agents sessions",
 }
-assert tuple(b for b in BUCKET_LABELS if b != "web_search") == BUCKETS
+assert tuple(BUCKET_LABELS)[: len(BUCKETS)] == BUCKETS
 
 
 def dstr(value: Decimal) -> str:

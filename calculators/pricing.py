@@ -182,6 +182,8 @@ class Model:
     notes: str = ""
     #: The model's base id on each cloud platform (``bedrock``, ``vertex``) where one is known.
     platform_ids: tuple[tuple[str, str], ...] = ()
+    #: The tool-use system prompt in tokens for tool_choice auto/none and any/tool, where published.
+    tool_system_prompt: tuple[int, int] | None = None
 
     def status_on(self, day: _dt.date) -> str:
         """The status on ``day``.
@@ -211,6 +213,20 @@ class Model:
 
 
 @dataclass(frozen=True)
+class ToolCharges:
+    """What tools and agents cost beyond the request's own tokens (``[tools]`` in pricing.toml)."""
+
+    code_execution_per_hour: Decimal
+    code_execution_free_hours_per_month: Decimal
+    code_execution_minimum_minutes: int
+    managed_agents_per_session_hour: Decimal
+    #: Input tokens added by each Anthropic-defined tool; ``bash_newer`` applies to ``bash_newer_models``.
+    tool_tokens: tuple[tuple[str, int], ...]
+    bash_newer_tokens: int
+    bash_newer_models: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CachePolicy:
     write_5m_multiplier: Decimal
     write_1h_multiplier: Decimal
@@ -230,6 +246,8 @@ class Pricing:
     tokenizer_inflation: Decimal
     sources: dict[str, tuple[str, _dt.date]]
     path: str = ""
+    #: Tool and agent charges (None when the file has no ``[tools]`` section).
+    tools: ToolCharges | None = None
     #: Regional and multi-region endpoints on Bedrock and Vertex cost this many times the global price ...
     regional_multiplier: Decimal = Decimal(1)
     #: ... for models released on or after this day (Sonnet 4.5, Haiku 4.5, Opus 4.5 and later).
@@ -456,12 +474,15 @@ def parse_pricing(text: str, source: str = "pricing.toml") -> Pricing:
 # ----------------------------------------------------------------------------------------------------------
 
 _TOP_KEYS = {"schema_version", "currency", "families", "cache", "batch", "inference_geo", "web_search", "tokenizer",
-             "platforms", "models"}
+             "platforms", "tools", "models"}
+_TOOL_KEYS = {"code_execution_per_hour", "code_execution_free_hours_per_month", "code_execution_minimum_minutes",
+              "managed_agents_per_session_hour", "bash_tokens", "bash_tokens_newer", "bash_tokens_newer_models",
+              "text_editor_tokens", "computer_use_tokens", "browser_tokens"}
 _SOURCED = {"source", "checked"}
 _MODEL_KEYS = {
     "id", "name", "family", "status", "aliases", "released", "retires", "retired", "context_window",
     "max_output", "min_cacheable_tokens", "new_tokenizer", "us_inference", "availability", "periods",
-    "source", "checked", "third_party", "notes", "platform_ids",
+    "source", "checked", "third_party", "notes", "platform_ids", "tool_system_prompt",
 }
 _MODEL_REQUIRED = {"id", "name", "family", "status", "min_cacheable_tokens", "new_tokenizer", "us_inference",
                    "periods", "source", "checked"}
@@ -643,6 +664,23 @@ class _Validator:
                              {"new_vs_old", *_SOURCED})
         inflation = self.multiplier(tok_raw, "new_vs_old", "tokenizer")
         sources["tokenizer"] = self.sourced(tok_raw, "tokenizer")
+        tools = None
+        if "tools" in raw:
+            t_raw = self.table(raw["tools"], "tools", {*_TOOL_KEYS, *_SOURCED}, {*_TOOL_KEYS, *_SOURCED})
+            counts = {k: self.integer(t_raw, k, "tools") for k in ("bash_tokens", "bash_tokens_newer",
+                                                                   "text_editor_tokens", "computer_use_tokens",
+                                                                   "browser_tokens", "code_execution_minimum_minutes")}
+            per_hour = self.money(t_raw, "code_execution_per_hour", "tools")
+            free = self.money(t_raw, "code_execution_free_hours_per_month", "tools")
+            agents = self.money(t_raw, "managed_agents_per_session_hour", "tools")
+            newer = self.strings(t_raw, "bash_tokens_newer_models", "tools")
+            sources["tools"] = self.sourced(t_raw, "tools")
+            if None not in counts.values() and None not in (per_hour, free, agents):
+                tools = ToolCharges(per_hour, free, counts["code_execution_minimum_minutes"], agents,  # type: ignore[arg-type]
+                                    (("bash", counts["bash_tokens"]), ("text_editor", counts["text_editor_tokens"]),
+                                     ("computer_use", counts["computer_use_tokens"]),
+                                     ("browser", counts["browser_tokens"])),  # type: ignore[arg-type]
+                                    counts["bash_tokens_newer"], newer)  # type: ignore[arg-type]
         regional, premium_from = Decimal(1), None
         if "platforms" in raw:
             pl_raw = self.table(raw["platforms"], "platforms", {"regional_multiplier", "regional_premium_from",
@@ -728,7 +766,7 @@ class _Validator:
         index = {m.id: m.id for m in models} | {a: m.id for m in models for a in m.aliases}
         families = {k: index[v] for k, v in families.items()}
         return Pricing(tuple(models), families, cache, batch, us, per_1k / 1000, inflation, sources,
-                       path=source, regional_multiplier=regional, regional_premium_from=premium_from)
+                       path=source, regional_multiplier=regional, regional_premium_from=premium_from, tools=tools)
 
     def _partial(self, models, positions, models_raw, families, cache, batch, us, per_1k, inflation, sources,
                  source) -> Pricing | None:
@@ -817,6 +855,14 @@ class _Validator:
             self.text(raw, name, path, required=False)
         notes = self.notes(raw, path)
         platform_ids = self.platform_ids(raw, path)
+        tsp = raw.get("tool_system_prompt")
+        tool_prompt = None
+        if tsp is not None:
+            if not (isinstance(tsp, dict) and set(tsp) == {"auto", "any"} and all(
+                    isinstance(v, int) and not isinstance(v, bool) and 0 < v < 100_000 for v in tsp.values())):
+                self.err(f"{path}.tool_system_prompt", f"expected {{ auto = N, any = N }} in tokens, found {_short(tsp)}")
+            else:
+                tool_prompt = (tsp["auto"], tsp["any"])
         if len(self.problems) != before or mid is None or not isinstance(status, str):
             return None
         return Model(
@@ -824,7 +870,7 @@ class _Validator:
             retires=retires, retired=retired, context_window=ctx, max_output=max_out,
             min_cacheable_tokens=min_cache or 0, new_tokenizer=new_tok, us_inference=us, availability=avail,
             periods=tuple(periods), source=src, checked=checked, third_party=third, notes=notes,
-            platform_ids=platform_ids,
+            platform_ids=platform_ids, tool_system_prompt=tool_prompt,
         )
 
     def rates(self, raw: dict, path: str, cache: CachePolicy) -> Rates | None:

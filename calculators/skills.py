@@ -42,6 +42,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NotRequired, TypedDict
 
 from .cost import Workload, dstr, parse_at, price_workload
 from .errors import InputError, PriceError
@@ -120,7 +121,9 @@ LOADING_RULES = (
      "on_demand": "with tool search: a tool's full definition when Claude looks it up", "source": SOURCES["mcp"]},
 )
 
-DEFAULT_INPUTS = {"turns_per_day": 200, "gap_minutes": 1, "model": "sonnet", "mcp_tool_search": True,
+_DEFAULT_TURNS_PER_DAY = 200
+_DEFAULT_GAP_MINUTES = 1
+DEFAULT_INPUTS = {"turns_per_day": _DEFAULT_TURNS_PER_DAY, "gap_minutes": _DEFAULT_GAP_MINUTES, "model": "sonnet", "mcp_tool_search": True,
                   "mcp_tokens": "", "at": ""}
 
 # ----------------------------------------------------------------------------------------------------------
@@ -322,7 +325,7 @@ def _decode(value: object) -> tuple[str | None, str]:
 
 
 def _first_paragraph(body: str) -> str:
-    out = []
+    out: list[str] = []
     for line in body.strip().split("\n"):
         s = line.strip()
         if not s:
@@ -384,6 +387,22 @@ def _norm_line(line: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 
 
+class _CostRow(TypedDict):
+    """One model's row of the report's ``costs``."""
+    model: str
+    model_name: str
+    availability: str
+    tokens: int
+    monthly_uncached: dict
+    monthly_cached: dict
+    per_turn_uncached: dict
+    per_turn_cached: dict
+    saving_uncached: dict
+    saving_cached: dict
+    selected: bool
+    note: NotRequired[str]
+
+
 @dataclass
 class SkillsReport:
     data: dict
@@ -401,7 +420,7 @@ class SkillsReport:
 
 
 def _num(value: object, name: str, label: str, lo: Decimal, hi: Decimal, errors: list, whole: bool = False,
-         default: Decimal | None = None) -> Decimal | None:
+         *, default: Decimal) -> Decimal:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     if isinstance(value, bool):
@@ -444,9 +463,9 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
     day = parse_at(at)
     errors: list[tuple[str, str]] = []
     turns = _num(turns_per_day, "turns_per_day", "turns per day", Decimal(0), Decimal(10) ** 7, errors,
-                 default=Decimal(DEFAULT_INPUTS["turns_per_day"]))
+                 default=Decimal(_DEFAULT_TURNS_PER_DAY))
     gap = _num(gap_minutes, "gap_minutes", "the gap between turns", Decimal(0), Decimal(10) ** 6, errors,
-               default=Decimal(DEFAULT_INPUTS["gap_minutes"]))
+               default=Decimal(_DEFAULT_GAP_MINUTES))
     extra = _num(mcp_tokens, "mcp_tokens", "MCP tool tokens", Decimal(0), Decimal(10) ** 7, errors, whole=True,
                  default=Decimal(0))
     chosen: Model | None = None
@@ -458,6 +477,7 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
         errors.append(("model", str(exc)))
     if errors:
         raise InputError(errors)
+    assert chosen is not None  # pricing.model() either returned a model or added an error (raised above)
 
     given = {_clean(k): v for k, v in files.items()}
     all_paths = list(dict.fromkeys([*(_clean(p) for p in (paths or [])), *given]))
@@ -516,11 +536,12 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
             memory.append((lp, it))
         elif _RULE.match(lp):
             fm, body, _ = parse_frontmatter(texts[lp])
-            limited = bool(fm and fm.get("paths"))
+            paths_field = fm.get("paths") if fm else None
+            limited = bool(paths_field)
             it = Item(show(lp), "claude-md", "on demand" if limited else "always")
             t = estimate_tokens(texts[lp])
             if limited:
-                globs = fm["paths"] if isinstance(fm["paths"], list) else [fm["paths"]]
+                globs = paths_field if isinstance(paths_field, list) else [paths_field]
                 it.on_demand = t
                 it.detail = "rule loaded when Claude works on files matching " + ", ".join(map(str, globs[:4]))
             else:
@@ -561,9 +582,9 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
     skill_dirs: dict[str, list[str]] = {}
     for lp in all_paths:
         lgc = logical_of[lp]
-        m = _SKILL_DIR.match(lgc)
-        if m and not _skipped(lgc):
-            skill_dirs.setdefault(m.group(1), []).append(m.group(2))
+        dir_match = _SKILL_DIR.match(lgc)
+        if dir_match and not _skipped(lgc):
+            skill_dirs.setdefault(dir_match.group(1), []).append(dir_match.group(2))
     for sdir in sorted(skill_dirs):
         members = skill_dirs[sdir]
         skill_md = f"{sdir}/SKILL.md"
@@ -614,8 +635,8 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
         raise InputError(f"nothing Claude Code loads was found in {where}{hint}: choose a project folder (with "
                          f"CLAUDE.md or .claude/), a .claude folder, or a folder of skills", "folder")
 
-    for u in unreadable:
-        notes.append(f"{u}: not counted")
+    for unread in unreadable:
+        notes.append(f"{unread}: not counted")
     _duplicates(items)
     _size_warnings(items)
 
@@ -628,13 +649,13 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
 
     per_month = turns * DAYS_PER_MONTH
     hit = cache_hit_rate(5, gap, turns)
-    costs = []
+    costs: list[_CostRow] = []
     for m in pricing.current_models(day):
         tokens = _scale(always_total, m, pricing)
         saved = _scale(TokenRange(saved_tokens, saved_tokens), m, pricing)
         u, c = _monthly(m, tokens, per_month, hit, day, pricing)
         su, sc = _monthly(m, saved, per_month, hit, day, pricing)
-        row = {"model": m.id, "model_name": m.name, "availability": m.availability, "tokens": tokens,
+        row: _CostRow = {"model": m.id, "model_name": m.name, "availability": m.availability, "tokens": tokens,
                "monthly_uncached": _money(u), "monthly_cached": _money(c),
                "per_turn_uncached": _money(u / per_month if per_month else Decimal(0)),
                "per_turn_cached": _money(c / per_month if per_month else Decimal(0)),
@@ -695,8 +716,8 @@ def _skill_item(sdir: str, members: list[str], texts: dict[str, str], show) -> I
                   "when to use it (its first paragraph was counted as the description)")
     else:
         it.name = str(fm.get("name") or folder_name)
-        desc = fm.get("description")
-        desc = " ".join(desc) if isinstance(desc, list) else str(desc or "")
+        desc_field = fm.get("description")
+        desc = " ".join(desc_field) if isinstance(desc_field, list) else str(desc_field or "")
         it.description = desc
         if not desc:
             it.warn("no-description", "the frontmatter has no description: Claude decides when to use a skill "
@@ -774,9 +795,8 @@ def _agent_item(lp: str, rel: str, text: str, show) -> Item:
 
 def _tool_list(data: object) -> list[dict] | None:
     if isinstance(data, dict):
-        if isinstance(data.get("result"), dict):
-            data = data["result"]
-        data = data.get("tools")
+        result = data.get("result")
+        data = (result if isinstance(result, dict) else data).get("tools")
     if isinstance(data, list) and data and all(isinstance(t, dict) and t.get("name") for t in data):
         return data
     return None
