@@ -655,11 +655,12 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
         saved = _scale(TokenRange(saved_tokens, saved_tokens), m, pricing)
         u, c = _monthly(m, tokens, per_month, hit, day, pricing)
         su, sc = _monthly(m, saved, per_month, hit, day, pricing)
-        row: _CostRow = {"model": m.id, "model_name": m.name, "availability": m.availability, "tokens": tokens,
-               "monthly_uncached": _money(u), "monthly_cached": _money(c),
-               "per_turn_uncached": _money(u / per_month if per_month else Decimal(0)),
-               "per_turn_cached": _money(c / per_month if per_month else Decimal(0)),
-               "saving_uncached": _money(su), "saving_cached": _money(sc), "selected": m.id == chosen.id}
+        row: _CostRow = {
+            "model": m.id, "model_name": m.name, "availability": m.availability, "tokens": tokens,
+            "monthly_uncached": _money(u), "monthly_cached": _money(c),
+            "per_turn_uncached": _money(u / per_month if per_month else Decimal(0)),
+            "per_turn_cached": _money(c / per_month if per_month else Decimal(0)),
+            "saving_uncached": _money(su), "saving_cached": _money(sc), "selected": m.id == chosen.id}
         if m.availability not in ("", "general"):
             row["note"] = f"{m.availability} availability"
         costs.append(row)

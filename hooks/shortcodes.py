@@ -548,13 +548,25 @@ def _multiplier(args: Args) -> Result:
 
 @shortcode("fee", positional=1)
 def _fee(args: Args) -> Result:
-    """A per-request fee: ``cc:fee web_search`` (per 1,000 searches; ``per=request`` for one)."""
+    """A fee: ``cc:fee web_search`` (per 1,000 searches; ``per=request`` for one), ``code_execution`` (per
+    container-hour), ``managed_agents`` (per session-hour); ``cc:fee code_execution_free`` is the monthly free
+    allowance in hours and ``code_execution_minimum`` the minimum in minutes (plain numbers)."""
     which = args.pos(0, "a fee name")
-    if which != "web_search":
-        raise args.ctx.fail(f"cc:fee: unknown fee {which!r} (use web_search)")
-    per = args.choice("per", ("1k", "request"), "1k")
-    value = args.ctx.pricing.web_search_per_request * (1000 if per == "1k" else 1)
-    return Result(money(value), value)
+    tools = args.ctx.pricing.tools
+    if which == "web_search":
+        per = args.choice("per", ("1k", "request"), "1k")
+        value = args.ctx.pricing.web_search_per_request * (1000 if per == "1k" else 1)
+        return Result(money(value), value)
+    if tools is not None and which == "code_execution":
+        return Result(money(tools.code_execution_per_hour), tools.code_execution_per_hour)
+    if tools is not None and which == "managed_agents":
+        return Result(money(tools.managed_agents_per_session_hour), tools.managed_agents_per_session_hour)
+    if tools is not None and which == "code_execution_free":
+        return Result(f"{int(tools.code_execution_free_hours_per_month):,}", tools.code_execution_free_hours_per_month)
+    if tools is not None and which == "code_execution_minimum":
+        return Result(str(tools.code_execution_minimum_minutes), Decimal(tools.code_execution_minimum_minutes))
+    raise args.ctx.fail(f"cc:fee: unknown fee {which!r} (use web_search, code_execution, code_execution_free, "
+                        "code_execution_minimum or managed_agents)")
 
 
 @shortcode("breakeven", positional=1)
