@@ -731,6 +731,21 @@ def break_even(model: str | Model, *, at: object, pricing: Pricing | None = None
     return BreakEven(m.id, ratio_5m, ratio_1h, max(1, math.ceil(ratio_5m)), max(1, math.ceil(ratio_1h)))
 
 
+def decimal_fields(obj: object, names: tuple[str, ...], *, share: bool = False) -> None:
+    """Turn the named fields of a frozen dataclass into finite, non-negative Decimals (at most 1 with ``share``),
+    or raise :class:`PriceError` naming the field. Used by the workload classes' ``__post_init__``."""
+    for name in names:
+        try:
+            value = Decimal(str(getattr(obj, name)))
+        except InvalidOperation:
+            raise PriceError(f"{name} must be a number", name) from None
+        if not value.is_finite() or value < 0:
+            raise PriceError(f"{name} must be zero or positive", name)
+        if share and value > 1:
+            raise PriceError(f"{name} is a share between 0 and 1, got {short_value(value)}", name)
+        object.__setattr__(obj, name, value)
+
+
 @dataclass(frozen=True)
 class Workload:
     """A month of similar requests.
@@ -755,16 +770,8 @@ class Workload:
     fast: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("requests_per_month", "cache_hit_rate", "batch_share"):
-            try:
-                value = Decimal(str(getattr(self, name)))
-            except InvalidOperation:
-                raise PriceError(f"{name} must be a number", name) from None
-            if not value.is_finite() or value < 0:
-                raise PriceError(f"{name} must be zero or positive", name)
-            if name != "requests_per_month" and value > 1:
-                raise PriceError(f"{name} is a share between 0 and 1, got {value}", name)
-            object.__setattr__(self, name, value)
+        decimal_fields(self, ("requests_per_month",))
+        decimal_fields(self, ("cache_hit_rate", "batch_share"), share=True)
         if self.cached_prefix_tokens > self.prompt_tokens:
             raise PriceError("cached_prefix_tokens cannot exceed prompt_tokens", "cached_prefix_tokens")
         if self.cache_ttl not in ("5m", "1h"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..compression import simulate
-from ..cost import PriceError, Workload, dstr, price, price_workload
+from ..cost import PriceError, Workload, decimal_fields, dstr, price, price_workload
 from ..present import money_json as _money
 from ..present import usd_display as _usd
 from ..pricing import Model, Pricing
@@ -39,14 +39,7 @@ class RecommendWorkload:
     turns: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("requests_per_day", "gap_minutes"):
-            try:
-                value = Decimal(str(getattr(self, name)))
-            except InvalidOperation:
-                raise PriceError(f"{name} must be a number", name) from None
-            if not value.is_finite() or value < 0:
-                raise PriceError(f"{name} must be zero or positive", name)
-            object.__setattr__(self, name, value)
+        decimal_fields(self, ("requests_per_day", "gap_minutes"))
         if self.repeats not in REPEATS:
             raise PriceError(f"repeats must be one of {', '.join(REPEATS)}", "repeats")
         if self.mode not in MODES:
