@@ -414,7 +414,7 @@ def test_record_costs_equal_price(pricing):
 
     a = logs.analyze_paths([str(CC), str(FIX / "api_responses.jsonl")], logs.Options(at="2026-11-01"), jobs=1)
     assert a.priced
-    for r, day, m, _, _, cost in a.priced:
+    for r, day, m, _, _, cost, _placement in a.priced:
         u = Usage(input=r[P.F_IN], cache_write_5m=r[P.F_W5], cache_write_1h=r[P.F_W1], cache_read=r[P.F_RD],
                   output=r[P.F_OUT], web_searches=r[P.F_WEB])
         expected = price(m, u, batch=r[P.F_BATCH], geo=r[P.F_GEO], fast=r[P.F_FAST], at=day, pricing=pricing)

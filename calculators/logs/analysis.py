@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 
 from ..cost import BUCKETS, PriceError, parse_at
+from ..present import percent, usd_display
 from ..pricing import Pricing, UnknownModelError
 from .prices import Pricer, Unpriced, day_of, epoch
 from .records import (
@@ -198,7 +199,7 @@ class Analysis:
                     m = models[mid] = self.pricing.find(mid)
                 for note in pre[4]:
                     notes[note] = notes.get(note, 0) + 1
-                rates, web, cost = pre[1], pre[2], pre[3]
+                rates, web, cost, place = pre[1], pre[2], pre[3], pre[5]
             else:
                 got = quick.get((r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST]))
                 try:
@@ -206,7 +207,7 @@ class Analysis:
                         prompt = (r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD] if r[F_TIER_PROMPT] is None
                                   else r[F_TIER_PROMPT])
                         got = pricer.rates(r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST], prompt)
-                    m, rates, web, _ = got
+                    m, rates, web, _, place = got
                 except (Unpriced, UnknownModelError) as exc:
                     u = self.unpriced.setdefault(r[F_MODEL], {"records": 0, **{b: 0 for b in BUCKETS},
                                                               "web_searches": 0, "reason": str(exc)})
@@ -226,7 +227,7 @@ class Analysis:
                         self.tier_unknown += 1
                 cost = (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
                         + r[F_OUT] * rates[4] + r[F_WEB] * web)
-            item = (r, day, m, rates, web, cost)
+            item = (r, day, m, rates, web, cost, place)
             priced.append(item)
             # the report's sums
             total += cost
@@ -246,7 +247,7 @@ class Analysis:
                         side[key] = [(t, item)]
                     else:
                         g.append((t, item))
-            key = (mid, rates, web, not (r[F_BATCH] or r[F_FAST]))
+            key = (mid, place, rates, web, not (r[F_BATCH] or r[F_FAST]))
             g = rate_groups.get(key)
             if g is None:
                 g = rate_groups[key] = []
@@ -292,7 +293,12 @@ class Analysis:
         tiers_priority = self._priority
         reading = self._reading
         eligible = 0  # token spend the batch what-if may move (not already batch, not fast mode)
-        for (mid, rates, web, can_batch), recs in self._rate_groups.items():
+        by_place: dict[str, list[int]] = {}  # "platform/endpoint" -> [femto-dollars, records]
+        for (mid, place, rates, web, can_batch), recs in self._rate_groups.items():
+            bp = by_place.get(place)
+            if bp is None:
+                bp = by_place[place] = [0, 0]
+            bp[1] += len(recs)
             bm = by_model.get(mid)
             if bm is None:
                 bm = by_model[mid] = {"name": names[mid], "records": 0, "t": [0] * 6, "f": [0] * 6}
@@ -301,6 +307,7 @@ class Analysis:
                 n = sum(map(itemgetter(fld), recs))
                 bm["t"][i] += n
                 bm["f"][i] += n * rate
+                bp[0] += n * rate
                 if can_batch and i < 5:
                     eligible += n * rate
         self._eligible = eligible
@@ -320,6 +327,7 @@ class Analysis:
             "files": [f for f in self.c.files if not f.get("skipped")],
             "skipped": self.c.skipped,
             "total_usd": dstr(total_usd),
+            "total_display": usd_display(total_usd),
             "records": len(priced),
             "malformed": self.c.counts.malformed,
             "malformed_lines": [{"file": f, "line": n, "reason": why} for f, n, why in self.c.counts.malformed_list],
@@ -331,14 +339,19 @@ class Analysis:
             "last_day": max(by_day) if by_day else None,
             "unpriced": self.unpriced,
             "by_model": {
-                mid: {"name": bm["name"], "records": bm["records"], "total_usd": dstr(usd(sum(bm["f"]))),
+                mid: {"name": bm["name"], "records": bm["records"], **_money("total", usd(sum(bm["f"]))),
                       **{b: bm["t"][i] for i, b in enumerate(BUCKETS)}, "web_searches": bm["t"][5],
-                      "usd_by_bucket": {b: dstr(usd(bm["f"][i])) for i, b in enumerate(bucket_names)}}
+                      "usd_by_bucket": {b: dstr(usd(bm["f"][i])) for i, b in enumerate(bucket_names)},
+                      "display_by_bucket": {b: usd_display(usd(bm["f"][i])) for i, b in enumerate(bucket_names)}}
                 for mid, bm in sorted(by_model.items(), key=lambda kv: -sum(kv[1]["f"]))
             },
-            "by_day": [{"day": d, "total_usd": dstr(usd(v[0])), "records": v[1], "of_max": _ratio(v[0], top_day)}
+            "by_platform": {
+                place: {**_money("total", usd(v[0])), "records": v[1]}
+                for place, v in sorted(by_place.items(), key=lambda kv: (-kv[1][0], kv[0]))
+            },
+            "by_day": [{"day": d, **_money("total", usd(v[0])), "records": v[1], "of_max": _ratio(v[0], top_day)}
                        for d, v in sorted(by_day.items())],
-            "by_session": [{"session": s, "total_usd": dstr(usd(v[0])), "records": v[1], "first_day": v[2],
+            "by_session": [{"session": s, **_money("total", usd(v[0])), "records": v[1], "first_day": v[2],
                             "last_day": v[3]}
                            for s, v in sorted(by_session.items(), key=lambda kv: (-kv[1][0], kv[0]))],
             "per_turn": _turn_stats(requests),
@@ -348,9 +361,10 @@ class Analysis:
                 "requests_reading": reading,
             },
             "tokens": {b: tokens[i] for i, b in enumerate(BUCKETS)} | {"web_searches": tokens[5]},
-            "spend_by_bucket": {b: {"usd": dstr(usd(bucket_f[i])), "share": _ratio(bucket_f[i], total)}
+            "spend_by_bucket": {b: {**_money("", usd(bucket_f[i])), "share": _ratio(bucket_f[i], total)}
                                 for i, b in enumerate(bucket_names)},
             "logged_cost_usd": dstr(logged) if logged_n else None,
+            "logged_cost_display": usd_display(logged) if logged_n else None,
             "what_if": self.what_ifs(total, requests),
             "reconciliation": self.reconcile(),
             "notes": self.notes(logged, logged_n, tiers_priority),
@@ -378,7 +392,7 @@ class Analysis:
             notes.append(f"{n:,} records could not be priced (see 'unpriced'); they are not in the total")
         if logged_n:
             notes.append(f"{logged_n:,} records carry a costUSD written by Claude Code: they sum to "
-                         f"${_money(logged)}; the total here is computed from pricing.toml")
+                         f"{usd_display(logged)}; the total here is computed from pricing.toml")
         if priority:
             notes.append(f"{priority:,} records ran on Priority Tier, which has no published per-token price; "
                          f"they are priced at standard rates")
@@ -429,7 +443,9 @@ class Analysis:
     def what_ifs(self, total: int, requests: list[int]) -> list[dict]:
         levers = [self._caching(), self._ttl(), self._batch(), self._routing(), self._output_cap()]
         for lever in levers:
-            lever["saving_usd"] = dstr(usd(lever.pop("_f")))
+            saving = usd(lever.pop("_f"))
+            lever["saving_usd"] = dstr(saving)
+            lever["saving_display"] = usd_display(saving)
             lever["saving_share"] = _ratio(int(Decimal(lever["saving_usd"]) / FEMTO), total)
         return levers
 
@@ -495,7 +511,7 @@ class Analysis:
         eligible = getattr(self, "_eligible", None)  # summed per rate group by report()
         if eligible is None:
             eligible = 0
-            for r, _, _, rates, _, _ in self.priced:
+            for r, _, _, rates, _, _, _ in self.priced:
                 if r[F_BATCH] or r[F_FAST]:
                     continue
                 eligible += (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
@@ -536,7 +552,7 @@ class Analysis:
         cap = _nearest_rank(outs, 95) if outs else 0
         saving = 0
         capped = 0
-        for r, _, _, rates, _, _ in self.priced:
+        for r, _, _, rates, _, _, _ in self.priced:
             if r[F_KIND] == "request" and r[F_OUT] > cap:
                 saving += (r[F_OUT] - cap) * rates[4]
                 capped += 1
@@ -568,7 +584,7 @@ class Analysis:
                 b["other"][cost_type] = b["other"].get(cost_type, Decimal(0)) + cents
         est: dict = {}
         prio: dict = {}
-        for r, day, m, _, _, cost in self.priced:
+        for r, day, m, _, _, cost, _ in self.priced:
             est[(day, m.id)] = est.get((day, m.id), 0) + cost
             if r[F_TIER] == "priority":
                 prio[(day, m.id)] = prio.get((day, m.id), 0) + cost
@@ -586,19 +602,19 @@ class Analysis:
             elif key not in est:
                 why.append("no usage records cover this day and model")
             if key in prio:
-                why.append(f"${_money(usd(prio[key]))} ran on Priority Tier, which the cost report leaves out")
+                why.append(f"{usd_display(usd(prio[key]))} ran on Priority Tier, which the cost report leaves out")
             if b and b["other"]:
                 for ct, cents in sorted(b["other"].items()):
                     if ct == "web_search":
-                        why.append(f"billed web search ${_money(cents / 100)} (the estimate counts searches "
+                        why.append(f"billed web search {usd_display(cents / 100)} (the estimate counts searches "
                                    f"found in usage)")
                     else:
-                        why.append(f"billed {ct.replace('_', ' ')} ${_money(cents / 100)} is not in token usage")
+                        why.append(f"billed {ct.replace('_', ' ')} {usd_display(cents / 100)} is not in token usage")
             if not why:
                 why.append("matches to the cent" if abs(diff) < Decimal("0.01") else
                            "unexplained: check for discounts, credits or usage missing from the logs")
-            rows.append({"day": day, "model": mid, "estimated_usd": dstr(e), "billed_usd": dstr(bu),
-                         "difference_usd": dstr(diff), "explanation": "; ".join(why)})
+            rows.append({"day": day, "model": mid, **_money("estimated", e), **_money("billed", bu),
+                         **_money("difference", diff), "explanation": "; ".join(why)})
         return rows
 
     # -- per-record CSV ------------------------------------------------------------------------------------------
@@ -607,7 +623,7 @@ class Analysis:
         w = csv.writer(fh)
         w.writerow(["file", "line", "timestamp", "day", "model", "session", *BUCKETS, "web_searches", "batch",
                     "geo", "fast", "sidechain", "usd"])
-        for r, day, m, _, _, cost in sorted(self.priced, key=lambda p: (p[0][F_FILE], p[0][F_LINE])):
+        for r, day, m, _, _, cost, _ in sorted(self.priced, key=lambda p: (p[0][F_FILE], p[0][F_LINE])):
             w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, _cell(r[F_SESSION] or ""),
                         r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(usd(cost))])
@@ -622,7 +638,7 @@ class _Router:
         self.window = target.context_window
         period = target.period_at(_dt.date.fromisoformat(today))
         self.limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
-        self.by_case: dict = {}  # (batch, geo, tiers passed) -> rates (as Pricer.rates picks them), or False
+        self.by_case: dict = {}  # (batch, geo, tiers passed, placement) -> rates (as Pricer.rates picks them), or False
 
     def saving(self, priced: list, cutoff: int) -> tuple[int, int]:
         """(femto-dollars saved, requests moved) re-pricing on the target every request with at most ``cutoff``
@@ -631,7 +647,7 @@ class _Router:
         target, window, limits, by_case = self.target, self.window, self.limits, self.by_case
         scalers: dict = {}
         saving = moved = 0
-        for r, _, m, _, _, cost in priced:
+        for r, _, m, _, _, cost, place in priced:
             if r[F_OUT] > cutoff or r[F_WEB] or m.id == target.id or r[F_KIND] != "request":
                 continue
             scale = scalers.get(m.id, 0)
@@ -650,12 +666,12 @@ class _Router:
             for limit in limits:
                 if prompt > limit:
                     tk += 1
-            case = (r[F_BATCH], r[F_GEO], tk)
+            case = (r[F_BATCH], r[F_GEO], tk, place)
             rates = by_case.get(case)
             if rates is None:
                 try:
                     rates = by_case[case] = self.pricer.rates(target.id, self.today, r[F_BATCH], r[F_GEO], False,
-                                                              prompt)[1]
+                                                              prompt, place=_place(place))[1]
                 except Unpriced:
                     rates = by_case[case] = False
             if rates is False:
@@ -730,10 +746,11 @@ def _nearest_rank(sorted_values: list, p: int):
 
 def _turn_stats(costs: list[int]) -> dict:
     if not costs:
-        return {"requests": 0, "mean_usd": None, "p50_usd": None, "p95_usd": None}
+        return {"requests": 0, "mean_usd": None, "mean_display": None, "p50_usd": None, "p50_display": None,
+                "p95_usd": None, "p95_display": None}
     mean = (Decimal(sum(costs)) * FEMTO / len(costs)).quantize(Decimal("1e-12"), ROUND_HALF_UP)
-    return {"requests": len(costs), "mean_usd": dstr(mean), "p50_usd": dstr(usd(_nearest_rank(costs, 50))),
-            "p95_usd": dstr(usd(_nearest_rank(costs, 95)))}
+    return {"requests": len(costs), **_money("mean", mean), **_money("p50", usd(_nearest_rank(costs, 50))),
+            **_money("p95", usd(_nearest_rank(costs, 95)))}
 
 
 def _ratio(part: int, whole: int) -> str | None:
@@ -743,16 +760,18 @@ def _ratio(part: int, whole: int) -> str | None:
 
 
 def _pct(x: Decimal) -> str:
-    return f"{dstr((x * 100).quantize(Decimal('0.1'), ROUND_HALF_UP).normalize())}%"
+    """A share as a percentage with at most one decimal (``50%``, ``12.5%``)."""
+    return percent(x, 1)
 
 
-def _dollars(x: Decimal) -> str:
-    """Money for the terminal: -$1.23, $0.0042 (sub-cent amounts keep four places), $1,234.57."""
-    return f"-${_money(-x)}" if x < 0 else f"${_money(x)}"
+def _money(name: str, value: Decimal) -> dict[str, str]:
+    """A money field and its display string: ``{"<name>_usd": exact, "<name>_display": usd_display}`` (``usd`` and
+    ``display`` when ``name`` is empty). The browser shows the display string and never rounds money itself."""
+    prefix = f"{name}_" if name else ""
+    return {f"{prefix}usd": dstr(value), f"{prefix}display": usd_display(value)}
 
 
-def _money(x: Decimal) -> str:
-    if x and abs(x) < Decimal("0.01"):
-        return f"{x.quantize(Decimal('0.0001'), ROUND_HALF_UP):,}"
-    return f"{x.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
-
+def _place(placement: str) -> tuple[str, str]:
+    """``"bedrock/regional"`` -> ``("bedrock", "regional")``."""
+    platform, _, endpoint = placement.partition("/")
+    return platform, endpoint

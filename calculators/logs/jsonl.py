@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 
+from . import bedrock
 from .records import (
     F_BATCH,
     F_FAST,
@@ -109,6 +110,10 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
     if not isinstance(obj, dict):
         raise BadLine("not a JSON object")
     fmt = st.fmt
+    if fmt == "bedrock":  # Amazon Bedrock model-invocation logs: their own parser
+        if obj.get("schemaType") != bedrock.SCHEMA_TYPE:
+            return IGNORED
+        return RECORD if bedrock.parse_record(obj, st.file, line, pos, out) else IGNORED
     typ = obj.get("type")
     msg = obj.get("message")
     # Claude Code: top-level type "assistant" with message.usage
@@ -410,6 +415,7 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     pos = base_pos
     file = st.file
     cc = inline and st.fmt in ("auto", "claude-code")
+    counted = st.fmt == "bedrock"  # (Bedrock records name their counts "...TokenCount")
     append = out.append
     blank = ignored = records = synthetic = 0
     for raw in buf.split(b"\n"):
@@ -429,7 +435,8 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
                 ignored += 1
                 continue
         # (rfind: a Claude Code line's usage sits at its end, so the search stops early)
-        if line.rfind(b'"usage"') < 0 and b'_tokens"' not in line and b'"message_stop"' not in line:
+        if line.rfind(b'"usage"') < 0 and b'_tokens"' not in line and b'"message_stop"' not in line \
+                and not (counted and b'TokenCount"' in line):
             # Cannot hold a billed request: skip it unparsed unless it does not even look like an object.
             if line[:1] == b"{" and line[-1:] == b"}":
                 ignored += 1

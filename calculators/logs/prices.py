@@ -13,6 +13,7 @@ from decimal import Decimal, localcontext
 
 from ..cost import BUCKETS, PriceError, effective_rates, parse_at
 from ..pricing import Pricing, UnknownModelError
+from . import bedrock
 from .records import EXACT, F_BATCH, F_FAST, F_GEO, F_IN, F_KIND, F_MODEL, F_OUT, F_RD, F_TS, F_W1, F_W5, F_WEB, FEMTO
 
 __all__ = ["PREP", "Pricer", "Unpriced", "day_of", "epoch", "stamped"]
@@ -35,15 +36,20 @@ class Pricer:
         #: (model, day, batch, geo, fast) -> rates, for the cases where the prompt size does not matter
         self.quick: dict = {}
 
-    def rates(self, model: str, day: str, batch: bool, geo: str, fast: bool, prompt: int):
+    def rates(self, model: str, day: str, batch: bool, geo: str, fast: bool, prompt: int,
+              place: tuple[str, str] | None = None) -> tuple:
+        """``(model, rates, web rate, notes, placement)`` of a request: femto-dollars per token of each bucket
+        and per web search, the notes to count, and ``"platform/endpoint"``. The model's spelling gives the
+        platform and endpoint (``pricing.Pricing.resolve``, exact spellings only) unless ``place`` (platform,
+        endpoint) overrides them. Raises :class:`Unpriced` with the reason."""
         pk = (model, day)
         mp = self._period.get(pk)
         if mp is None:
             m = self.pricing.find(model)
             if m is None:
-                mp = Unpriced("not in pricing.toml (names are matched exactly)")
+                mp = Unpriced(bedrock.unpriced_reason(model) or "not in pricing.toml (names are matched exactly)")
             else:
-                mp = (m, m.period_at(_dt.date.fromisoformat(day)))
+                mp = (self.pricing.resolve(model), m.period_at(_dt.date.fromisoformat(day)))
                 if mp[1] is None:
                     mp = Unpriced(f"no price on {day}: {m.id}'s prices start on {m.periods[0].effective_from}"
                                   if _dt.date.fromisoformat(day) < m.periods[0].effective_from
@@ -51,19 +57,21 @@ class Pricer:
             self._period[pk] = mp
         if isinstance(mp, Unpriced):
             raise mp
-        m, period = mp
+        resolved, period = mp
+        m = resolved.model
         tk = 0
         if not fast:
             for t in period.tiers:
                 if prompt > t.above_prompt_tokens:
                     tk += 1
-        key = (model, day, batch, geo, fast, tk)
+        key = (model, day, batch, geo, fast, tk, place)
         got = self._rates.get(key)
         if got is None:
             try:
                 with localcontext(EXACT):  # (the caller's context could round the rates)
-                    eff = effective_rates(m, _dt.date.fromisoformat(day), prompt_tokens=prompt, batch=batch, geo=geo,
-                                          fast=fast, pricing=self.pricing)
+                    eff = effective_rates(resolved, _dt.date.fromisoformat(day), prompt_tokens=prompt, batch=batch,
+                                          geo=geo, fast=fast, platform=place[0] if place else None,
+                                          endpoint=place[1] if place else None, pricing=self.pricing)
             except PriceError as exc:
                 got = Unpriced(str(exc))
             else:
@@ -78,13 +86,13 @@ class Pricer:
                 if eff.tier is not None:
                     notes += (f"requests with a prompt above {eff.tier:,} tokens on {m.name} are billed at the "
                               f"higher tier's rates for every token",)
-                got = (m, tuple(rates), int(web), notes)
+                got = (m, tuple(rates), int(web), notes, f"{eff.platform}/{eff.endpoint}")
             self._rates[key] = got
         if isinstance(got, Unpriced):
             raise got
         for note in got[3]:
             self.notes[note] = self.notes.get(note, 0) + 1
-        if not got[3] and (fast or not period.tiers):  # the prompt size cannot change these rates
+        if not got[3] and place is None and (fast or not period.tiers):  # the prompt size cannot change these
             self.quick[(model, day, batch, geo, fast)] = got
         return got
 
@@ -170,9 +178,9 @@ def stamped(records: list) -> list:
                 elif cases is not None:
                     cases[ck] = rated  # the same rates for every such request of this day
             if rated is not None:
-                m, rates, web, notes = rated
+                m, rates, web, notes, place = rated
                 pre = (m.id, rates, web, r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2]
-                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes)
+                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes, place)
         append(r + (day, epoch_(ts), pre))
     return out
 

@@ -53,6 +53,8 @@ def sniff(head: bytes) -> str:
         if b"," in first_line:
             return "csv"
         return "api"
+    if b'"schemaType"' in head and b'"ModelInvocationLog"' in head:
+        return "bedrock"
     if (b'"results"' in head and b'"data"' in head) and (b'"starting_at"' in head):
         return "cost-report" if b'"amount"' in head else "usage-report"
     if b'"message_start"' in head or first_line.startswith((b"data:", b"event:")):
@@ -490,7 +492,7 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
             parts.append(0)
             continue
         col.files.append({"file": name, "format": fmt, "bytes": size})
-        split = (fmt is None or fmt in ("auto", "claude-code", "api")) and fi not in whole
+        split = (fmt is None or fmt in ("auto", "claude-code", "api", "bedrock")) and fi not in whole
         n = -(-size // PIECE) if split and size >= 2 * PIECE else 1
         bounds = _line_starts(path, size, n) if n > 1 else [0, size]
         parts.append(len(bounds) - 1)

@@ -7,7 +7,8 @@ import json
 from decimal import Decimal
 
 from ..cost import BUCKETS
-from .analysis import _dollars, _money, _pct
+from ..present import usd_display
+from .analysis import _pct
 from .records import exact
 
 __all__ = ["json_text", "render_text", "safe"]
@@ -41,31 +42,36 @@ def render_text(rep: dict) -> str:
         f"{rep['duplicates_merged']:,} duplicates merged, {c['ignored']:,} lines ignored, "
         f"{rep['malformed']:,} malformed.")
     add("")
-    add(f"Total: ${_money(Decimal(rep['total_usd']))}")
+    add(f"Total: {usd_display(Decimal(rep['total_usd']))}")
     t = rep["per_turn"]
     if t["requests"]:
-        add(f"Per request ({t['requests']:,}): mean ${_money(Decimal(t['mean_usd']))}, "
-            f"p50 ${_money(Decimal(t['p50_usd']))}, p95 ${_money(Decimal(t['p95_usd']))}")
+        add(f"Per request ({t['requests']:,}): mean {usd_display(Decimal(t['mean_usd']))}, "
+            f"p50 {usd_display(Decimal(t['p50_usd']))}, p95 {usd_display(Decimal(t['p95_usd']))}")
     if rep["cache"]["hit_rate"] is not None:
         add(f"Cache hit rate: {_pct(Decimal(rep['cache']['hit_rate']))} of prompt tokens read from the cache")
     add("")
     add("Spend by bucket")
     for b, v in rep["spend_by_bucket"].items():
         if v["usd"] != "0":
-            add(f"  {b.replace('_', ' '):<16} ${_money(Decimal(v['usd'])):>14}  {_pct(Decimal(v['share'] or 0)):>7}")
+            add(f"  {b.replace('_', ' '):<16} {usd_display(Decimal(v['usd'])):>15}  {_pct(Decimal(v['share'] or 0)):>7}")
     add("")
     add("By model")
     for mid, v in rep["by_model"].items():
-        add(f"  {mid:<34} ${_money(Decimal(v['total_usd'])):>14}  {v['records']:>9,} records")
+        add(f"  {mid:<34} {usd_display(Decimal(v['total_usd'])):>15}  {v['records']:>9,} records")
     if rep["unpriced"]:
         add("Unpriced (not in the total)")
         for model, u in rep["unpriced"].items():
             toks = sum(u[b] for b in BUCKETS)
             add(f"  {safe(model):<34} {u['records']:>9,} records, {toks:,} tokens: {u['reason']}")
+    if len(rep["by_platform"]) > 1 or any(not p.startswith("anthropic/") for p in rep["by_platform"]):
+        add("")
+        add("By platform and endpoint")
+        for place, v in rep["by_platform"].items():
+            add(f"  {place:<34} {usd_display(Decimal(v['total_usd'])):>15}  {v['records']:>9,} records")
     add("")
     add("By day")
     for d in rep["by_day"][-31:]:
-        add(f"  {d['day']}  ${_money(Decimal(d['total_usd'])):>14}  {d['records']:>9,} records")
+        add(f"  {d['day']}  {usd_display(Decimal(d['total_usd'])):>15}  {d['records']:>9,} records")
     if len(rep["by_day"]) > 31:
         add(f"  ({len(rep['by_day']) - 31} earlier days in --json)")
     sessions = rep["by_session"]
@@ -73,20 +79,20 @@ def render_text(rep: dict) -> str:
         add("")
         add("Top sessions / API keys")
         for s in sessions[:10]:
-            add(f"  {safe(s['session'])[:40]:<40} ${_money(Decimal(s['total_usd'])):>12}  {s['records']:>7,} records")
+            add(f"  {safe(s['session'])[:40]:<40} {usd_display(Decimal(s['total_usd'])):>13}  {s['records']:>7,} records")
     add("")
     add("What if (each lever alone, against the total above)")
     for w in rep["what_if"]:
         share = _pct(Decimal(w["saving_share"])) if w["saving_share"] is not None else "-"
-        add(f"  {w['lever']:<14} saves {_dollars(Decimal(w['saving_usd'])):>13}  ({share})")
+        add(f"  {w['lever']:<14} saves {usd_display(Decimal(w['saving_usd'])):>13}  ({share})")
         for a in w["assumptions"]:
             add(f"      - {a}")
     if rep["reconciliation"]:
         add("")
         add("Reconciliation with the cost report")
         for row in rep["reconciliation"]:
-            add(f"  {row['day']} {row['model']:<30} estimate {_dollars(Decimal(row['estimated_usd']))}, billed "
-                f"{_dollars(Decimal(row['billed_usd']))}, difference {_dollars(Decimal(row['difference_usd']))}: "
+            add(f"  {row['day']} {row['model']:<30} estimate {usd_display(Decimal(row['estimated_usd']))}, billed "
+                f"{usd_display(Decimal(row['billed_usd']))}, difference {usd_display(Decimal(row['difference_usd']))}: "
                 f"{row['explanation']}")
     if rep["skipped"]:
         add("")
