@@ -14,6 +14,7 @@ import datetime as _dt
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
+from typing import Any
 
 from ..cost import BUCKETS, PriceError, parse_at
 from ..present import percent, usd_display
@@ -196,7 +197,7 @@ class Analysis:
                 mid = pre[0]
                 m = models.get(mid)
                 if m is None:
-                    m = models[mid] = self.pricing.find(mid)
+                    m = models[mid] = self.pricing.model(mid)
                 for note in pre[4]:
                     notes[note] = notes.get(note, 0) + 1
                 rates, web, cost, place = pre[1], pre[2], pre[3], pre[5]
@@ -241,12 +242,12 @@ class Analysis:
                 t = r[F_EPOCH]
                 if t is not None:
                     side = cached if (r[F_RD] or r[F_W5] or r[F_W1]) else plain
-                    key = (r[F_SESSION] or r[F_FILE], mid)
-                    g = side.get(key)
-                    if g is None:
-                        side[key] = [(t, item)]
+                    skey = (r[F_SESSION] or r[F_FILE], mid)
+                    sg = side.get(skey)
+                    if sg is None:
+                        side[skey] = [(t, item)]
                     else:
-                        g.append((t, item))
+                        sg.append((t, item))
             key = (mid, place, rates, web, not (r[F_BATCH] or r[F_FAST]))
             g = rate_groups.get(key)
             if g is None:
@@ -667,7 +668,7 @@ class _Router:
                 if prompt > limit:
                     tk += 1
             case = (r[F_BATCH], r[F_GEO], tk, place)
-            rates = by_case.get(case)
+            rates: Any = by_case.get(case)
             if rates is None:
                 try:
                     rates = by_case[case] = self.pricer.rates(target.id, self.today, r[F_BATCH], r[F_GEO], False,

@@ -46,7 +46,7 @@ def _pages(text: str, file: str, counts: Counts) -> list:
 
 def parse_usage_report(text: str, file: str, counts: Counts) -> list:
     """Rows of ``/v1/organizations/usage_report/messages`` pages -> aggregate records."""
-    out = []
+    out: list = []
     for n, bucket, r in _report_results(text, file, counts, "usage"):
         model = r.get("model")
         if not isinstance(model, str) or not model:
@@ -120,7 +120,7 @@ def money(value: object, what: str) -> Decimal:
         return Decimal(0)
     sign, digits, exponent = amount.as_tuple()
     zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))  # trailing zeros do not count as places
-    if abs(amount) >= MAX_AMOUNT or exponent + zeros < -MONEY_PLACES:
+    if abs(amount) >= MAX_AMOUNT or not isinstance(exponent, int) or exponent + zeros < -MONEY_PLACES:
         raise BadLine(f"{what} {short(value)} is out of range (below {MAX_AMOUNT:,}, at most {MONEY_PLACES} "
                       f"decimal places)")
     return amount
@@ -217,7 +217,8 @@ def parse_csv(text: str, file: str, counts: Counts) -> tuple[list, list]:
     Every line is one row (see :func:`_csv_row`); a row that cannot be read is malformed and the next line is
     read as the next row.
     """
-    records, billed = [], []
+    records: list = []
+    billed: list = []
     header = None
     col: dict[str, int] = {}
     lines = csv_lines(text)

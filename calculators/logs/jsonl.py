@@ -238,7 +238,7 @@ try:  # optional C JSON parser (CPython only); the standard-library paths stay t
 
     HAVE_ORJSON = True
 except ImportError:
-    _orjson_loads = None
+    _orjson_loads = None  # type: ignore[assignment]
     HAVE_ORJSON = False
 
 
@@ -340,7 +340,7 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
     if nl > 0 and buf[nl - 1] == 13:  # CRLF line ends: the line loop strips them
         return None
     try:
-        objs = _decode_lines(buf)
+        objs = _decode_lines(buf)  # type: ignore[misc]  # (only called when HAVE_BLOCK_READER)
     except Exception:  # malformed JSON, an unexpected "message", too deep: the line loop decides
         return None
     # One value per line, and every line is one object: each starts with "{" and ends with "}", and there are

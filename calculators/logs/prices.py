@@ -59,6 +59,7 @@ class Pricer:
             raise mp
         resolved, period = mp
         m = resolved.model
+        assert period is not None  # (checked where mp was made)
         tk = 0
         if not fast:
             for t in period.tiers:
@@ -146,7 +147,7 @@ def stamped(records: list) -> list:
     pricer, at = PREP
     quick = pricer.quick
     days: dict = {}  # day -> (day, the quick rates of that day by (model, batch, geo, fast))
-    out = []
+    out: list = []
     append = out.append
     for r in records:
         ts = r[F_TS]

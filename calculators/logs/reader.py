@@ -15,6 +15,7 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Generator
 from pathlib import Path
 
 from ..errors import PriceError
@@ -244,7 +245,7 @@ def _find_logs(root: Path, skipped: list | None = None) -> list[Path]:
     Symbolic links to folders are not followed (as rglob does not); they, folders that cannot be listed, and
     log files that are broken links or not regular files are added to ``skipped`` with the reason."""
     found: list[tuple[tuple[str, ...], str]] = []
-    stack = [((), str(root))]
+    stack: list[tuple[tuple[str, ...], str]] = [((), str(root))]
     skip = skipped.append if skipped is not None else (lambda entry: None)
     while stack:
         parts, folder = stack.pop()
@@ -411,7 +412,7 @@ def _spool(path: str, name: str, to: Path, limit: int) -> tuple[Path, str | None
             raise PriceError("'-' reads a log from standard input, which is a terminal here: pipe a log in "
                              "(cat log.jsonl | claude-cost analyze -)", "path")
         src = stdin.buffer if hasattr(stdin, "buffer") else None
-        fd = None
+        fd: int | None = None
         if src is None:
             raise OSError(0, "standard input is not a byte stream")
     else:
@@ -432,6 +433,7 @@ def _spool(path: str, name: str, to: Path, limit: int) -> tuple[Path, str | None
                 if src is not None:
                     chunk = src.read(want)
                 else:
+                    assert fd is not None
                     try:
                         chunk = os.read(fd, want)
                     except BlockingIOError:  # a FIFO with a writer that has not written yet
@@ -511,7 +513,7 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         tasks[-1].append(piece)
         size_now += piece[2][4] - piece[2][3]
     if jobs > 1 and len(tasks) > 1 and total_bytes > MIN_PARALLEL_BYTES:
-        results = in_workers(_run_task, [[p[2] for p in t] for t in tasks], jobs)
+        results: Generator[list, None, None] = in_workers(_run_task, [[p[2] for p in t] for t in tasks], jobs)
     else:
         results = (_run_task([p[2] for p in t]) for t in tasks)
     try:

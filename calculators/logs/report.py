@@ -32,7 +32,7 @@ def json_text(rep: dict) -> str:
 @exact
 def render_text(rep: dict) -> str:
     """The report as text for a terminal (what ``claude-cost analyze`` prints)."""
-    lines = []
+    lines: list[str] = []
     add = lines.append
     first, last = rep["first_day"], rep["last_day"]
     add(f"Claude API usage, {first} to {last}" if first else "Claude API usage: no priced records")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from typing import Any
 
 from ..errors import PriceError
 from . import prices
@@ -26,7 +27,7 @@ WORKER_TIMEOUT = 600.0
 _POLL_SECONDS = 0.5
 
 
-def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> Iterator[list]:
+def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> Generator[list, None, None]:
     """``run_task(task_args[i])`` for each i, in order, computed by up to ``jobs`` worker processes.
 
     Each worker holds three tasks at a time, so none waits for the main process, which reads the results in its
@@ -40,7 +41,7 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> 
     from multiprocessing.connection import wait
 
     method = _start_method(mp)
-    ctx = mp.get_context(method)
+    ctx: Any = mp.get_context(method)
     workers: list = []
     timeout = WORKER_TIMEOUT
     env = os.environ.get("CLAUDE_COST_WORKER_TIMEOUT", "")
@@ -65,12 +66,12 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> 
                     raise PriceError("a worker process reading the logs could not start", "path") from None
                 given += 1
         ready: dict = {}
-        conns = [conn for _, conn in workers]
+        conns: list[Any] = [conn for _, conn in workers]
         heard = time.monotonic()
         stopped: dict[int, float] = {}
         for want in range(len(task_args)):
             while want not in ready:
-                got = wait(conns, timeout=_POLL_SECONDS)
+                got: list[Any] = wait(conns, timeout=_POLL_SECONDS)
                 if not got:
                     _check_workers(workers, stopped, heard, timeout)
                     continue
@@ -200,7 +201,7 @@ def _worker_loop(conn, run_task: Callable[[list], list], task_args: list, prep, 
     try:
         while (i := conn.recv()) is not None:
             try:
-                result = (i, True, run_task(task_args[i]))
+                result: tuple = (i, True, run_task(task_args[i]))
             except Exception as exc:  # sent to the main process, which raises it
                 result = (i, False, exc)
             outbox.put(bytes(ForkingPickler.dumps(result)))
