@@ -149,7 +149,7 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
 
 def _parser_label() -> str:
     sys.path.insert(0, str(REPO))
-    from calculators import _logs_parse as P
+    from calculators.logs import jsonl as P
 
     if P.HAVE_BLOCK_READER:
         return "msgspec block reader (orjson for the lines it passes on)" if P.HAVE_ORJSON else "msgspec block reader"

@@ -28,7 +28,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 #: subcommand -> (module, help). Each module provides add_arguments(parser) and run(args) -> int.
 _TOOL_COMMANDS = {
     "recommend": ("calculators._cli_recommend", "recommend a model and levers for a prompt and workload"),
-    "analyze": ("calculators.logs", "analyse usage logs: true cost and what each lever would save"),
+    "analyze": ("calculators._cli_analyze", "analyse usage logs: true cost and what each lever would save"),
     "diff": ("calculators._cli_diff", "compare two pricing files (or git revisions) and their effect"),
     "diff-summary": ("calculators._cli_diffsum", "summarise a code diff, compact it and price sending it"),
     "skills": ("calculators._cli_skills", "what CLAUDE.md, skills, commands, agents and MCP tools cost every turn"),

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from conftest import PINNED_TODAY
 
-from calculators import _logs_parse as P
 from calculators import logs
 from calculators.cli import main
 from calculators.cost import PriceError
+from calculators.logs import jsonl as P
+from calculators.logs import reader, records, workers
 
 FIX = Path(__file__).parent / "log_fixtures"
 CC = FIX / "claude_code"
@@ -272,15 +273,15 @@ FORK_WITH_THREADS = pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:De
 @FORK_WITH_THREADS
 @pytest.mark.parametrize("method", ["fork", "forkserver"])
 def test_parallel_and_single_process_agree(tmp_path, monkeypatch, method):
-    monkeypatch.setattr(logs, "_start_method", lambda mp: method)
+    monkeypatch.setattr(workers, "_start_method", lambda mp: method)
     # one file large enough to be split into byte ranges across workers
     src = (CC / "projects" / "-home-me-app" / "sess-a.jsonl").read_bytes()
     big = tmp_path / "big.jsonl"
     with big.open("wb") as fh:
         for i in range(400):
             fh.write(src.replace(b"msg_", f"m{i}_".encode()).replace(b"req_", f"r{i}_".encode()))
-    monkeypatch.setattr(logs, "PIECE", 64 << 10)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "PIECE", 64 << 10)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     one = logs.analyze_paths([str(big)], logs.Options(today=PINNED_TODAY), jobs=1).report()
     two = logs.analyze_paths([str(big)], logs.Options(today=PINNED_TODAY), jobs=2).report()
     assert len(one["files"]) == 1 and big.stat().st_size > 8 * (64 << 10)  # so it was split into ranges
@@ -298,11 +299,11 @@ def test_with_another_thread_running_the_workers_are_not_forked_and_agree(tmp_pa
     for i in range(4):  # one task per file: Haiku 4.5, 1,000 input x $1/MTok + 100 output x $5/MTok = $0.0015 each
         (tmp_path / f"s{i}.jsonl").write_text(_line(ts, f"m{i}", input_tokens=1000, output_tokens=100) + "z" * 200
                                              + "\n")
-    monkeypatch.setattr(logs, "PIECE", 64)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "PIECE", 64)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     methods = []
-    real = logs._start_method
-    monkeypatch.setattr(logs, "_start_method", lambda mp: methods.append(real(mp)) or methods[-1])
+    real = workers._start_method
+    monkeypatch.setattr(workers, "_start_method", lambda mp: methods.append(real(mp)) or methods[-1])
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
@@ -321,9 +322,9 @@ def test_workers_are_forked_only_from_a_single_threaded_process(monkeypatch):
     import threading
 
     monkeypatch.setattr(threading, "active_count", lambda: 1)
-    assert logs._start_method(multiprocessing) == "fork"  # the CLI's case: no other thread
+    assert workers._start_method(multiprocessing) == "fork"  # the CLI's case: no other thread
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    assert logs._start_method(multiprocessing) == "forkserver"
+    assert workers._start_method(multiprocessing) == "forkserver"
 
 
 def test_a_more_complete_copy_in_a_later_file_replaces_the_one_already_summed(tmp_path, monkeypatch):
@@ -333,8 +334,8 @@ def test_a_more_complete_copy_in_a_later_file_replaces_the_one_already_summed(tm
     (tmp_path / "a.jsonl").write_text(_line(ts, "m1", input_tokens=100, output_tokens=10)
                                       + _line(ts, "m2", input_tokens=1000) + "x" * 300 + "\n")
     (tmp_path / "b.jsonl").write_text(_line(ts, "m1", input_tokens=100, output_tokens=1000) + "y" * 300 + "\n")
-    monkeypatch.setattr(logs, "PIECE", 64)  # one task per file, in worker processes
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "PIECE", 64)  # one task per file, in worker processes
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     analysis = logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2)
     assert analysis.c.replaced == 1 and analysis.c.duplicates == 1
     rep = analysis.report()
@@ -413,11 +414,11 @@ def test_record_costs_equal_price(pricing):
 
     a = logs.analyze_paths([str(CC), str(FIX / "api_responses.jsonl")], logs.Options(at="2026-11-01"), jobs=1)
     assert a.priced
-    for r, day, m, _, _, cost in a.priced:
+    for r, day, m, _, _, cost, _placement in a.priced:
         u = Usage(input=r[P.F_IN], cache_write_5m=r[P.F_W5], cache_write_1h=r[P.F_W1], cache_read=r[P.F_RD],
                   output=r[P.F_OUT], web_searches=r[P.F_WEB])
         expected = price(m, u, batch=r[P.F_BATCH], geo=r[P.F_GEO], fast=r[P.F_FAST], at=day, pricing=pricing)
-        assert logs._usd(cost) == expected.total
+        assert records.usd(cost) == expected.total
 
 
 def test_report_rows_pick_tiers_by_context_window_not_by_their_sums(tmp_path):
@@ -471,8 +472,8 @@ def test_log_files_are_found_in_pathlib_order(tmp_path):
         f.write_text("{}\n")
     (tmp_path / "link").symlink_to(tmp_path / "b", target_is_directory=True)
     (tmp_path / "a" / "linked.jsonl").symlink_to(tmp_path / "b" / "c.csv")
-    want = sorted(f for f in tmp_path.rglob("*") if f.is_file() and f.suffix.lower() in logs._DIR_SUFFIXES)
-    assert logs.expand_paths([str(tmp_path)]) == want
+    want = sorted(f for f in tmp_path.rglob("*") if f.is_file() and f.suffix.lower() in reader._DIR_SUFFIXES)
+    assert reader.expand_paths([str(tmp_path)]) == want
     assert len(want) == 11  # all but notes.txt, a/.jsonl (no suffix) and what sits behind the link folder
 
 
@@ -481,17 +482,17 @@ def _read_four_logs_in_workers(tmp_path, monkeypatch, fail_on: str, fail) -> Non
     for i in range(4):
         (tmp_path / f"s{i}.jsonl").write_text(_line("2026-11-02T10:00:00.000Z", f"m{i}", input_tokens=10)
                                              + "z" * 200 + "\n")
-    real = logs._read_piece
+    real = reader._read_piece
 
     def read(path, *args):
         if path.endswith(fail_on):
             fail(path)
         return real(path, *args)
 
-    monkeypatch.setattr(logs, "_read_piece", read)
-    monkeypatch.setattr(logs, "_start_method", lambda mp: "fork")  # so the workers see the patched reader
-    monkeypatch.setattr(logs, "PIECE", 64)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "_read_piece", read)
+    monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")  # so the workers see the patched reader
+    monkeypatch.setattr(reader, "PIECE", 64)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2)
 
 

@@ -25,10 +25,11 @@ from conftest import PINNED_TODAY, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calculators import _logs_parse as P
 from calculators import logs
 from calculators.cli import main
 from calculators.cost import PriceError
+from calculators.logs import jsonl as P
+from calculators.logs import reader, workers
 
 FIX = Path(__file__).parent / "log_fixtures"
 CC = FIX / "claude_code"
@@ -85,13 +86,13 @@ def stream_lines(i, ts="2026-11-02T11:00:00Z", start_usage=None, delta_usage=Non
 def test_a_split_file_with_streamed_messages_reads_exactly_as_one_piece(tmp_path, monkeypatch, jobs):
     """API lines first, then streamed messages: read in byte ranges (a small PIECE), the report and every
     per-record cost are those of one piece. (The streams are 5 lines each, so most range ends fall inside one.)"""
-    monkeypatch.setattr(logs, "_start_method", lambda mp: "fork")
+    monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")
     f = tmp_path / "mixed.jsonl"
     f.write_text("".join(api_line(i) for i in range(300)) + "".join(stream_lines(i) for i in range(150)))
     one_piece = analysis(f)
-    monkeypatch.setattr(logs, "PIECE", 4 << 10)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
-    assert f.stat().st_size > 20 * logs.PIECE
+    monkeypatch.setattr(reader, "PIECE", 4 << 10)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
+    assert f.stat().st_size > 20 * reader.PIECE
     split = analysis(f, jobs=jobs)
     rep = one_piece.report()
     # 300 API lines: 1,000 x $1 + 100 x $5 = 1,500 per MTok -> $0.0015 each, $0.45 in all
@@ -105,11 +106,11 @@ def test_a_file_without_streaming_events_is_still_read_in_ranges(tmp_path, monke
     """The rule costs nothing on ordinary logs: a big Claude Code / API file is still split."""
     f = tmp_path / "api.jsonl"
     f.write_text("".join(api_line(i) for i in range(400)))
-    monkeypatch.setattr(logs, "PIECE", 4 << 10)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "PIECE", 4 << 10)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     pieces = []
-    real = logs._read_piece
-    monkeypatch.setattr(logs, "_read_piece", lambda *a: pieces.append(a[3:5]) or real(*a))
+    real = reader._read_piece
+    monkeypatch.setattr(reader, "_read_piece", lambda *a: pieces.append(a[3:5]) or real(*a))
     rep = report(f)
     assert len(pieces) > 10 and rep["records"] == 400  # each $0.0015
     assert Decimal(rep["total_usd"]) == Decimal("0.6")
@@ -324,7 +325,7 @@ def test_an_unreadable_file_is_skipped_with_its_reason(tmp_path, monkeypatch, ca
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(logs, "open", deny, raising=False)
+    monkeypatch.setattr(reader, "open", deny, raising=False)
     rep = cli_json(capsys, root)
     assert rep["skipped"] == [{"path": str(root / "b" / "two.jsonl"), "reason": "cannot read: Permission denied"}]
     assert rep["records"] == 2 and rep["total_usd"] == "0.003"  # two files of $0.0015
@@ -503,7 +504,7 @@ def test_a_fifo_is_read_when_a_program_writes_to_it(tmp_path):
 def test_a_fifo_nobody_writes_to_is_skipped_not_waited_for(tmp_path, monkeypatch, capsys):
     fifo = tmp_path / "idle.jsonl"
     os.mkfifo(fifo)
-    monkeypatch.setattr(logs, "FIFO_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(reader, "FIFO_WAIT_SECONDS", 0.3)
     start = time.monotonic()
     assert main(["analyze", str(fifo), str(CC / "projects" / "-home-me-app" / "sess-a.jsonl"), "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
@@ -531,16 +532,16 @@ def test_a_device_is_read_up_to_the_cap_and_the_report_says_so(capsys):
 
 _SLOW_ANALYZE = """
 import sys, time
-from calculators import logs
+from calculators.logs import reader, workers
 from calculators.cli import main
-real = logs._read_piece
+real = reader._read_piece
 def slow(*args):
     time.sleep(60)
     return real(*args)
-logs._read_piece = slow
-logs._start_method = lambda mp: "fork"
-logs.PIECE = 64
-logs.MIN_PARALLEL_BYTES = 0
+reader._read_piece = slow
+workers._start_method = lambda mp: "fork"
+reader.PIECE = 64
+reader.MIN_PARALLEL_BYTES = 0
 sys.exit(main(["analyze", sys.argv[1], "--jobs", "2", "--json"]))
 """
 
@@ -603,18 +604,18 @@ def test_a_stopped_worker_ends_the_analysis_with_a_message(tmp_path, monkeypatch
     for i in range(4):
         (tmp_path / f"s{i}.jsonl").write_text(api_line(i) + "z" * 200 + "\n")
     here = os.getpid()
-    real = logs._read_piece
+    real = reader._read_piece
 
     def read(path, *args):
         if path.endswith("s1.jsonl") and os.getpid() != here:
             os.kill(os.getpid(), signal.SIGSTOP)
         return real(path, *args)
 
-    monkeypatch.setattr(logs, "_read_piece", read)
-    monkeypatch.setattr(logs, "_start_method", lambda mp: "fork")
-    monkeypatch.setattr(logs, "PIECE", 64)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
-    monkeypatch.setattr(logs, "STOPPED_SECONDS", 1.0)
+    monkeypatch.setattr(reader, "_read_piece", read)
+    monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")
+    monkeypatch.setattr(reader, "PIECE", 64)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workers, "STOPPED_SECONDS", 1.0)
     start = time.monotonic()
     with pytest.raises(PriceError, match=r"worker process \d+ reading the logs was stopped"):
         logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2)
@@ -626,7 +627,7 @@ def test_a_stopped_worker_ends_the_analysis_with_a_message(tmp_path, monkeypatch
 def test_a_silent_worker_ends_the_analysis_after_the_timeout(tmp_path, monkeypatch):
     for i in range(4):
         (tmp_path / f"s{i}.jsonl").write_text(api_line(i) + "z" * 200 + "\n")
-    real = logs._read_piece
+    real = reader._read_piece
     here = os.getpid()
 
     def hang(path, *args):
@@ -634,10 +635,10 @@ def test_a_silent_worker_ends_the_analysis_after_the_timeout(tmp_path, monkeypat
             time.sleep(60)
         return real(path, *args)
 
-    monkeypatch.setattr(logs, "_read_piece", hang)
-    monkeypatch.setattr(logs, "_start_method", lambda mp: "fork")
-    monkeypatch.setattr(logs, "PIECE", 64)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "_read_piece", hang)
+    monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")
+    monkeypatch.setattr(reader, "PIECE", 64)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setenv("CLAUDE_COST_WORKER_TIMEOUT", "1.5")
     with pytest.raises(PriceError, match="no worker process reading the logs answered for 2 s"):
         logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2)

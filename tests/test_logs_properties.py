@@ -14,8 +14,10 @@ from conftest import PINNED_TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calculators import _logs_parse as P
 from calculators import bridge, logs
+from calculators.logs import jsonl as P
+from calculators.logs import prices as logs_prices
+from calculators.logs import reader
 
 FIX = Path(__file__).parent / "log_fixtures"
 CC_LINES = b"".join(p.read_bytes() for p in sorted((FIX / "claude_code").rglob("*.jsonl")))
@@ -247,8 +249,8 @@ def test_line_numbers_survive_byte_range_splits(tmp_path, monkeypatch):
     with f.open("wb") as fh:
         for i in range(1, 3001):
             fh.write(b"{broken\n" if i == 2500 else line.replace(b"msg_B", b"m%d" % i))
-    monkeypatch.setattr(logs, "PIECE", 128 << 10)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "PIECE", 128 << 10)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     rep = logs.analyze_paths([str(f)], logs.Options(today=PINNED_TODAY), jobs=2).report()
     assert rep["malformed_lines"] == [{"file": str(f), "line": 2500,
                                        "reason": "not a JSON object (cut short or not JSON Lines?)"}]
@@ -305,8 +307,8 @@ _stamp = st.builds(lambda d, ms, frac: d.strftime("%Y-%m-%dT%H:%M:%S") + (f".{ms
                  st.tuples(_stamp, st.integers(0, 23), st.characters()).map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:])))
 def test_quick_timestamp_reading_matches_datetime(ts):
     """Claude Code's timestamp layout is read without datetime; the epoch float and the day are the same."""
-    assert logs._epoch(ts) == _epoch_reference(ts)
-    day = logs._day_of(ts)
+    assert logs_prices.epoch(ts) == _epoch_reference(ts)
+    day = logs_prices.day_of(ts)
     if day is not None:  # a day is only ever a real date
         assert __import__("datetime").date.fromisoformat(day).isoformat() == day
     ref = _epoch_reference(ts)
@@ -378,8 +380,8 @@ def test_every_byte_range_of_a_file_uses_the_format_of_the_file_head(tmp_path, m
     with f.open("wb") as fh:
         for i in range(1, 3001):
             fh.write(odd if i % 20 == 0 and i > 100 else line.replace(b"msg_B", b"m%d" % i))
-    monkeypatch.setattr(logs, "PIECE", 128 << 10)
-    monkeypatch.setattr(logs, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "PIECE", 128 << 10)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     split = logs.analyze_paths([str(f)], logs.Options(today=PINNED_TODAY), jobs=1).report()
     whole = logs.analyze_paths([str(f)], logs.Options(today=PINNED_TODAY), jobs=1).report()
     assert split["records"] == whole["records"] == 3000 - 145

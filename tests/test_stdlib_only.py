@@ -68,8 +68,8 @@ print(json.dumps({"imported": imported, "failed": failed, "attempts": blocker.at
 #: (module, importer) pairs allowed to be *tried*: each has a standard-library fallback, which is what this
 #: test exercises (the import is refused here and the package must still work).
 OPTIONAL_IMPORTS = {
-    ("orjson", "calculators._logs_parse"),  # optional C JSON parser for large logs; json is the reference
-    ("msgspec", "calculators._logs_parse"),  # optional block reader for Claude Code logs; same reference
+    ("orjson", "calculators.logs.jsonl"),  # optional C JSON parser for large logs; json is the reference
+    ("msgspec", "calculators.logs.jsonl"),  # optional block reader for Claude Code logs; same reference
 }
 
 
