@@ -41,6 +41,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from . import _logs_parse as P
+from ._charts import value_axis
 from ._logs_parse import (
     F_BATCH,
     F_FAST,
@@ -790,6 +791,10 @@ class Analysis:
                          "what-ifs use per-request logs only")
         for note, n in sorted(self.pricer.notes.items()):
             notes.append(f"{note} ({n:,} records)")
+        future = sum(v[1] for day, v in self._by_day.items() if day > self.o.today)
+        if future:
+            notes.append(f"{future:,} records are dated after today ({self.o.today}): they are priced at the prices "
+                         f"known today, which may change before then")
         return notes
 
     # -- what-ifs ----------------------------------------------------------------------------------------------
@@ -1541,6 +1546,17 @@ def _input_error(field: str, message: str):
     return InputError([(field, message)])
 
 
+#: The browser bridge words messages for the analyser's form (see calculators.bridge): its Options fields.
+FORM_WORDS = {
+    "(set the share with --batch-share)": "(set the share with \u201cBatch share\u201d under Options)",
+    "(choose another model with --route-to)": "(choose another model in \u201cRoute to\u201d under Options)",
+    "--route-to: ": "Route to: ",
+    "--since: ": "From: ",
+    "--until: ": "Until: ",
+    "in --json": "in the downloaded JSON report",
+}
+
+
 def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
     """Start an analysis. Inputs: format, model, since, until, at, batch_share, route_to (all optional)."""
     try:
@@ -1551,7 +1567,12 @@ def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
                        fmt=inputs.get("format") or "auto")
     except PriceError as exc:
         raise _input_error(exc.field, str(exc)) from None
-    load_pricing().model(opts.route_to)
+    if opts.since and opts.until and opts.since > opts.until:
+        raise _input_error("until", f"the last day ({opts.until}) is before the first day ({opts.since})")
+    try:
+        load_pricing().model(opts.route_to)
+    except UnknownModelError as exc:
+        raise _input_error("route_to", f"--route-to: {exc}") from None
     sid = f"s{len(_SESSIONS) + 1}-{time.monotonic_ns()}"
     _SESSIONS[sid] = {"options": opts, "collector": Collector(), "files": {}, "bytes": 0}
     return {"session": sid}
@@ -1665,6 +1686,7 @@ def bridge_analyze_finish(inputs: dict, today: _dt.date | None = None) -> dict:
         rep = analysis.report()
     except PriceError as exc:
         raise _input_error(exc.field, str(exc)) from None
+    rep["charts"] = {"by_day": value_axis([Decimal(d["total_usd"]) for d in rep["by_day"]])}
     if inputs.get("csv"):
         buf = io.StringIO()
         analysis.write_csv(buf)

@@ -37,6 +37,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from ._format import format_usd as _usd
+from ._format import future_prices_note
 from ._format import money_json as _money
 from .cost import PriceError, Workload, dstr, parse_at, price, price_workload
 from .errors import InputError
@@ -1577,6 +1578,12 @@ def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, objec
     return system, prompt, tools, wl, at, errors
 
 
+#: The browser bridge words messages for the recommender's form (see calculators.bridge).
+FORM_WORDS = {
+    "give --output-tokens to set it": "fill in \u201cExpected output (tokens)\u201d to set it",
+}
+
+
 def bridge_recommend(inputs: dict, today: _dt.date) -> dict:
     """Browser entry point: the form's fields in, the recommendation as JSON out (``at`` defaults to today)."""
     system, prompt, tools, wl, at, errors = _parse_inputs(inputs)
@@ -1586,6 +1593,11 @@ def bridge_recommend(inputs: dict, today: _dt.date) -> dict:
         result = recommend(prompt, system=system, tools=tools, workload=wl, at=at or today).to_json()
     except RecommendInputError as exc:
         raise InputError(exc.errors) from None
+    pricing = load_pricing()
+    future = future_prices_note(parse_at(at or today), today,
+                                max(p.effective_from for m in pricing.models for p in m.periods))
+    if future:
+        result["notes"] = [*result.get("notes", []), future]
     return result
 
 

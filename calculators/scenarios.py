@@ -15,7 +15,7 @@ import datetime as _dt
 import html
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from ._format import format_usd
+from ._format import format_usd, future_prices_note, short_number
 from ._format import money_json as _money
 from .cost import (
     BUCKETS,
@@ -114,10 +114,13 @@ class _Form:
             try:
                 exact = Decimal(text)
             except InvalidOperation:
-                self.error(field, f"{label} must be a whole number, not {value.strip()[:40]!r}")
+                self.error(field, f"{label} must be a whole number, not {_clip(value)!r}")
                 return 0
             if not exact.is_finite() or exact != exact.to_integral_value():
-                self.error(field, f"{label} must be a whole number of tokens, not {value.strip()[:40]}")
+                self.error(field, f"{label} must be a whole number of tokens, not {_clip(value)}")
+                return 0
+            if abs(exact) > 10**12:
+                self.error(field, f"{label} is implausibly large ({short_number(exact)}); enter tokens per request")
                 return 0
             number = int(exact)
         else:
@@ -127,7 +130,7 @@ class _Form:
             self.error(field, f"{label} cannot be negative")
             return 0
         if number > 10**12:
-            self.error(field, f"{label} is implausibly large ({number:,}); enter tokens per request")
+            self.error(field, f"{label} is implausibly large ({short_number(number)}); enter tokens per request")
             return 0
         return number
 
@@ -142,7 +145,7 @@ class _Form:
             number = Decimal(value.strip().replace(",", "").replace("_", "") if isinstance(value, str)
                              else str(value))
         except InvalidOperation:
-            self.error(field, f"{label} must be a number, not {str(value).strip()[:40]!r}")
+            self.error(field, f"{label} must be a number, not {_clip(str(value))!r}")
             return None
         if not number.is_finite():
             self.error(field, f"{label} must be a finite number")
@@ -151,7 +154,7 @@ class _Form:
             self.error(field, f"{label} cannot be negative")
             return None
         if number > 10**15:
-            self.error(field, f"{label} is implausibly large")
+            self.error(field, f"{label} is implausibly large ({short_number(number)})")
             return None
         return number
 
@@ -183,7 +186,7 @@ class _Form:
         try:
             return _dt.date.fromisoformat(value.strip())
         except ValueError:
-            self.error("at", f"not a date: {value.strip()[:40]!r} (use YYYY-MM-DD)")
+            self.error("at", f"not a date: {_clip(value)!r} (use YYYY-MM-DD)")
             return None
 
     def model(self, pricing: Pricing) -> Model | None:
@@ -196,6 +199,12 @@ class _Form:
         except UnknownModelError as exc:
             self.error("model", str(exc))
             return None
+
+
+def _clip(text: str, most: int = 24) -> str:
+    """Pasted text quoted in a message, cut short so that the message stays one readable line."""
+    text = text.strip()
+    return text if len(text) <= most else text[:most - 1] + "\u2026"
 
 
 def _usage(form: _Form) -> Usage:
@@ -327,11 +336,11 @@ def _check_limits(form: _Form, model: Model, usage: Usage, day: _dt.date, batch:
         return
     if model.context_window and usage.prompt_tokens > model.context_window:
         form.error("input", f"the prompt (uncached input + cache writes + cache reads = "
-                            f"{usage.prompt_tokens:,} tokens) is above {model.name}'s "
+                            f"{short_number(usage.prompt_tokens)} tokens) is above {model.name}'s "
                             f"{model.context_window:,}-token context window")
     if model.max_output and usage.output > model.max_output:
-        form.error("output", f"{usage.output:,} output tokens is above {model.name}'s maximum output of "
-                             f"{model.max_output:,} tokens")
+        form.error("output", f"{short_number(usage.output)} output tokens is above {model.name}'s maximum output "
+                             f"of {model.max_output:,} tokens")
     if geo == "us" and not model.us_inference:
         form.error("geo", f"{model.name} does not offer US-only inference; choose global")
     if fast and not _fast_support(model, day):
@@ -386,13 +395,18 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
         comparison.append(row)
 
     period = cost.period
+    per_request = _cost_json(cost, requests)
+    newest = max(p.effective_from for m in pricing.models for p in m.periods)
+    future = future_prices_note(day, today, newest)
+    if future:
+        per_request["notes"] = [*per_request.get("notes", []), future]
     return {
         "inputs": {
             "model": model.id, **{f: usage.tokens(f) for f in TOKEN_FIELDS}, "batch": batch, "fast": fast,
             "geo": geo, "at": day.isoformat(), "requests_per_month": dstr(requests), "volume_unit": unit,
         },
         "model": _model_entry(model, day),
-        "per_request": _cost_json(cost, requests),
+        "per_request": per_request,
         "requests_per_month": dstr(requests),
         "requests_display": f"{requests.normalize():,f}",
         "volume_display": _volume_display(requests, unit, form),
