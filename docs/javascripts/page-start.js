@@ -16,6 +16,9 @@
 //    event this script emits document$ itself, exactly once.
 // 3. The runtime status line of a calculator page (hooks/runtime.py) says plainly when live recalculation cannot
 //    run at all: opened from a file, or the site's module scripts did not run.
+// 4. Accessibility fixes for Material's own markup: the search dialog gets a name, and a table that scrolls
+//    sideways in Material's wrapper becomes a focusable, named region (keyboard users can scroll it). When
+//    Material has started and the tables are marked, <html> gets data-cc-ready="1" (the tests wait for it).
 (function () {
   "use strict";
 
@@ -73,8 +76,55 @@
     if (!link) return;
     var s = document.createElement("script");
     s.src = link.href;
-    s.onload = function () { if (domReady && window.document$) window.document$.next(document); };
+    s.onload = function () {
+      if (domReady && window.document$) window.document$.next(document);
+      if (window.document$ && typeof window.document$.subscribe === "function") {
+        // Material subscribed first, so its table wrappers exist when this runs (also after instant navigation).
+        window.document$.subscribe(function () { setTimeout(markScrollRegions, 0); });
+      } else {
+        markScrollRegions();
+      }
+    };
     document.body.appendChild(s);
+  });
+
+  // ---- 4. Material's markup: names and focusable scroll regions ------------------------------------------
+  var search = document.querySelector(".md-search[role='dialog']");
+  if (search && !search.getAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+
+  function tableName(table) {
+    var caption = table.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    var el = table.closest(".md-typeset__scrollwrap") || table;
+    for (var prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+      if (/^H[1-6]$/.test(prev.tagName)) return "Table: " + prev.textContent.replace(/\u00b6/g, "").trim();
+    }
+    var head = table.querySelector("th");
+    return "Table" + (head ? ": " + head.textContent.trim() : "");
+  }
+
+  function markScrollRegions() {
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      var table = wrap.querySelector("table");
+      if (!table) continue;
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (!wrap.getAttribute("aria-label")) wrap.setAttribute("aria-label", tableName(table));
+      } else {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }
+    document.documentElement.setAttribute("data-cc-ready", "1");
+  }
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(markScrollRegions, 150);
   });
 
   // ---- 3. the status line when nothing can recalculate -------------------------------------------------------

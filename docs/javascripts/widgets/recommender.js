@@ -193,7 +193,8 @@ export function mount(root, api) {
         }
       });
       parts.push(h("p", {}, copy, copyNote));
-      parts.push(h("pre", {}, h("code", { class: "language-python", "data-testid": "code-python", text: r.code.python })));
+      // tabindex: a long line scrolls sideways, so the block must be reachable from the keyboard.
+      parts.push(h("pre", {}, h("code", { class: "language-python", "data-testid": "code-python", tabindex: "0", text: r.code.python })));
     }
 
     parts.push(h("details", { class: "rec-rule-table" }, h("summary", { text: "The whole routing table" }),
