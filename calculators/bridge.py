@@ -27,7 +27,7 @@ from . import clock
 from .errors import ClaudeCostError, InputError
 from .pricing import PricingFileError, UnknownModelError
 
-__all__ = ["FORM_WORDS", "HANDLERS", "InputError", "call", "call_json", "for_form"]
+__all__ = ["FORM_WORDS", "HANDLERS", "InputError", "call", "call_json", "for_form", "reword"]
 
 
 #: bridge name -> "module:function". Add a line here when a tool gains a browser entry point.
@@ -90,6 +90,11 @@ def _reword(value, words: dict[str, str]):
     if isinstance(value, list):
         return [_reword(v, words) for v in value]
     return value
+
+
+def reword(value, name: str):
+    """``value`` (a message, or a result with messages in it) in the words of the form behind bridge ``name``."""
+    return _reword(value, _words_for(name))
 
 
 def _errors(name: str, pairs) -> dict:

@@ -166,7 +166,7 @@ def _fresh_pricing() -> None:
 
 
 # The Node script that makes the memory snapshot (JavaScript lives in .js files, not in Python strings).
-_SNAPSHOT_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "pyodide-snapshot.mjs"
+_SNAPSHOT_SCRIPT = Path(__file__).resolve().parent / "pyodide-snapshot.mjs"
 
 
 def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes, digest: str) -> bytes | None:

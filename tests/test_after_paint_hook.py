@@ -59,7 +59,7 @@ def test_a_page_without_page_start_fails_the_build():
 
 def test_the_theme_loads_page_start_deferred_from_the_site_root():
     main = (REPO / "overrides" / "main.html").read_text(encoding="utf-8")
-    assert '<script src="{{ base_url }}/javascripts/page-start.js" defer></script>' in main
+    assert "<script src=\"{{ 'javascripts/page-start.js' | url }}\" defer></script>" in main
 
 
 @pytest.mark.skipif(not shutil.which("node"), reason="needs Node.js")
