@@ -451,7 +451,8 @@ export function mount(element, api) {
       const bw = inner / n;
       days.forEach((d, i) => {
         const bh = Math.max(Number(heights[i]) * plot, d.total_usd === "0" ? 0 : 1);
-        const r = svg("rect", { class: "bar", x: left + i * bw + bw * 0.1, y: top + plot - bh, width: Math.max(bw * 0.8, 0.5), height: bh });
+        const w = Math.min(Math.max(bw * 0.8, 0.5), 48); // a few days do not make slabs
+        const r = svg("rect", { class: "bar", x: left + i * bw + (bw - w) / 2, y: top + plot - bh, width: w, height: bh });
         r.append(svg("title", {}, `${d.day}: ${usd(d.total_usd)} (${int(d.records)} requests)`));
         s.append(r);
       });
