@@ -216,14 +216,19 @@ export function createController(opts) {
     paint();
     try {
       const response = await opts.compute(sent, abort.signal);
-      if (abort.signal.aborted || !same(sent, state)) return; // superseded: the newer inputs run next
-      refreshOnLive = false;
+      if (abort.signal.aborted) return;
+      // An answer for inputs that have changed since is still shown when it is a result (the figures then say
+      // which inputs they are for, and the newer inputs run next); its errors are not, they may be fixed already.
+      const current = same(sent, state);
+      if (current) refreshOnLive = false;
       if (response.ok) {
-        clearErrors();
+        if (current) {
+          clearErrors();
+          badFor = null;
+        }
         shown = sent;
-        badFor = null;
         opts.render(response.result, sent);
-      } else {
+      } else if (current) {
         badFor = sent;
         showErrors(response.errors);
       }
