@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # The days `make test-clock` sets the machine clock to (today is added): a retirement, mid-year and year end.
 CLOCK_DAYS ?= 2027-01-23 2027-06-30 2027-12-31
 
-.PHONY: help install serve docs site test test-unit test-browser test-clock bench lint clean
+.PHONY: help install serve docs docs-offline site test test-unit test-browser test-clock bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -43,6 +43,10 @@ serve: install ## build and serve the site on http://127.0.0.1:8000
 docs: install ## strict build of the site into site/
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
+docs-offline: install ## the site as files to browse from disk (file://) into site-offline/
+	$(VENV)/bin/mkdocs build --strict -f mkdocs-offline.yml --site-dir site-offline
+	@echo "Open site-offline/index.html in a browser. The calculators need a web server: make serve."
+
 site: docs
 
 test: install $(BROWSER_FILE) $(FAKETIME_FILE) ## the full suite: unit, docs and browser tests
@@ -69,4 +73,4 @@ lint: install ## ruff, and mypy on calculators/
 	$(VENV)/bin/mypy
 
 clean: ## remove build output (keeps .venv and node_modules)
-	rm -rf site .cache .pytest_cache .hypothesis
+	rm -rf site site-offline .cache .pytest_cache .hypothesis

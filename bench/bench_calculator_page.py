@@ -214,7 +214,7 @@ def recompute(page, changes: int) -> list[float]:
           const t0 = performance.now();
           if (i % 25 === 24) {
             const sel = root.querySelector('select[name="model"]');
-            sel.value = models[(i / 25 | 0) % models.length];
+            sel.value = models[((i / 25 | 0) + 1) % models.length]; // never the model already chosen (no change, no recalculation)
             sel.dispatchEvent(new Event("input", { bubbles: true }));
           } else {
             const el = root.querySelector(`input[name="${fields[i % fields.length]}"]`);

@@ -27,9 +27,11 @@ __all__ = [
     "BUCKET_LABELS",
     "BUCKET_WORDS",
     "dstr",
+    "future_prices_note",
     "money_json",
     "percent",
     "percent_change",
+    "short_number",
     "signed_percent",
     "times",
     "tokens",
@@ -164,3 +166,37 @@ def signed_percent(pct: Decimal | None) -> str:
 def tokens(n: int) -> str:
     """A token count with thousands separators: ``12,000``."""
     return f"{n:,}"
+
+
+def short_number(value: int | Decimal) -> str:
+    """A number for a message, never longer than about 15 significant characters.
+
+    Counts up to a trillion keep their digits (``1,234,567``); larger or finer values are shown in scientific
+    notation (``1e+99``, ``1.235e+15``), so a pasted ``1e99`` cannot fill a message with a hundred digits.
+    """
+    number = Decimal(value) if not isinstance(value, Decimal) else value
+    if not number.is_finite():
+        return str(number)
+    if number == number.to_integral_value() and abs(number) < Decimal(10) ** 15:
+        return f"{int(number):,}"
+    if Decimal("0.001") <= abs(number) < Decimal(10) ** 15:
+        text = f"{number:,f}"
+        whole, _, frac = text.partition(".")
+        return f"{whole}.{frac[:max(1, 15 - len(whole))]}".rstrip("0").rstrip(".") if frac else whole
+    mantissa, _, exponent = f"{number:.3e}".partition("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{exponent[0]}{exponent[1:].lstrip('0') or '0'}"
+
+
+def future_prices_note(day, today, newest_change) -> str:
+    """What a price on a day after today means: the prices known today, which may change.
+
+    ``newest_change`` is the newest ``effective_from`` in the price file (a change already announced for a later
+    day is part of what is known today). Empty when ``day`` is not after ``today``.
+    """
+    if day <= today:
+        return ""
+    known = (f", with the change already announced for {newest_change.isoformat()}" if newest_change > today
+             else "")
+    return (f"{day.isoformat()} is after today ({today.isoformat()}): these are the prices known today{known}; "
+            f"they may change before then.")

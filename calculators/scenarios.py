@@ -27,7 +27,7 @@ from .cost import (
     price,
 )
 from .errors import InputError
-from .present import BUCKET_LABELS, usd_display
+from .present import BUCKET_LABELS, future_prices_note, short_number, usd_display
 from .present import money_json as _money
 from .pricing import Model, Pricing, UnknownModelError, load_pricing
 
@@ -104,10 +104,13 @@ class _Form:
             try:
                 exact = Decimal(text)
             except InvalidOperation:
-                self.error(field, f"{label} must be a whole number, not {value.strip()[:40]!r}")
+                self.error(field, f"{label} must be a whole number, not {_clip(value)!r}")
                 return 0
             if not exact.is_finite() or exact != exact.to_integral_value():
-                self.error(field, f"{label} must be a whole number of tokens, not {value.strip()[:40]}")
+                self.error(field, f"{label} must be a whole number of tokens, not {_clip(value)}")
+                return 0
+            if abs(exact) > 10**12:
+                self.error(field, f"{label} is implausibly large ({short_number(exact)}); enter tokens per request")
                 return 0
             number = int(exact)
         else:
@@ -117,7 +120,7 @@ class _Form:
             self.error(field, f"{label} cannot be negative")
             return 0
         if number > 10**12:
-            self.error(field, f"{label} is implausibly large ({number:,}); enter tokens per request")
+            self.error(field, f"{label} is implausibly large ({short_number(number)}); enter tokens per request")
             return 0
         return number
 
@@ -132,7 +135,7 @@ class _Form:
             number = Decimal(value.strip().replace(",", "").replace("_", "") if isinstance(value, str)
                              else str(value))
         except InvalidOperation:
-            self.error(field, f"{label} must be a number, not {str(value).strip()[:40]!r}")
+            self.error(field, f"{label} must be a number, not {_clip(str(value))!r}")
             return None
         if not number.is_finite():
             self.error(field, f"{label} must be a finite number")
@@ -141,7 +144,7 @@ class _Form:
             self.error(field, f"{label} cannot be negative")
             return None
         if number > 10**15:
-            self.error(field, f"{label} is implausibly large")
+            self.error(field, f"{label} is implausibly large ({short_number(number)})")
             return None
         return number
 
@@ -173,7 +176,7 @@ class _Form:
         try:
             return _dt.date.fromisoformat(value.strip())
         except ValueError:
-            self.error("at", f"not a date: {value.strip()[:40]!r} (use YYYY-MM-DD)")
+            self.error("at", f"not a date: {_clip(value)!r} (use YYYY-MM-DD)")
             return None
 
     def model(self, pricing: Pricing) -> Model | None:
@@ -186,6 +189,12 @@ class _Form:
         except UnknownModelError as exc:
             self.error("model", str(exc))
             return None
+
+
+def _clip(text: str, most: int = 24) -> str:
+    """Pasted text quoted in a message, cut short so that the message stays one readable line."""
+    text = text.strip()
+    return text if len(text) <= most else text[:most - 1] + "\u2026"
 
 
 def _usage(form: _Form) -> Usage:
@@ -317,11 +326,11 @@ def _check_limits(form: _Form, model: Model, usage: Usage, day: _dt.date, batch:
         return
     if model.context_window and usage.prompt_tokens > model.context_window:
         form.error("input", f"the prompt (uncached input + cache writes + cache reads = "
-                            f"{usage.prompt_tokens:,} tokens) is above {model.name}'s "
+                            f"{short_number(usage.prompt_tokens)} tokens) is above {model.name}'s "
                             f"{model.context_window:,}-token context window")
     if model.max_output and usage.output > model.max_output:
-        form.error("output", f"{usage.output:,} output tokens is above {model.name}'s maximum output of "
-                             f"{model.max_output:,} tokens")
+        form.error("output", f"{short_number(usage.output)} output tokens is above {model.name}'s maximum output "
+                             f"of {model.max_output:,} tokens")
     if geo == "us" and not model.us_inference:
         form.error("geo", f"{model.name} does not offer US-only inference; choose global")
     if fast and not _fast_support(model, day):
@@ -376,13 +385,18 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
         comparison.append(row)
 
     period = cost.period
+    per_request = _cost_json(cost, requests)
+    newest = max(p.effective_from for m in pricing.models for p in m.periods)
+    future = future_prices_note(day, today, newest)
+    if future:
+        per_request["notes"] = [*per_request.get("notes", []), future]
     return {
         "inputs": {
             "model": model.id, **{f: usage.tokens(f) for f in TOKEN_FIELDS}, "batch": batch, "fast": fast,
             "geo": geo, "at": day.isoformat(), "requests_per_month": dstr(requests), "volume_unit": unit,
         },
         "model": _model_entry(model, day),
-        "per_request": _cost_json(cost, requests),
+        "per_request": per_request,
         "requests_per_month": dstr(requests),
         "requests_display": f"{requests.normalize():,f}",
         "volume_display": _volume_display(requests, unit, form),

@@ -121,7 +121,7 @@ def on_page_content(html_text: str, page, config, files, **kwargs):
     def mount(match: re.Match) -> str:
         seen.append(1)
         first = len(seen) == 1
-        return (_STATUS if first else "") + _prerender(match, page.file.src_uri) + (_BOOTSTRAP if first else "")
+        return (_STATUS if first else "") + _prerender(match, page.file.src_uri)
 
     return _MOUNT.sub(mount, html_text)
 
@@ -165,26 +165,8 @@ def _fresh_pricing() -> None:
         cached.cache_clear()
 
 
-# Node script that boots Pyodide, unpacks the archive, runs WARMUP and saves the interpreter's memory. The
-# browser restores it instead of booting Python from scratch (seconds saved on every cold start). The
-# snapshot is only valid for the exact Pyodide build, which Pyodide checks itself (BUILD_ID).
-_SNAPSHOT_JS = """
-import { readFileSync, writeFileSync } from "node:fs";
-const { loadPyodide } = await import(process.env.CC_PYODIDE + "/pyodide.mjs");
-const py = await loadPyodide({ indexURL: process.env.CC_PYODIDE + "/", packages: [], _makeSnapshot: true,
-                               stdout: () => {}, stderr: (t) => console.error(t) });
-try {
-  const zip = readFileSync(process.env.CC_ARCHIVE);
-  py.unpackArchive(new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength), "zip",
-                   { extractDir: process.env.CC_SITE_DIR });
-  py.runPython(process.env.CC_WARMUP);
-  writeFileSync(process.env.CC_OUT, py.makeMemorySnapshot());
-} catch (err) {
-  // Only the message: Node would otherwise print a whole minified source line.
-  console.log(String((err && err.message) || err).trim().split("\\n").slice(-3).join(" | ").slice(0, 600));
-  process.exit(2);
-}
-"""
+# The Node script that makes the memory snapshot (JavaScript lives in .js files, not in Python strings).
+_SNAPSHOT_SCRIPT = Path(__file__).resolve().parent / "pyodide-snapshot.mjs"
 
 
 def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes, digest: str) -> bytes | None:
@@ -200,7 +182,8 @@ def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes
         log.warning("hooks/runtime.py: Node.js not found, so no Pyodide memory snapshot is built; the "
                     "calculators still work but start a few seconds slower")
         return None
-    key = hashlib.sha256("\0".join((version, digest, _SNAPSHOT_JS, WARMUP, SITE_DIR)).encode()).hexdigest()[:16]
+    script = _SNAPSHOT_SCRIPT.read_text(encoding="utf-8")
+    key = hashlib.sha256("\0".join((version, digest, script, WARMUP, SITE_DIR)).encode()).hexdigest()[:16]
     cache_dir = root / ".cache" / "pyodide-snapshots"
     cached = cache_dir / f"{key}.bin.gz"
     if cached.is_file():
@@ -212,7 +195,7 @@ def _memory_snapshot(root: Path, pyodide_dir: Path, version: str, archive: bytes
                "CC_SITE_DIR": SITE_DIR, "CC_WARMUP": WARMUP}
         env.pop("CLAUDE_COST_PRICING", None)  # the archive already carries the chosen price file
         try:
-            proc = subprocess.run([node, "--input-type=module", "-e", _SNAPSHOT_JS], env=env, cwd=tmp,
+            proc = subprocess.run([node, str(_SNAPSHOT_SCRIPT)], env=env, cwd=tmp,
                                   capture_output=True, text=True, timeout=300)
         except (OSError, subprocess.TimeoutExpired) as exc:
             log.warning(f"hooks/runtime.py: building the Pyodide memory snapshot failed ({exc}); continuing without")
@@ -241,60 +224,14 @@ def _trimmed_lockfile(pyodide_dir: Path) -> bytes:
 # Prerendering mount points
 # ----------------------------------------------------------------------------------------------------------
 
-# The runtime status line, in the static HTML so that it also speaks when no script runs at all (a page
-# opened from file://, where browsers refuse module scripts): the inline script then says so plainly. With
+# The runtime status line, in the static HTML so that it also speaks when no module script runs (a page opened
+# from file://, where browsers refuse module scripts): docs/javascripts/page-start.js then says so plainly. With
 # scripts turned off, the <noscript> text says so instead (overrides/main.html hides the "Loading" text then).
+# docs/javascripts/calculators.js starts the worker and keeps this line up to date.
 _STATUS = """<p class="calc-runtime-status" data-testid="runtime-status" data-state="loading" role="status" \
 aria-live="polite"><span class="calc-status-text">Loading live recalculation\u2026</span><noscript>Live \
 recalculation is off: scripts are turned off for this site. The figures shown were computed when the site was \
 built.</noscript></p>"""
-
-# Placed right after the first mount point, so the prerendered figures above it are parsed (and can be painted)
-# before this runs: a parser-inserted script waits for the page's stylesheets.
-_BOOTSTRAP = """<script>(function () {
-  var el = document.querySelector('[data-testid="runtime-status"]');
-  function off(text) { if (!window.claudeCostRuntime) { el.setAttribute("data-state", "failed"); el.textContent = text; } }
-  var built = " The figures shown were computed when the site was built.";
-  if (location.protocol === "file:") {
-    off("Live recalculation is off: this page was opened from a file; serve the site over http to recalculate." + built);
-    return;
-  }
-  window.addEventListener("load", function () {
-    off("Live recalculation is off: this browser did not run the site's scripts." + built);
-  });
-  // Start Python as soon as the figures are on screen, even if calculators.js is still downloading;
-  // calculators.js adopts this worker (one per page).
-  var meta = document.querySelector('meta[name="claude-cost-runtime"]');
-  if (!meta || typeof Worker !== "function" || typeof WebAssembly !== "object" || typeof URL !== "function") return;
-  var cfg, root;
-  try {
-    cfg = JSON.parse(meta.content);
-    root = new URL(meta.getAttribute("data-root") || "./", location.href);
-  } catch (e) { return; }
-  // claudeCostAfterPaint (overrides/main.html, on every page): the figures are painted before Python competes
-  // for the CPU.
-  window.claudeCostAfterPaint(start);
-  function start() {
-  if (window.claudeCostRuntime && window.claudeCostRuntime.hasWorker) return;  // calculators.js started its own
-  try {
-    var worker = new Worker(new URL("javascripts/worker.mjs", root), { type: "module", name: "claude-cost-python" });
-    performance.mark("claude-cost-worker");  // when Python was started (the tests check the order)
-    var early = { worker: worker, root: root.href, messages: [], error: null };
-    worker.onmessage = function (event) { early.messages.push(event.data); };
-    worker.onerror = function (event) { event.preventDefault(); early.error = event.message || "the worker failed"; };
-    worker.postMessage({
-      type: "init",
-      pyodide: new URL(cfg.pyodide, root).href,
-      archive: new URL(cfg.archive, root).href,
-      snapshot: cfg.snapshot ? new URL(cfg.snapshot, root).href : null,
-      siteDir: cfg.site_dir,
-      warmup: cfg.warmup,
-      today: cfg.today || null
-    });
-    window.claudeCostEarly = early;
-  } catch (e) { /* calculators.js starts the worker itself */ }
-  }
-})();</script>"""
 
 _MOUNT = re.compile(r"<div\b(?P<attrs>[^>]*\bdata-calc=[^>]*)>\s*</div>", re.S)
 

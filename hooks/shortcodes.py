@@ -681,6 +681,16 @@ def _third(model: Model, period, key: str) -> str:
     return " †" if names & (set(model.third_party) | set(period.third_party)) else ""
 
 
+def _short_name(name: str) -> str:
+    """A model's name without the family prefix every model shares ("Claude Sonnet 5.5" -> "Sonnet 5.5")."""
+    return name.removeprefix("Claude ")
+
+
+# The wide reference tables are laid out to fit a 1366-pixel screen next to Material's navigation: short
+# model names with the API id under them, units in the headers, two related figures in one cell ("5 min / 1 h"),
+# and a first column that stays in view where a narrow screen still scrolls (extra.css).
+
+
 @table("lineup")
 def _t_lineup(args: Args) -> str:
     """Current models with every price in force (and prompt-length tiers as extra rows)."""
@@ -689,20 +699,21 @@ def _t_lineup(args: Args) -> str:
     rows = []
     for m in _priced(_models_arg(args, p.current_models(day)), day):
         per = m.period_at(day)
-        tiers = [("", per.rates)] + [(f" (prompt > {t.above_prompt_tokens:,} tokens)", t.rates) for t in per.tiers]
+        tiers = [("", per.rates)] + [(f", prompt > {short_tokens(t.above_prompt_tokens)}", t.rates) for t in per.tiers]
         for i, (label, r) in enumerate(tiers):
-            name = f"{m.name}{label}" if i else f"{m.name}{' (limited)' if m.availability == 'limited' else ''}"
-            rows.append([name, f"`{m.id}`" if not i else "",
-                         *(rate(getattr(r, b)) + _third(m, per, b) for b in
-                           ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")),
+            limited = " (limited)" if m.availability == "limited" else ""
+            name = f"{_short_name(m.name)}{label}" if i else f"{_short_name(m.name)}{limited}<br>`{m.id}`"
+            price = {b: rate(getattr(r, b)) + _third(m, per, b)
+                     for b in ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")}
+            rows.append([name, price["input"], price["output"],
+                         f"{price['cache_write_5m']} / {price['cache_write_1h']}", price["cache_read"],
                          f"{rate(r.input * p.batch_multiplier)} / {rate(r.output * p.batch_multiplier)}",
-                         short_tokens(m.context_window) if not i else "",
-                         short_tokens(m.max_output) if not i else ""])
-    note = (f"\n\nUSD per million tokens, Claude API, global routing, prices in force on {day}. "
+                         f"{short_tokens(m.context_window)} / {short_tokens(m.max_output)}" if not i else ""])
+    note = (f"\n\nUSD per million tokens (MTok), Claude API, global routing, prices in force on {day}. "
             "† = confirmed by third parties only (see the pricing reference).")
-    return _table(["Model", "API id", "Input", "5-min write", "1-hour write", "Cache read", "Output",
-                   "Batch in / out", "Context", "Max output"], rows,
-                  ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r"]) + note
+    return _table(["Model", "Input $/MTok", "Output $/MTok", "Cache write 5 min / 1 h $/MTok", "Cache read $/MTok",
+                   "Batch in / out $/MTok", "Context / max output, tokens"], rows,
+                  ["l", "r", "r", "r", "r", "r", "r"]) + note
 
 
 @table("all-prices")
@@ -721,13 +732,14 @@ def _t_all_prices(args: Args) -> str:
                          for t in per.tiers) or "—"
         if per.fast is not None and "fast" in set(m.third_party) | set(per.third_party):
             fast += " †"
-        rows.append([f"{m.name}", m.status_on(args.day()),
-                     *(rate(getattr(r, b)) + _third(m, per, b) for b in
-                       ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")),
-                     fast, tier, str(per.effective_from)])
-    return _table(["Model", "Status", "Input", "5-min write", "1-hour write", "Cache read", "Output",
-                   "Fast in / out", "Long-prompt tier in / out", "Since"], rows,
-                  ["l", "l", "r", "r", "r", "r", "r", "r", "r", "l"])
+        price = {b: rate(getattr(r, b)) + _third(m, per, b)
+                 for b in ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")}
+        rows.append([f"{_short_name(m.name)}<br>{m.status_on(args.day())}, since {per.effective_from}",
+                     price["input"], price["output"], f"{price['cache_write_5m']} / {price['cache_write_1h']}",
+                     price["cache_read"], fast, tier])
+    return _table(["Model, status, prices since", "Input $/MTok", "Output $/MTok", "Cache write 5 min / 1 h $/MTok",
+                   "Cache read $/MTok", "Fast in / out $/MTok", "Long prompts in / out $/MTok"], rows,
+                  ["l", "r", "r", "r", "r", "r", "r"])
 
 
 @table("all-models")
@@ -742,10 +754,10 @@ def _t_all_models(args: Args) -> str:
         if m.retired:
             dates.append(f"retired {m.retired}")
         aliases = "".join(f"<br>`{a}`" for a in m.aliases)
-        rows.append([m.name, f"`{m.id}`{aliases}", m.status_on(args.day()) + (" (limited)" if m.availability == "limited" else ""),
-                     str(m.released or "—"), "; ".join(dates) or "—", short_tokens(m.context_window),
-                     short_tokens(m.max_output), f"[source]({m.source})" + (" †" if m.third_party else ""),
-                     str(m.checked)])
+        status = m.status_on(args.day()) + (" (limited)" if m.availability == "limited" else "")
+        rows.append([f"{_short_name(m.name)}<br>`{m.id}`{aliases}", "<br>".join([status, *dates]),
+                     str(m.released or "—"), f"{short_tokens(m.context_window)} / {short_tokens(m.max_output)}",
+                     f"[source]({m.source})" + (" †" if m.third_party else "") + f"<br>checked {m.checked}"])
         parts = []
         if m.notes:
             parts.append(m.notes.rstrip("."))
@@ -753,8 +765,8 @@ def _t_all_models(args: Args) -> str:
             parts.append("Confirmed by third parties only: " + ", ".join(f"`{f}`" for f in m.third_party))
         if parts:
             notes.append(f"- **{m.name}**: " + ". ".join(parts) + ".")
-    text = _table(["Model", "API id", "Status", "Released", "Retirement", "Context", "Max output", "Source",
-                   "Checked"], rows, ["l", "l", "l", "l", "l", "r", "r", "l", "l"])
+    text = _table(["Model and API ids", "Status", "Released", "Context / max output, tokens", "Source"], rows,
+                  ["l", "l", "l", "r", "l"])
     if notes:
         text += "\n\n† = some figures of this model are confirmed by third parties only (listed below).\n\n"
         text += "\n".join(notes)
@@ -823,12 +835,11 @@ def _t_break_even(args: Args) -> str:
     for m in _priced(_models_arg(args, p.active_models(day)), day):
         r = m.period_at(day).rates
         be = break_even(m, at=day, pricing=p)
-        rows.append([m.name, rate(r.cache_write_5m - r.input), rate(r.cache_write_1h - r.input),
-                     rate(r.input - r.cache_read), format(be.ratio_5m.quantize(CENT, ROUND_HALF_UP), "f"),
-                     str(be.reads_5m), format(be.ratio_1h.quantize(CENT, ROUND_HALF_UP), "f"), str(be.reads_1h)])
-    return _table(["Model", "5-min write premium / MTok", "1-hour write premium / MTok", "Saving per read / MTok",
-                   "5-min ratio",
-                   "Reads to pay back (5 min)", "1-hour ratio", "Reads to pay back (1 hour)"], rows)
+        # Reads are the ratio premium / saving rounded up (the guide's text works the ratio out).
+        rows.append([_short_name(m.name), rate(r.cache_write_5m - r.input), rate(r.cache_write_1h - r.input),
+                     rate(r.input - r.cache_read), str(be.reads_5m), str(be.reads_1h)])
+    return _table(["Model", "Write premium 5 min $/MTok", "Write premium 1 h $/MTok", "Saving per read $/MTok",
+                   "Reads to repay 5 min", "Reads to repay 1 h"], rows)
 
 
 @table("modifiers")

@@ -1,10 +1,9 @@
-"""hooks/after_paint.py: Material's bundle is loaded after the first frame, never parser-blocking, and started
-exactly once; the page helper it relies on (overrides/main.html) is valid JavaScript."""
+"""hooks/after_paint.py: Material's bundle is preloaded, never parser-blocking, and started after the first frame by
+docs/javascripts/page-start.js (which must parse and handle the preload the hook leaves)."""
 
 from __future__ import annotations
 
 import importlib.util
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,8 +17,10 @@ after_paint = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(after_paint)
 
 BUNDLE = "../../assets/javascripts/bundle.a5f9d56c.min.js"
-PAGE_HTML = (f'<html><head><title>t</title></head><body><p>text</p><script src="{BUNDLE}"></script>'
+START = '<script src="../../javascripts/page-start.js" defer></script>'
+PAGE_HTML = (f'<html><head><title>t</title>{START}</head><body><p>text</p><script src="{BUNDLE}"></script>'
              f'<script src="../../javascripts/calculators.js" type="module"></script></body></html>')
+PAGE_START = REPO / "docs" / "javascripts" / "page-start.js"
 
 
 class _File:
@@ -30,17 +31,19 @@ class _Page:
     file = _File()
 
 
-def test_the_bundle_is_preloaded_and_added_by_script():
+def test_the_bundle_is_preloaded_and_left_to_page_start():
     out = after_paint.on_post_page(PAGE_HTML, page=_Page(), config=None)
     assert f'<script src="{BUNDLE}">' not in out  # no longer parser-blocking
     head = out.split("</head>", 1)[0]
-    assert f'<link rel="preload" as="script" href="{BUNDLE}">' in head  # the download still starts at once
-    loader = out.split("<p>text</p>", 1)[1].split('<script src="../../javascripts/calculators.js"', 1)[0]
-    assert f's.src = "{BUNDLE}";' in loader and "claudeCostAfterPaint" in loader
-    # Exactly one emission of document$: only when DOMContentLoaded had already fired, seen by the loader's own
-    # listener (registered before the bundle's).
-    assert loader.index('addEventListener("DOMContentLoaded"') < loader.index("document$.next")
-    assert "if (domReady && window.document$)" in loader
+    assert f'<link rel="preload" as="script" href="{BUNDLE}" data-claude-cost-bundle>' in head
+    assert "<script>" not in out  # no inline JavaScript: page-start.js adds the bundle
+    # page-start.js reads that link, adds the bundle after the first frame and emits document$ once, only when
+    # DOMContentLoaded had already fired (seen by its own listener, registered before the bundle's).
+    code = PAGE_START.read_text(encoding="utf-8")
+    assert 'link[data-claude-cost-bundle]' in code
+    assert "if (domReady && window.document$) window.document$.next(document)" in code
+    assert code.index('addEventListener("DOMContentLoaded", function () { domReady = true; })') < code.index(
+        "document$.next")
 
 
 @pytest.mark.parametrize("html", [PAGE_HTML.replace(BUNDLE, "x.js"), PAGE_HTML.replace("</body>", f'<script src="{BUNDLE}"></script></body>')])
@@ -49,13 +52,17 @@ def test_a_page_without_exactly_one_bundle_fails_the_build_naming_it(html):
         after_paint.on_post_page(html, page=_Page(), config=None)
 
 
+def test_a_page_without_page_start_fails_the_build():
+    with pytest.raises(PluginError, match="page-start.js"):
+        after_paint.on_post_page(PAGE_HTML.replace(START, ""), page=_Page(), config=None)
+
+
+def test_the_theme_loads_page_start_deferred_from_the_site_root():
+    main = (REPO / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert "<script src=\"{{ 'javascripts/page-start.js' | url }}\" defer></script>" in main
+
+
 @pytest.mark.skipif(not shutil.which("node"), reason="needs Node.js")
-def test_the_loader_and_the_page_helper_parse(tmp_path):
-    helper = re.search(r"<script>(.*?)</script>", (REPO / "overrides" / "main.html").read_text(encoding="utf-8"), re.S)
-    assert helper and "claudeCostAfterPaint" in helper.group(1)
-    loader = after_paint._LOADER % {"src": '"x.js"'}
-    for name, code in (("helper.js", helper.group(1)), ("loader.js", loader.removeprefix("<script>").removesuffix("</script>"))):
-        path = tmp_path / name
-        path.write_text(code, encoding="utf-8")
-        proc = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True)
-        assert proc.returncode == 0, f"{name}: {proc.stderr[-500:]}"
+def test_page_start_parses_as_a_classic_script():
+    proc = subprocess.run(["node", "--check", str(PAGE_START)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-500:]

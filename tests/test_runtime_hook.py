@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -118,7 +119,7 @@ def test_bad_mount_points_fail_the_build_naming_the_page(div, message):
     assert "page.md" in str(info.value)
 
 
-def test_the_status_line_is_added_once_per_page():
+def test_the_status_line_is_added_once_per_page_and_no_script_with_it():
     class File:
         src_uri = "calculators/x.md"
 
@@ -127,21 +128,34 @@ def test_the_status_line_is_added_once_per_page():
 
     div = '<div data-calc="a"></div><p>text</p><div data-calc="b"></div>'
     html = runtime.on_page_content(div, Page(), None, None)
-    assert html.count('<p class="calc-runtime-status"') == 1 and html.count("claudeCostEarly") == 1
+    assert html.count('<p class="calc-runtime-status"') == 1
     assert html.index("runtime-status") < html.index('data-calc="a"')
+    # The hook adds markup and data only: the page's JavaScript lives in docs/javascripts/ (issue 14).
+    assert "<script>" not in html and "<script " not in html.replace('<script type="application/json"', "")
 
 
 @pytest.mark.skipif(not shutil.which("node"), reason="needs Node.js")
 def test_the_site_scripts_parse(tmp_path):
-    """Syntax check of the runtime's JavaScript (the page bootstrap is generated, so it is checked too)."""
-    bootstrap = tmp_path / "bootstrap.js"
-    bootstrap.write_text(runtime._BOOTSTRAP.removeprefix("<script>").removesuffix("</script>"), encoding="utf-8")
-    scripts = [bootstrap, REPO / "docs/javascripts/calculators.js", REPO / "docs/javascripts/worker.mjs",
-               REPO / "docs/javascripts/widgets/cost-calculator.js"]
+    """Syntax check of every script of the site: classic scripts as scripts, the rest as ES modules."""
+    scripts = sorted((REPO / "docs" / "javascripts").rglob("*.js")) + sorted((REPO / "docs" / "javascripts").rglob("*.mjs"))
+    assert len(scripts) >= 8
+    classic = {"page-start.js"}  # loaded with a plain <script defer> (it must also run from file://)
     for script in scripts:
         target = script
-        if script.suffix == ".js" and script.parent.name in ("javascripts", "widgets"):
+        if script.suffix == ".js" and script.name not in classic:
             target = tmp_path / (script.stem + ".mjs")  # ES modules: make Node parse them as such
             target.write_text(script.read_text(encoding="utf-8"), encoding="utf-8")
         proc = subprocess.run(["node", "--check", str(target)], capture_output=True, text=True)
         assert proc.returncode == 0, f"{script.name}: {proc.stderr[-500:]}"
+
+
+def test_no_javascript_or_css_is_written_in_python_or_templates():
+    """The site's JavaScript and CSS live in docs/javascripts/ and docs/stylesheets/ (issue 14): the hooks and the
+    theme override inject configuration and markup only."""
+    for path in [*(REPO / "hooks").glob("*.py"), *(REPO / "overrides").rglob("*.html")]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"<script>\s*(\(|var |let |const |window|document|function)", text), f"{path.name} writes an inline script"
+        assert "function (" not in text and "=> {" not in text, f"{path.name} carries JavaScript"
+    for path in (REPO / "docs" / "javascripts").rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        assert "const STYLE" not in text and 'h("style"' not in text, f"{path.name} carries CSS"

@@ -323,21 +323,24 @@ def test_inline(code, expected):
 
 def test_lineup_table():
     text = r("<!-- cc:table lineup -->")
-    assert "| Test Big 1 | `test-big-1` | $5.00 | $6.25 | $10.00 | $0.50 | $25.00 | $2.50 / $12.50 | 1M | 128K |" in text
+    # input, output, 5-min / 1-hour writes (5 x 1.25, x 2), read (x 0.1), batch (x 0.5), context / max output
+    assert "| Test Big 1<br>`test-big-1` | $5.00 | $25.00 | $6.25 / $10.00 | $0.50 | $2.50 / $12.50 | 1M / 128K |" in text
     # the tier row of test-small-1: 1.60 x 1.25 = 2.00, x 2 = 3.20, x 0.1 = 0.16; batch 0.80 / 3.00
-    assert "| Test Small 1 (prompt > 100,000 tokens) |  | $1.60 | $2.00 | $3.20 | $0.16 | $6.00 | $0.80 / $3.00 |" in text
+    assert "| Test Small 1, prompt > 100K | $1.60 | $6.00 | $2.00 / $3.20 | $0.16 | $0.80 / $3.00 |  |" in text
+    assert len(text.splitlines()[0].split("|")) - 2 == 7  # seven columns: fits a 1366-pixel screen
     assert "Test Old 1" not in text  # retired: not in the current lineup
     assert "prices in force on 2026-03-01" in text
 
 
 def test_all_prices_and_all_models_tables():
     prices = r("<!-- cc:table all-prices -->")
-    assert "| Test Old 1 | retired | $15.00 | $18.75 | $30.00 | $1.50 | $75.00 |" in prices  # 15 x 1.25, x 2, x 0.1
+    # 15 x 1.25, x 2, x 0.1
+    assert "| Test Old 1<br>retired, since 2025-01-01 | $15.00 | $75.00 | $18.75 / $30.00 | $1.50 |" in prices
     assert "$10.00 / $50.00" in prices  # fast mode of test-big-1
     assert "> 100K: $1.60 / $6.00" in prices
     models = r("<!-- cc:table all-models -->")
     assert "[source](https://example.test/old)" in models
-    assert "[source](https://example.test/big) | 2026-01-10 |" in models  # no third-party mark
+    assert "[source](https://example.test/big)<br>checked 2026-01-10 |" in models  # no third-party mark
     assert "retired 2026-01-05" in models
     assert "`test-old-1`<br>`test-old`" in models
 
@@ -365,7 +368,8 @@ def test_small_tables():
     assert "| Test Big 1 | $5.00 | $25.00 | 5× | $0.025 |" in r("<!-- cc:table output-ratio -->")
     assert "| Test Small 1 | `test-small-1` | 2,048 |" in r("<!-- cc:table min-cacheable -->")
     # premiums 6.25 - 5 = 1.25, 10 - 5 = 5, saving 5 - 0.5 = 4.5
-    assert "| Test Big 1 | $1.25 | $5.00 | $4.50 | 0.28 | 1 | 1.11 | 2 |" in r("<!-- cc:table break-even -->")
+    # reads: 1.25 / 4.5 = 0.28 -> 1, 5 / 4.5 = 1.11 -> 2
+    assert "| Test Big 1 | $1.25 | $5.00 | $4.50 | 1 | 2 |" in r("<!-- cc:table break-even -->")
     assert "| Batch API | 0.5× every token price | [source](https://example.test/batch) | 2026-01-10 |" in \
         r("<!-- cc:table modifiers -->")
 

@@ -233,9 +233,10 @@ def sc():
 @pytest.mark.parametrize("day", SWEEP, ids=str)
 def test_prices_in_force_tables(day, sc):
     lineup = sc.render("<!-- cc:table lineup -->", at=day, pricing=PRICING)
-    names = [line.split("|")[1].strip() for line in lineup.splitlines()[2:] if line.startswith("|")
-             and line.split("|")[2].strip()]  # the first row of each model has its API id
-    want = [m.name + (" (limited)" if m.availability == "limited" else "") for m in PRICING.current_models(day)]
+    names = [line.split("|")[1].strip().split("<br>")[0] for line in lineup.splitlines()[2:]
+             if line.startswith("|") and "<br>`" in line.split("|")[1]]  # the first row of each model has its API id
+    want = [m.name.removeprefix("Claude ") + (" (limited)" if m.availability == "limited" else "")
+            for m in PRICING.current_models(day)]
     assert names == want
     assert f"prices in force on {day}" in lineup
 

@@ -406,6 +406,10 @@ class Analysis:
                          "what-ifs use per-request logs only")
         for note, n in sorted(self.pricer.notes.items()):
             notes.append(f"{note} ({n:,} records)")
+        future = sum(v[1] for day, v in self._by_day.items() if day > self.o.today)
+        if future:
+            notes.append(f"{future:,} records are dated after today ({self.o.today}): they are priced at the prices "
+                         f"known today, which may change before then")
         return notes
 
     def problem(self, rep: dict | None = None) -> str | None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import time
+from decimal import Decimal
 
+from .._charts import value_axis
 from ..errors import InputError, PriceError
-from ..pricing import load_pricing
+from ..pricing import UnknownModelError, load_pricing
 from .analysis import Analysis, Options
 from .reader import DOC_FORMATS, ChunkReader, choose_format
 from .records import Collector
@@ -30,6 +32,17 @@ def _input_error(field: str, message: str) -> InputError:
     return InputError([(field, message)])
 
 
+#: The browser bridge words messages for the analyser's form (see calculators.bridge): its Options fields.
+FORM_WORDS = {
+    "(set the share with --batch-share)": "(set the share with \u201cBatch share\u201d under Options)",
+    "(choose another model with --route-to)": "(choose another model in \u201cRoute to\u201d under Options)",
+    "--route-to: ": "Route to: ",
+    "--since: ": "From: ",
+    "--until: ": "Until: ",
+    "in --json": "in the downloaded JSON report",
+}
+
+
 def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
     """Start an analysis. Inputs: format, model, since, until, at, batch_share, route_to (all optional)."""
     try:
@@ -40,7 +53,12 @@ def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
                        fmt=inputs.get("format") or "auto")
     except PriceError as exc:
         raise _input_error(exc.field, str(exc)) from None
-    load_pricing().model(opts.route_to)
+    if opts.since and opts.until and opts.since > opts.until:
+        raise _input_error("until", f"the last day ({opts.until}) is before the first day ({opts.since})")
+    try:
+        load_pricing().model(opts.route_to)
+    except UnknownModelError as exc:
+        raise _input_error("route_to", f"--route-to: {exc}") from None
     sid = f"s{len(_SESSIONS) + 1}-{time.monotonic_ns()}"
     _SESSIONS[sid] = {"options": opts, "collector": Collector(), "files": {}, "bytes": 0}
     return {"session": sid}
@@ -120,6 +138,7 @@ def bridge_analyze_finish(inputs: dict, today: _dt.date | None = None) -> dict:
         rep["problem"] = problem  # (the page shows it with the notes)
         if problem:
             rep["notes"].insert(0, problem)
+        rep["charts"] = {"by_day": value_axis([Decimal(d["total_usd"]) for d in rep["by_day"]])}
     except PriceError as exc:
         raise _input_error(exc.field, str(exc)) from None
     if inputs.get("csv"):

@@ -25,13 +25,14 @@ and 3: cue words, tiers and routing rules, the module a contributor edits to cha
 """
 
 from .features import Feature, Features, detect_features
-from .pipeline import Recommendation, RecommendInputError, bridge_recommend, prerender_html, recommend
+from .pipeline import FORM_WORDS, Recommendation, RecommendInputError, bridge_recommend, prerender_html, recommend
 from .plan import ASSUMED_OUTPUT, RecommendWorkload, cache_hit_rate, simulate_conversation
 from .rules import RULES, TIERS, route, rule_table_markdown
 from .settings import DAYS_PER_MONTH, DEFAULT_INPUTS
 from .tokens import ZERO_TOKENS, TokenRange, estimate_tokens
 
 __all__ = [
+    "FORM_WORDS",
     "ASSUMED_OUTPUT",
     "ZERO_TOKENS",
     "DAYS_PER_MONTH",

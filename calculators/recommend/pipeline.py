@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..cost import PriceError, dstr, parse_at, price_workload
 from ..errors import InputError
+from ..present import future_prices_note
 from ..present import money_json as _money
 from ..present import usd_display as _usd
 from ..pricing import Model, Pricing, load_pricing
@@ -493,6 +494,12 @@ def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, objec
     return system, prompt, tools, wl, at, errors
 
 
+#: The browser bridge words messages for the recommender's form (see calculators.bridge).
+FORM_WORDS = {
+    "give --output-tokens to set it": "fill in \u201cExpected output (tokens)\u201d to set it",
+}
+
+
 def bridge_recommend(inputs: dict, today: _dt.date) -> dict:
     """Browser entry point: the form's fields in, the recommendation as JSON out (``at`` defaults to today)."""
     system, prompt, tools, wl, at, errors = _parse_inputs(inputs)
@@ -502,6 +509,11 @@ def bridge_recommend(inputs: dict, today: _dt.date) -> dict:
         result = recommend(prompt, system=system, tools=tools, workload=wl, at=at or today).to_json()
     except RecommendInputError as exc:
         raise InputError(exc.errors) from None
+    pricing = load_pricing()
+    future = future_prices_note(parse_at(at or today), today,
+                                max(p.effective_from for m in pricing.models for p in m.periods))
+    if future:
+        result["notes"] = [*result.get("notes", []), future]
     return result
 
 

@@ -11,6 +11,12 @@ const TEXT = {
   loading: "Loading live recalculation…",
   live: "Live: figures recalculate as you type.",
 };
+const BUILT = "The figures shown were computed when the site was built; they are not recalculated for your changes.";
+
+// A runtime that is not live this long after its worker started counts as failed (a download that never
+// finishes, a WebAssembly instance that never comes up). It may still come up later: the page then goes live.
+// Tests may shorten it with window.claudeCostStartTimeoutMs (set before the page's scripts run).
+const START_TIMEOUT_MS = 15000;
 
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -28,10 +34,10 @@ function runtimeConfig() {
 
 function unsupportedReason() {
   if (location.protocol === "file:") {
-    return "Live recalculation is off: this page was opened from a file. Serve the site over http (for example `make serve`) to recalculate; the figures shown were computed when the site was built.";
+    return `Live recalculation is off: this page was opened from a file. Serve the site (for example \`make serve\`) to recalculate. ${BUILT}`;
   }
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    return "Live recalculation is off: this browser lacks WebAssembly or Web Workers. The figures shown were computed when the site was built.";
+    return `Live recalculation is off: this browser lacks WebAssembly or Web Workers. ${BUILT}`;
   }
   return "";
 }
@@ -51,23 +57,45 @@ function statusElement(firstMount) {
   return el;
 }
 
+function utcToday() {
+  return new Date().toISOString().slice(0, 10);
+}
+
 function createRuntime(firstStatusEl) {
   let statusEl = firstStatusEl;
   const listeners = new Set();
   const pending = new Map();
   let nextId = 1;
   let worker = null;
-  const runtime = { state: "loading", message: "", timings: null };
+  let watchdog = 0;
+  const runtime = { state: "loading", message: "", retryable: false, timings: null };
+  const config = runtimeConfig();
 
   function paintStatus() {
     statusEl.dataset.state = runtime.state;
-    statusEl.textContent =
-      runtime.state === "failed" ? runtime.message : (runtime.state === "live" && statusEl.dataset.liveText) || TEXT[runtime.state];
+    const text = runtime.state === "failed" ? runtime.message
+      : (runtime.state === "live" && statusEl.dataset.liveText) || TEXT[runtime.state];
+    const span = document.createElement("span");
+    span.className = "calc-status-text";
+    span.textContent = text;
+    const parts = [span];
+    if (runtime.state === "failed" && runtime.retryable) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button calc-retry";
+      button.dataset.testid = "runtime-retry";
+      button.textContent = "Retry";
+      button.addEventListener("click", () => retry());
+      parts.push(" ", button);
+    }
+    statusEl.replaceChildren(...parts);
   }
 
-  function setStatus(state, message = "") {
+  function setStatus(state, message = "", retryable = false) {
     runtime.state = state;
     runtime.message = message;
+    runtime.retryable = retryable;
+    if (state !== "loading") clearTimeout(watchdog);
     paintStatus();
     for (const cb of listeners) cb(state, message);
     if (state === "failed") {
@@ -76,52 +104,69 @@ function createRuntime(firstStatusEl) {
     }
   }
 
-  const config = runtimeConfig();
-  const reason = unsupportedReason() || (config ? "" : "Live recalculation is off: the page lacks its runtime settings (rebuild the site).");
+  const reason = unsupportedReason() || (config ? "" : `Live recalculation is off: the page lacks its runtime settings (rebuild the site). ${BUILT}`);
   setStatus("loading");
-  // The worker is started (or the bootstrap's adopted) once the page's first frame is on screen
-  // (claudeCostAfterPaint, overrides/main.html): Python's download and compile must not compete with it.
-  // Calls made before then wait for it.
+  // The worker is started once the page's first frame is on screen (claudeCostAfterPaint, page-start.js):
+  // Python's download and compile must not compete with it. Calls made before then wait for it.
   let attached;
-  const attachedOnce = new Promise((resolve) => (attached = resolve));
+  let attachedOnce = new Promise((resolve) => (attached = resolve));
   if (reason) {
     setStatus("failed", reason);
     attached();
   } else {
-    window.claudeCostAfterPaint(attach);
+    window.claudeCostAfterPaint(() => start(false));
   }
 
-  function attach() {
-    // The page's inline bootstrap (hooks/runtime.py) may have started the worker already; adopt it rather
-    // than starting a second one.
-    const early = window.claudeCostEarly && window.claudeCostEarly.root === ROOT.href ? window.claudeCostEarly : null;
-    if (early) {
-      worker = early.worker;
-    } else {
-      try {
-        worker = new Worker(new URL("worker.mjs", HERE), { type: "module", name: "claude-cost-python" });
-      } catch (err) {
-        setStatus("failed", `Live recalculation could not start (${err.message}). The figures shown were computed when the site was built.`);
+  function failStart(message) {
+    setStatus("failed", `Live recalculation could not start: ${message}. ${BUILT}`, true);
+  }
+
+  function start(fresh) {
+    try {
+      worker = new Worker(new URL("worker.mjs", HERE), { type: "module", name: "claude-cost-python" });
+    } catch (err) {
+      worker = null;
+      failStart(`the browser refused to start its worker (${err.message})`);
+      attached();
+      return;
+    }
+    listen(worker);
+    performance.mark("claude-cost-worker"); // when Python was started (the tests check the order)
+    const limit = Number(window.claudeCostStartTimeoutMs) || START_TIMEOUT_MS;
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      if (runtime.state === "loading") {
+        failStart(`it did not come up within ${Math.round(limit / 1000)} seconds (a download may be blocked or very slow)`);
       }
-    }
-    if (worker) listen(early);
-    if (worker && !early) {
-      performance.mark("claude-cost-worker"); // when Python was started (the tests check the order)
-      worker.postMessage({
-        type: "init",
-        pyodide: new URL(config.pyodide, ROOT).href,
-        archive: new URL(config.archive, ROOT).href,
-        snapshot: config.snapshot ? new URL(config.snapshot, ROOT).href : null,
-        siteDir: config.site_dir,
-        warmup: config.warmup,
-        today: config.today || null,
-      });
-    }
+    }, limit);
+    worker.postMessage({
+      type: "init",
+      pyodide: new URL(config.pyodide, ROOT).href,
+      archive: new URL(config.archive, ROOT).href,
+      snapshot: config.snapshot ? new URL(config.snapshot, ROOT).href : null,
+      siteDir: config.site_dir,
+      warmup: config.warmup,
+      today: config.today || null,
+      fresh,
+    });
     attached();
   }
 
-  function listen(early) {
-    const onMessage = (msg) => {
+  function retry() {
+    if (runtime.state === "live" || !config || reason) return;
+    if (worker) worker.terminate();
+    worker = null;
+    for (const { reject } of pending.values()) reject(new Error("the runtime was restarted"));
+    pending.clear();
+    attachedOnce = new Promise((resolve) => (attached = resolve));
+    setStatus("loading");
+    start(true);
+  }
+
+  function listen(w) {
+    w.onmessage = (event) => {
+      if (w !== worker) return; // a worker replaced by Retry
+      const msg = event.data;
       if (msg.type === "status") {
         runtime.timings = msg.timings || null;
         if (runtime.timings && runtime.timings.started_at) {
@@ -129,9 +174,9 @@ function createRuntime(firstStatusEl) {
         }
         if (msg.state === "live") {
           performance.mark("claude-cost-live");
-          setStatus("live");
+          setStatus("live"); // also after a timeout: a slow start that did finish is welcome
         } else {
-          setStatus("failed", `Live recalculation could not start: ${msg.message}. The figures shown were computed when the site was built.`);
+          failStart(msg.message);
         }
         return;
       }
@@ -141,17 +186,14 @@ function createRuntime(firstStatusEl) {
       if (msg.error) waiter.reject(new Error(msg.error));
       else waiter.resolve(msg.response);
     };
-    const onError = (message) =>
-      setStatus("failed", `Live recalculation stopped: ${message || "the Python worker could not run"}. The figures shown stay as they were.`);
-    worker.onmessage = (event) => onMessage(event.data);
-    worker.onerror = (event) => {
+    w.onerror = (event) => {
       event.preventDefault();
-      onError(event.message);
+      if (w !== worker) return;
+      const wasLive = runtime.state === "live";
+      setStatus("failed", wasLive
+        ? `Live recalculation stopped: ${event.message || "the Python worker could not run"}. The figures shown stay as they were.`
+        : `Live recalculation could not start: ${event.message || "the Python worker could not be loaded"}. ${BUILT}`, true);
     };
-    if (early) {
-      for (const msg of early.messages.splice(0)) onMessage(msg);
-      if (early.error) onError(early.error);
-    }
   }
 
   return {
@@ -167,6 +209,11 @@ function createRuntime(firstStatusEl) {
     get timings() {
       return runtime.timings;
     },
+    // The day the live tools treat as today: the build's day for a site built with CLAUDE_COST_TODAY.
+    get today() {
+      return (config && config.today) || utcToday();
+    },
+    retry,
     attachStatus(el) {
       // A page swapped in by instant navigation brings its own status line; keep showing the state there.
       statusEl = el;
@@ -200,7 +247,7 @@ function prerendered(el) {
   }
 }
 
-// Widgets mount once the page's first frame is on screen (claudeCostAfterPaint, overrides/main.html, which also
+// Widgets mount once the page's first frame is on screen (claudeCostAfterPaint, page-start.js, which also
 // goes on in a background tab), so the prerendered figures are shown before any widget code runs.
 const firstFrame = new Promise((resolve) => window.claudeCostAfterPaint(resolve));
 
@@ -218,6 +265,10 @@ export function boot(root = document) {
       get status() {
         return runtime.status;
       },
+      get today() {
+        return runtime.today;
+      },
+      retry: runtime.retry,
       onStatus: runtime.onStatus,
       escape: escapeHtml,
       prerendered: prerendered(el),

@@ -3,10 +3,13 @@
 // thread never runs Python. Protocol (the architecture page, docs/contributing/architecture.md, has the rest):
 //   main -> worker  {type: "init", pyodide: URL of the Pyodide folder, archive: URL of the archive,
 //                    snapshot: URL of the build's memory snapshot or null, siteDir, warmup: Python source,
-//                    today: "YYYY-MM-DD" when the site was built for a given day, else null}
+//                    today: "YYYY-MM-DD" when the site was built for a given day, else null,
+//                    fresh: true to ignore (and replace) the runtime files kept in Cache Storage (a retry)}
 //   main -> worker  {id, name, inputs}
 //   worker -> main  {type: "status", state: "live" | "failed", message, timings}
 //   worker -> main  {id, response} or {id, error}
+// A runtime file that cannot be downloaded fails the start at once, with the file's name: Pyodide itself only
+// logs a failed WebAssembly download and then waits forever.
 
 let ready = null;
 let callJson = null;
@@ -19,6 +22,17 @@ const CACHE_NAME = "claude-cost-runtime";
 const nativeFetch = self.fetch.bind(self);
 let immutable = new Set();
 let cacheReady = Promise.resolve(null);
+let fresh = false;
+// Rejected by the first runtime file that cannot be downloaded; start() races against it.
+let failStart = () => undefined;
+const startFailed = new Promise((_, reject) => {
+  failStart = reject;
+});
+startFailed.catch(() => undefined);
+
+function fileName(url) {
+  return new URL(url).pathname.split("/").pop();
+}
 
 function openCache() {
   if (!("caches" in self)) return Promise.resolve(null);
@@ -27,12 +41,22 @@ function openCache() {
 
 async function cachedFetch(url, init) {
   const cache = await cacheReady;
-  if (cache) {
+  if (cache && !fresh) {
     const hit = await cache.match(url).catch(() => undefined);
     if (hit) return hit;
   }
-  const res = await nativeFetch(url, init);
-  if (cache && res.ok) cache.put(url, res.clone()).catch(() => undefined);
+  let res;
+  try {
+    res = await nativeFetch(url, init);
+  } catch (err) {
+    failStart(new Error(`could not download ${fileName(url)} (${(err && err.message) || "network error"})`));
+    throw err;
+  }
+  if (!res.ok) {
+    failStart(new Error(`could not download ${fileName(url)} (HTTP ${res.status})`));
+    return res;
+  }
+  if (cache) cache.put(url, res.clone()).catch(() => undefined);
   return res;
 }
 
@@ -50,15 +74,21 @@ async function forgetOldFiles() {
 
 function fetchBytes(url) {
   return fetch(url).then((res) => {
-    if (!res.ok) throw new Error(`could not download ${new URL(url).pathname} (HTTP ${res.status})`);
+    if (!res.ok) throw new Error(`could not download ${fileName(url)} (HTTP ${res.status})`);
     return res.arrayBuffer();
   });
 }
 
 function fetchGzipped(url) {
-  // The build gzips the memory snapshot; it is inflated while it downloads.
-  return fetch(url).then((res) => {
-    if (!res.ok) throw new Error(`could not download ${new URL(url).pathname} (HTTP ${res.status})`);
+  // The build gzips the memory snapshot; it is inflated while it downloads. The snapshot only saves time: a
+  // failed download is not fatal (Python then boots from scratch), so it bypasses the start-failure check.
+  return cacheReady.then(async (cache) => {
+    let res = cache && !fresh ? await cache.match(url).catch(() => undefined) : undefined;
+    if (!res) {
+      res = await nativeFetch(url);
+      if (!res.ok) throw new Error(`could not download ${fileName(url)} (HTTP ${res.status})`);
+      if (cache) cache.put(url, res.clone()).catch(() => undefined);
+    }
     return new Response(res.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
   }).then((b) => new Uint8Array(b));
 }
@@ -69,8 +99,9 @@ async function boot(loadPyodide, indexURL, snapshotBytes) {
   return loadPyodide(options);
 }
 
-async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup, today }) {
+async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup, today, fresh: retry }) {
   const t0 = performance.now();
+  fresh = Boolean(retry);
   immutable = new Set([archive, snapshot, ...["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
     .map((name) => indexURL + name)].filter(Boolean));
   cacheReady = openCache();
@@ -85,7 +116,9 @@ async function start({ pyodide: indexURL, archive, snapshot, siteDir, warmup, to
   if (snapshotBytes) snapshotBytes.catch(() => undefined);
   const asm = import(indexURL + "pyodide.asm.mjs").then(mark("asm_ms")); // loadPyodide reuses this module
   asm.catch(() => undefined);
-  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+  const { loadPyodide } = await import(indexURL + "pyodide.mjs").catch((err) => {
+    throw new Error(`could not load pyodide.mjs (${(err && err.message) || err})`);
+  });
   let py;
   let restored = Boolean(snapshotBytes);
   try {
@@ -116,7 +149,7 @@ self.onmessage = (event) => {
   const msg = event.data || {};
   if (msg.type === "init") {
     if (ready) return;
-    ready = start(msg);
+    ready = Promise.race([start(msg), startFailed]);
     ready.then(
       (timings) => {
         self.postMessage({ type: "status", state: "live", message: "", timings });

@@ -442,3 +442,91 @@ def test_reset_returns_to_the_default_scenario(page):
     settled(page)
     expect(page.locator('select[name="model"]')).to_have_value(DEFAULT_INPUTS["model"])
     expect_figures(page, python_result(full_state()))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Issue 18: huge numbers, retired models, future dates
+# ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+@pytest.mark.parametrize("typed", ["1e99", "9" * 120])
+def test_a_huge_token_count_gives_a_short_message_that_keeps_the_layout(browser, site_url, viewport, typed):
+    ctx = browser.new_context(base_url=site_url, viewport=viewport, service_workers="block")
+    try:
+        pg = ctx.new_page()
+        pg.goto(PAGE)
+        wait_live(pg)
+        pg.fill('input[name="input"]', typed)
+        settled(pg)
+        want = bridge.call("calculator", full_state(input=typed))["errors"][0]["message"]
+        error = pg.get_by_test_id("error-input")
+        expect(error).to_have_text(want)
+        assert len(want) < 100 and not any(len(run) > 20 for run in want.replace(",", " ").split()), want
+        box = pg.evaluate("""() => {
+            const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+            return { form: r('.calc-form'), results: r('.calc-results-wrap'), error: r('[data-testid=error-input]'),
+                     page: document.documentElement.scrollWidth, view: window.innerWidth };
+        }""")
+        assert box["page"] <= box["view"], f"the page scrolls sideways ({box['page']} > {box['view']})"
+        assert box["error"]["right"] <= box["form"]["right"] + 1, "the message runs out of the form"
+        if viewport["width"] >= 1366:  # form and results side by side: they must not overlap
+            assert box["form"]["right"] <= box["results"]["left"], box
+        assert box["form"]["right"] <= box["view"], box
+    finally:
+        ctx.close()
+
+
+def test_a_retired_model_moves_the_date_visibly_and_back(page):
+    goto(page, PAGE)
+    wait_live(page)
+    retired = next(m for m in load_pricing().models if m.id == RETIRED_MODEL)
+    page.select_option('select[name="model"]', RETIRED_MODEL)
+    settled(page)
+    expect(page.locator('input[name="at"]')).to_have_value(RETIRED_DAY)
+    note = page.get_by_test_id("date-note")
+    expect(note).to_contain_text(f"Date set to {RETIRED_DAY}")
+    expect(note).to_contain_text(retired.name)
+    expect_figures(page, python_result(full_state(model=RETIRED_MODEL, at=RETIRED_DAY)))
+    # Back on a current model, the date the page chose goes away again (today), and the figures follow.
+    page.select_option('select[name="model"]', "claude-haiku-5-5")
+    settled(page)
+    expect(page.locator('input[name="at"]')).to_have_value("")
+    expect(note).to_contain_text("Date back to today")
+    expect(page.get_by_test_id("error-at")).to_be_hidden()
+    expect_figures(page, python_result(full_state(model="claude-haiku-5-5")))
+    # Undo puts back the model and the date from before the pick.
+    page.select_option('select[name="model"]', RETIRED_MODEL)
+    settled(page)
+    page.get_by_test_id("date-undo").click()
+    settled(page)
+    expect(page.locator('select[name="model"]')).to_have_value("claude-haiku-5-5")
+    expect(page.locator('input[name="at"]')).to_have_value("")
+    expect_figures(page, python_result(full_state(model="claude-haiku-5-5")))
+
+
+def test_figures_that_do_not_match_the_inputs_are_marked_with_what_they_are_for(page):
+    goto(page, PAGE)
+    wait_live(page)
+    retired = next(m for m in load_pricing().models if m.id == RETIRED_MODEL)
+    page.select_option('select[name="model"]', RETIRED_MODEL)
+    settled(page)
+    page.fill('input[name="at"]', retired.retired.isoformat())  # the reader's own date: no price that day
+    settled(page)
+    expect(page.get_by_test_id("error-at")).to_be_visible()
+    results = page.get_by_test_id("results")
+    expect(results).to_have_attribute("data-stale", "true")
+    expect(results).to_have_attribute("data-stale-reason", "invalid")
+    expect(page.get_by_test_id("stale-note")).to_contain_text(f"{retired.name}, prices in force on {RETIRED_DAY}")
+
+
+def test_a_future_date_says_the_prices_are_todays_and_may_change(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.fill('input[name="at"]', "2099-01-01")
+    settled(page)
+    result = python_result(full_state(at="2099-01-01"))
+    note = next(n for n in result["per_request"]["notes"] if "after today" in n)
+    assert "may change" in note
+    expect(page.get_by_test_id("notes")).to_contain_text(note)
+    expect_figures(page, result)

@@ -132,3 +132,69 @@ def test_cancel_midway(page, tmp_path_factory):
     drop(page, {p.name: p.read_text() for p in CC_FILES})
     wait_report(page)
     expect(page.get_by_test_id("log-total-usd")).to_have_attribute("data-value", "0.98324")
+
+
+def test_a_file_with_nothing_readable_says_so_first(page):
+    goto(page, PAGE)
+    wait_live(page)
+    bad = "".join(f"not json {i}\n" for i in range(12))
+    drop(page, {"junk.jsonl": bad})
+    wait_report(page)
+    nothing = page.get_by_test_id("log-nothing")
+    expect(nothing).to_be_visible()
+    expect(nothing).to_contain_text("Nothing readable")
+    # It comes first in the report, with the first bad lines (no empty charts or $0.00 what-ifs).
+    assert page.evaluate("document.querySelector('[data-testid=log-report]').firstElementChild.dataset.testid") \
+        == "log-nothing"
+    expect(nothing.get_by_test_id("log-first-bad-lines").locator("li")).to_have_count(5)
+    expect(nothing.get_by_test_id("log-first-bad-lines")).to_contain_text("junk.jsonl:1")
+    expect(page.get_by_test_id("log-day-chart")).to_have_count(0)
+    expect(page.get_by_test_id("log-what-if")).to_have_count(0)
+    expect(page.get_by_test_id("log-malformed")).to_have_attribute("data-value", "12")
+
+
+def test_charts_have_axes_and_their_values_in_tables(page):
+    goto(page, PAGE)
+    wait_live(page)
+    drop(page, {p.name: p.read_text() for p in CC_FILES})
+    wait_report(page)
+    want = cli_report(*CC_FILES)
+    from decimal import Decimal
+
+    from calculators._charts import value_axis
+
+    axis = value_axis([Decimal(d["total_usd"]) for d in want["by_day"]])
+    chart = page.get_by_test_id("log-day-chart")
+    shown = chart.locator("text[data-value]").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert shown == [t["display"] for t in axis["ticks"]] and len(shown) >= 2
+    # The per-day table: reachable by keyboard (its summary), one row per day with Python's figures.
+    summary = page.locator(".log-chart-data summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    rows = page.get_by_test_id("log-day-table").locator("tbody tr")
+    expect(rows).to_have_count(len(want["by_day"]))
+    for i, day in enumerate(want["by_day"]):
+        expect(rows.nth(i).locator("th")).to_have_text(day["day"])
+        expect(rows.nth(i).get_by_test_id("log-day-usd")).to_have_attribute("data-value", day["total_usd"])
+    # Figures are right-aligned; models are shown by their names.
+    align = page.get_by_test_id("log-by-model").locator("td.num").first.evaluate("td => getComputedStyle(td).textAlign")
+    assert align == "right"
+    for model_id, m in want["by_model"].items():
+        expect(page.locator(f'[data-testid="log-by-model"] tr[data-model="{model_id}"] th')).to_have_text(m["name"])
+
+
+def test_the_charts_keep_readable_labels_on_a_phone(browser, site_url):
+    ctx = browser.new_context(base_url=site_url, viewport={"width": 390, "height": 844}, service_workers="block")
+    try:
+        pg = ctx.new_page()
+        pg.goto(PAGE)
+        wait_live(pg)
+        drop(pg, {p.name: p.read_text() for p in CC_FILES})
+        wait_report(pg)
+        pg.wait_for_timeout(300)  # the charts are redrawn at their width
+        sizes = pg.locator("[data-testid=log-day-chart] text, [data-testid=log-bucket-chart] text").evaluate_all(
+            "ts => ts.map(t => t.getBoundingClientRect().height)")
+        assert sizes and min(sizes) >= 10, f"chart labels are {min(sizes):.1f} px high on a phone"
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        ctx.close()

@@ -1,6 +1,7 @@
 // The Cost Calculator widget. Every figure it shows is a string computed by Python (calculators.scenarios,
 // bridge name "calculator"); this file only collects the form, sends it, and lays out the answer. It never
 // does money arithmetic. Text goes into the page through textContent, so nothing needs escaping by hand.
+import { createController, hashCodec } from "./_controller.js";
 import { formFields, h } from "./_dom.js";
 
 const TOKEN_FIELDS = [
@@ -44,31 +45,8 @@ function money(testid, m, extra = {}) {
   return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, ...extra, text: m.display });
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// State <-> URL (the share link carries the whole state in the fragment, so it never reaches a server)
-// ---------------------------------------------------------------------------------------------------------
-
-function readHash() {
-  const raw = location.hash.replace(/^#/, "");
-  if (!raw || !raw.includes("=")) return null;
-  const params = new URLSearchParams(raw);
-  const state = {};
-  for (const name of FIELD_NAMES) {
-    if (!params.has(name)) continue;
-    const value = params.get(name);
-    state[name] = BOOL.has(name) ? value === "1" || value === "true" || value === "on" : value;
-  }
-  return Object.keys(state).length ? state : null;
-}
-
-function stateToHash(state) {
-  const params = new URLSearchParams();
-  for (const name of FIELD_NAMES) {
-    if (!(name in state) || state[name] === undefined) continue;
-    params.set(name, BOOL.has(name) ? (state[name] ? "1" : "0") : String(state[name]));
-  }
-  return "#" + params.toString();
-}
+// The share link carries the whole state in the URL fragment (_controller.js), so it never reaches a server.
+const CODEC = hashCodec(FIELD_NAMES, { bools: [...BOOL] });
 
 function normalise(inputs) {
   // The prerendered inputs as form values (numbers become strings, the volume field is chosen).
@@ -79,10 +57,6 @@ function normalise(inputs) {
     state[name] = BOOL.has(name) ? Boolean(value) : value === null ? "" : String(value);
   }
   return state;
-}
-
-function sameState(a, b) {
-  return stateToHash(a) === stateToHash(b);
 }
 
 function dayBefore(iso) {
@@ -100,9 +74,6 @@ export function mount(root, api) {
   let result = pre && pre.response && pre.response.ok ? pre.response.result : null;
   const defaults = normalise(pre ? pre.inputs : {});
   if (!("requests_per_month" in defaults) && !("requests_per_day" in defaults)) defaults.requests_per_month = "0";
-  const shared = readHash();
-  let state = { ...defaults, ...(shared || {}) };
-  if ("requests_per_day" in (shared || {})) delete state.requests_per_month;
   let supports = new Map();
   const id = `calc${++uid}`;
 
@@ -142,22 +113,14 @@ export function mount(root, api) {
   volumeInput.setAttribute("aria-describedby", `${id}-requests_per_month-error ${id}-volume-hint`);
   errors.requests_per_day = errors.requests_per_month;
 
-  const generalError = h("p", { class: "calc-field-error calc-general-error", "data-testid": "error-general", role: "alert", hidden: true });
-  const shareLink = h("a", { class: "calc-share-link", "data-testid": "share-link", href: "#", text: "Link to this scenario" });
-  const shareNote = h("span", { class: "calc-share-note", role: "status", "aria-live": "polite" });
-  const shareButton = h("button", { type: "button", class: "md-button calc-share", "data-testid": "share-button", text: "Copy share link" });
-  const resetButton = h("button", { type: "button", class: "md-button calc-share calc-reset", "data-testid": "reset-button", text: "Reset" });
+  // Picking a retired model moves the date to its last priced day: said here, with a way back.
+  const dateNote = h("p", { class: "calc-date-note", "data-testid": "date-note", role: "status", hidden: true });
+  const dateField = field("at", "Prices in force on", atInput, "Leave empty for today (UTC); pick a past day for historical prices.");
+  dateField.append(dateNote);
 
-  const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Cost calculator inputs", onsubmit: (e) => e.preventDefault() },
-    h("fieldset", {},
-      h("legend", { text: "Model and date" }),
-      field("model", "Model", modelSelect, ""),
-      field("at", "Prices in force on", atInput, "Leave empty for today (UTC); pick a past day for historical prices.")),
-    h("fieldset", {}, h("legend", { text: "Tokens per request" }), tokenInputs),
-    h("fieldset", {}, h("legend", { text: "Pricing options" }), batchField, fastField, geoField),
-    h("fieldset", {}, h("legend", { text: "Volume" }), volumeField),
-    generalError,
-    h("p", { class: "calc-share-row" }, shareButton, " ", resetButton, " ", shareLink, " ", shareNote));
+  const generalError = h("p", { class: "calc-field-error calc-general-error", "data-testid": "error-general", role: "alert", hidden: true });
+  const shareNote = h("span", { class: "calc-share-note", role: "status", "aria-live": "polite" });
+  const resetButton = h("button", { type: "button", class: "md-button calc-share calc-reset", "data-testid": "reset-button", text: "Reset" });
 
   // ---- results -----------------------------------------------------------------------------------------
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
@@ -165,14 +128,54 @@ export function mount(root, api) {
   // tabindex: on wide screens this panel scrolls on its own, so it must be reachable from the keyboard.
   const results = h("section", { class: "calc-results-wrap", id: `${id}-results`, "aria-label": "Results", tabindex: "0" }, staleNote, output);
 
+  const ctl = createController({
+    root, api, codec: CODEC, defaults, output, staleNote, errors, fields, generalError, shareNote,
+    fromHash: (partial) => {
+      const next = { ...defaults, ...partial };
+      if ("requests_per_day" in partial) delete next.requests_per_month;
+      return next;
+    },
+    compute: (state) => api.call("calculator", state),
+    render: (r) => {
+      result = r;
+      updateSupports(r.groups);
+      render(r);
+      showToggles();
+    },
+    describe,
+  });
+  const share = ctl.shareControls("Link to this scenario");
+
+  const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Cost calculator inputs", onsubmit: (e) => e.preventDefault() },
+    h("fieldset", {},
+      h("legend", { text: "Model and date" }),
+      field("model", "Model", modelSelect, ""),
+      dateField),
+    h("fieldset", {}, h("legend", { text: "Tokens per request" }), tokenInputs),
+    h("fieldset", {}, h("legend", { text: "Pricing options" }), batchField, fastField, geoField),
+    h("fieldset", {}, h("legend", { text: "Volume" }), volumeField),
+    generalError,
+    h("p", { class: "calc-share-row" }, share.button, " ", resetButton, " ", share.link, " ", shareNote));
+
   const staticFigures = root.querySelector(".calc-prerendered");
   root.classList.add("calc-widget");
   root.append(h("div", { class: "calc-layout" }, form, results));
   if (staticFigures) staticFigures.remove();
 
+  function modelName(modelId) {
+    const m = supports.get(modelId);
+    return m ? m.name : modelId;
+  }
+
+  function describe(s) {
+    // What the figures on screen are for, in the reader's words (used by the stale notes).
+    if (CODEC.same(s, defaults)) return "the default scenario";
+    const day = s.at || "today";
+    return `${modelName(s.model)}, prices in force on ${day}`;
+  }
+
   // ---- model list --------------------------------------------------------------------------------------
-  function fillModels(groups) {
-    const chosen = state.model;
+  function fillModels(groups, chosen = ctl.state.model) {
     modelSelect.replaceChildren();
     supports = new Map();
     for (const group of groups) {
@@ -223,9 +226,9 @@ export function mount(root, api) {
   }
 
   // ---- state <-> form ----------------------------------------------------------------------------------
-  function writeForm() {
+  function writeForm(state) {
     fields.model.value = state.model || "";
-    if (fields.model.value !== state.model && state.model) fillModels(result ? result.groups : []);
+    if (fields.model.value !== state.model && state.model) fillModels(result ? result.groups : [], state.model);
     atInput.value = state.at || "";
     for (const [name] of TOKEN_FIELDS) fields[name].value = state[name] ?? "0";
     batchBox.checked = Boolean(state.batch);
@@ -247,57 +250,6 @@ export function mount(root, api) {
     if (unitSelect.value === "day") next.requests_per_day = volumeInput.value;
     else next.requests_per_month = volumeInput.value;
     return next;
-  }
-
-  let urlTimer = 0;
-  function updateShare() {
-    const hash = stateToHash(state);
-    shareLink.href = hash;
-    // The address bar follows too (so a reload keeps the scenario), at most every 300 ms: browsers throttle
-    // frequent history updates.
-    clearTimeout(urlTimer);
-    urlTimer = setTimeout(() => {
-      if (location.hash !== hash && (location.hash || !sameState(state, defaults))) {
-        history.replaceState(history.state, "", hash);
-      }
-    }, 300);
-  }
-
-  // ---- errors and staleness ----------------------------------------------------------------------------
-  function clearErrors() {
-    for (const [name, slot] of Object.entries(errors)) {
-      slot.hidden = true;
-      slot.textContent = "";
-      if (fields[name]) fields[name].removeAttribute("aria-invalid");
-    }
-    generalError.hidden = true;
-    generalError.textContent = "";
-  }
-
-  function showErrors(list) {
-    clearErrors();
-    const byField = new Map();
-    for (const { field: name, message } of list) {
-      const key = errors[name] ? name : "";
-      byField.set(key, [...(byField.get(key) || []), message]);
-    }
-    for (const [name, messages] of byField) {
-      const slot = name ? errors[name] : generalError;
-      slot.textContent = messages.join(" ");
-      slot.hidden = false;
-      if (name && fields[name]) {
-        fields[name].setAttribute("aria-invalid", "true");
-        const wrap = fields[name].closest(".calc-field");
-        if (wrap) wrap.hidden = false;
-      }
-    }
-  }
-
-  function setStale(text) {
-    output.classList.toggle("calc-stale", Boolean(text));
-    output.dataset.stale = text ? "true" : "false";
-    staleNote.hidden = !text;
-    staleNote.textContent = text || "";
   }
 
   // ---- rendering a result ------------------------------------------------------------------------------
@@ -333,7 +285,7 @@ export function mount(root, api) {
 
     const compare = h("table", { class: "calc-compare", "data-testid": "comparison" },
       h("caption", { text: "The same workload on every current model (cheapest first)" }),
-      h("thead", {}, h("tr", {}, ["Model", "Per request", "Per month", ""].map((t) => h("th", { scope: "col", text: t })))),
+      h("thead", {}, h("tr", {}, ["Model", "Per request", "Per month", "Notes"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, r.comparison.map((row) => h("tr", {
         "data-testid": "compare-row", "data-model": row.model,
         class: [row.cheapest ? "calc-cheapest" : "", row.selected ? "calc-selected" : ""].join(" ").trim(),
@@ -348,7 +300,7 @@ export function mount(root, api) {
 
     const be = r.break_even;
     const breakEven = h("div", { class: "calc-break-even", "data-testid": "break-even" },
-      h("h3", { text: "Caching break-even" }),
+      h("h2", { class: "calc-h", text: "Caching break-even" }),
       be.reads_5m === null
         ? h("p", { text: be.note })
         : h("p", {},
@@ -365,144 +317,101 @@ export function mount(root, api) {
       "). ", r.tokenizer_note);
 
     morphChildren(output, [summary, notes, h("div", { class: "calc-table-wrap" }, items),
-      h("h3", { text: "Compared with every current model" }), h("div", { class: "calc-table-wrap" }, compare),
+      h("h2", { class: "calc-h", text: "Compared with every current model" }), h("div", { class: "calc-table-wrap" }, compare),
       breakEven, dated].filter(Boolean));
     root.dispatchEvent(new CustomEvent("calc:rendered", { detail: { total: per.total.usd, monthly: r.monthly.usd } }));
   }
 
-  // ---- talking to Python -------------------------------------------------------------------------------
-  let inflight = false;
-  let queued = false;
-  let waitingForLive = false;
+  // ---- the date a retired model needs --------------------------------------------------------------------
+  // autoDate: the date this widget set for a retired model, and the model and date from before, so that the
+  // change can be undone, and is undone by itself when the reader moves on to a model priced on the old date.
+  let autoDate = null;
 
-  function setBusy() {
-    // "1" while a recalculation is pending or running; tests and the benchmark wait for "0".
-    root.dataset.busy = inflight || queued || (waitingForLive && api.status === "loading") ? "1" : "0";
+  function sayDate(text, undo) {
+    dateNote.replaceChildren(text);
+    if (undo) {
+      dateNote.append(" ", h("button", { type: "button", class: "calc-link-button", "data-testid": "date-undo", text: "Undo", onclick: undo }));
+    }
+    dateNote.hidden = !text;
   }
 
-  function schedule() {
-    if (api.status === "failed") return;
-    if (api.status !== "live") {
-      waitingForLive = true;
-      setBusy();
-      return;
-    }
-    if (inflight) {
-      queued = true;
-      setBusy();
-      return;
-    }
-    run();
-  }
-
-  async function run() {
-    inflight = true;
-    setBusy();
-    const sent = { ...state };
-    try {
-      const response = await api.call("calculator", sent);
-      if (response.ok) {
-        result = response.result;
-        updateSupports(result.groups);
-        clearErrors();
-        render(result);
-        setStale("");
-        showToggles();
-      } else {
-        showErrors(response.errors);
-        setStale(result ? "These figures are for your last valid input. Fix the marked field to update them." : "");
-      }
-    } catch (err) {
-      generalError.textContent = `Could not recalculate: ${err.message}`;
-      generalError.hidden = false;
-      setStale(result ? "These figures are for your last valid input." : "");
-    } finally {
-      inflight = false;
-      if (queued) {
-        queued = false;
-        run();
-      }
-      setBusy();
+  function onModelPicked(previousModel, previousDate) {
+    const m = supports.get(modelSelect.value);
+    if (m && m.retired && (!atInput.value || atInput.value >= m.retired)) {
+      const day = dayBefore(m.retired);
+      autoDate = { model: m.id, set: day, previousModel, previousDate };
+      atInput.value = day;
+      sayDate(`Date set to ${day}, the last day ${m.name} was priced (it was retired on ${m.retired}).`, () => {
+        const back = autoDate;
+        autoDate = null;
+        modelSelect.value = back.previousModel;
+        atInput.value = back.previousDate;
+        sayDate(`Back to ${modelName(back.previousModel)} on ${back.previousDate || "today"}.`);
+        changed();
+      });
+    } else if (autoDate && atInput.value === autoDate.set && !(m && m.retired)) {
+      const back = autoDate.previousDate;
+      autoDate = null;
+      atInput.value = back;
+      sayDate(`Date back to ${back || "today"} (it was moved for a retired model).`);
+    } else if (autoDate) {
+      autoDate = null;
+      sayDate("");
     }
   }
 
-  function onChange(event) {
-    if (event && event.target === unitSelect) {
+  // ---- reading the form -------------------------------------------------------------------------------------
+  let lastModel = "";
+  let lastDate = "";
+
+  function changed() {
+    lastModel = modelSelect.value;
+    lastDate = atInput.value;
+    showToggles();
+    ctl.update(readForm());
+  }
+
+  form.addEventListener("input", (event) => {
+    if (event.target === unitSelect) {
       const value = volumeInput.value;
       volumeInput.name = unitSelect.value === "day" ? "requests_per_day" : "requests_per_month";
       volumeInput.value = value;
     }
-    if (event && event.target === modelSelect) {
-      const m = supports.get(modelSelect.value);
-      if (m && m.retired && (!atInput.value || atInput.value >= m.retired)) atInput.value = dayBefore(m.retired);
+    if (event.target === modelSelect) onModelPicked(lastModel, lastDate);
+    else if (event.target === atInput && autoDate) {
+      autoDate = null; // the reader chose a date: it is theirs now
+      sayDate("");
     }
-    state = readForm();
-    showToggles();
-    updateShare();
-    if (api.status === "failed" && result) {
-      setStale("Live recalculation is not available, so these figures are still the ones computed when the site was built.");
-    }
-    schedule();
-  }
-
-  form.addEventListener("input", onChange); // fires for text, select, checkbox and date alike
-
-  shareButton.addEventListener("click", async () => {
-    updateShare();
-    const url = new URL(stateToHash(state), location.href).href;
-    try {
-      await navigator.clipboard.writeText(url);
-      shareNote.textContent = "Link copied.";
-    } catch {
-      shareNote.textContent = "Copy the link: " + url;
-    }
-  });
+    changed();
+  }); // fires for text, select, checkbox and date alike
 
   resetButton.addEventListener("click", () => {
-    state = { ...defaults };
-    writeForm();
-    updateShare();
+    autoDate = null;
+    sayDate("");
+    writeForm(defaults);
+    changed();
     shareNote.textContent = "Back to the default scenario.";
-    schedule();
   });
 
-  window.addEventListener("hashchange", () => {
-    const next = readHash();
-    if (!next || sameState({ ...defaults, ...next }, state)) return;
-    state = { ...defaults, ...next };
-    if ("requests_per_day" in next) delete state.requests_per_month;
-    writeForm();
-    schedule();
+  ctl.onHashChange((state) => {
+    autoDate = null;
+    sayDate("");
+    writeForm(state);
+    lastModel = modelSelect.value;
+    lastDate = atInput.value;
   });
 
   // ---- first paint: the build's figures, then live ---------------------------------------------------
   if (result) {
     fillModels(result.groups);
     render(result);
-  }
-  writeForm();
-  updateShare();
-  const needsCompute = shared && !sameState(state, defaults);
-  if (needsCompute) {
-    setStale(result ? "Showing the default scenario; your linked scenario is calculated as soon as live recalculation is ready." : "");
-    waitingForLive = true;
   } else {
-    setStale("");
+    output.append(h("p", { text: "Figures appear when live recalculation is ready." }));
   }
-  if (!result) output.append(h("p", { text: "Figures appear when live recalculation is ready." }));
-
-  setBusy();
   // Built on another day, the prerendered figures use that day's prices; "today" needs a fresh answer.
-  const today = new Date().toISOString().slice(0, 10);
-  if (result && !state.at && result.inputs.at !== today) waitingForLive = true;
-
-  api.onStatus((status) => {
-    if (status === "live" && waitingForLive) {
-      waitingForLive = false;
-      schedule();
-    } else if (status === "failed" && waitingForLive && result) {
-      setStale("Showing the default scenario: live recalculation is not available, so your linked scenario cannot be calculated here.");
-    }
-    setBusy();
-  });
+  const builtForToday = !result || result.inputs.at === api.today;
+  const state = ctl.start({ shownState: result ? defaults : null, refresh: result && !defaults.at && !builtForToday });
+  writeForm(state);
+  lastModel = modelSelect.value;
+  lastDate = atInput.value;
 }

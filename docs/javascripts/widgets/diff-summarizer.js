@@ -13,29 +13,7 @@ const MAX_SHOWN = 1000000; // a dropped file larger than this is analysed but no
 const MAX_READ = 10 * 1000 * 1000 * 4; // bytes read from a dropped file (Python analyses the first 10 MB of text)
 let uid = 0;
 
-const STYLE = `
-.diff-widget textarea { width: 100%; min-height: 14em; font-family: var(--md-code-font-family, monospace); font-size: .7rem; }
-.diff-widget .diff-drop[data-over="true"] textarea { outline: 2px dashed var(--md-accent-fg-color); }
-.diff-widget .diff-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: .4rem .8rem; }
-.diff-widget .calc-field { display: flex; flex-direction: column; margin: .3rem 0; }
-.diff-widget .calc-field label { font-weight: 600; font-size: .75rem; }
-.diff-widget .calc-hint { color: var(--md-default-fg-color--light); font-size: .65rem; }
-.diff-widget .calc-field-error { color: #c62828; font-size: .7rem; margin: .2rem 0 0; }
-.diff-widget [aria-invalid="true"] { outline: 2px solid #c62828; }
-.diff-widget .diff-figures { display: flex; flex-wrap: wrap; gap: 1.4rem; margin: .4rem 0; }
-.diff-widget .diff-figure { display: flex; flex-direction: column; }
-.diff-widget .diff-figure strong { font-size: 1.1rem; }
-.diff-widget .diff-stale { opacity: .55; }
-.diff-widget .diff-buttons { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: .4rem 0; }
-.diff-widget pre { max-height: 28em; overflow: auto; }
-.diff-widget .diff-omitted td { color: var(--md-default-fg-color--light); }
-.diff-widget .diff-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-`;
 
-function ensureStyle() {
-  if (document.getElementById("diff-widget-style")) return;
-  document.head.append(h("style", { id: "diff-widget-style", text: STYLE }));
-}
 
 function int(n) {
   return Number(n).toLocaleString("en-US");
@@ -72,7 +50,6 @@ function same(a, b) {
 }
 
 export function mount(root, api) {
-  ensureStyle();
   const pre = api.prerendered;
   let result = pre && pre.response && pre.response.ok ? pre.response.result : null;
   const defaults = normalise(pre ? pre.inputs : {});

@@ -1,10 +1,12 @@
 // The Usage-Log Analyser widget. The files never leave the browser: they are read here in chunks and posted
 // to the shared Web Worker, where Python (calculators.logs, bridge names analyze_start / analyze_chunk /
 // analyze_finish / analyze_cancel) parses, de-duplicates and prices them. This file only reads files, shows
-// progress, and lays out the report. It never does money arithmetic: every amount shown is a decimal string
-// from Python (kept exact in data-value); the only numbers computed here are bar lengths for the charts,
-// from the ratios Python sends. All log text goes into the page through textContent (never innerHTML).
-import { h } from "./_dom.js";
+// progress, and lays out the report; the options, the recalculation when they change, staleness and errors
+// are the shared controller's (_controller.js). It never does money arithmetic: every amount shown is a
+// decimal string from Python (kept exact in data-value), and the charts' axes and bar heights come from Python
+// too. All log text goes into the page through textContent (never innerHTML).
+import { createController, hashCodec } from "./_controller.js";
+import { formFields, h } from "./_dom.js";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const FOLDER_SUFFIXES = [".jsonl", ".ndjson", ".json", ".csv"];
@@ -23,8 +25,11 @@ const LEVER_LABELS = {
   routing: "Routing to a cheaper model",
   output_cap: "Output cap at p95",
 };
+const OPTION_FIELDS = ["since", "until", "batch_share", "route_to", "format"];
+const DEFAULTS = { since: "", until: "", batch_share: "0.5", route_to: "haiku", format: "auto" };
+const CODEC = hashCodec(OPTION_FIELDS);
+const FIRST_BAD_LINES = 5;
 const SVG_NS = "http://www.w3.org/2000/svg";
-
 
 function svg(tag, attrs = {}, text = null) {
   const el = document.createElementNS(SVG_NS, tag);
@@ -75,162 +80,202 @@ function money(testid, value, extra = {}) {
   return h("span", { class: "calc-money", "data-testid": testid, "data-value": value, ...extra, text: usd(value) });
 }
 
-function table(caption, head, rows, attrs = {}) {
-  return h("div", { class: "calc-table-wrap" },
-    h("table", attrs,
-      h("caption", { text: caption }),
-      h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col", text: c })))),
-      h("tbody", {}, rows)));
+function abortError() {
+  return new DOMException("cancelled", "AbortError");
 }
 
-const STYLE = `
-.log-widget .log-drop { border: 2px dashed var(--md-default-fg-color--lighter); border-radius: .3rem; padding: 1.2rem;
-  text-align: center; cursor: pointer; }
-.log-widget .log-drop[data-over="true"], .log-widget .log-drop:focus-visible { border-color: var(--md-accent-fg-color);
-  outline: none; background: var(--md-accent-fg-color--transparent); }
-.log-widget .log-pickers { display: flex; flex-wrap: wrap; gap: .5rem; justify-content: center; margin-top: .5rem; }
-.log-widget .log-options { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .2rem .8rem; }
-.log-widget progress { width: 100%; height: .8rem; }
-.log-widget .log-progress[hidden], .log-widget .log-report[hidden] { display: none; }
-.log-widget .log-figures { display: flex; flex-wrap: wrap; gap: 1.4rem; margin: .6rem 0; }
-.log-widget .log-figure { display: flex; flex-direction: column; }
-.log-widget .log-figure .calc-money, .log-widget .log-figure strong { font-size: 1.2rem; font-weight: 700; }
-.log-widget svg text { font-size: 10px; fill: var(--md-default-fg-color); }
-.log-widget svg .bar { fill: var(--md-primary-fg-color); }
-.log-widget .log-error { color: #c62828; font-weight: 600; }
-.log-widget .log-assumptions { margin: 0; padding-left: 1rem; font-size: .65rem; }
-`;
+// A table in a focusable scroll region (keyboard users can scroll it), its first column sticky. columns:
+// [label, "num" | "text"]; numbers are right-aligned.
+function table(caption, columns, rows, attrs = {}) {
+  const wrap = h("div", { class: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": caption },
+    h("table", { class: "calc-table", ...attrs },
+      h("caption", { text: caption }),
+      h("thead", {}, h("tr", {}, columns.map(([label, kind]) => h("th", { scope: "col", class: kind === "num" ? "num" : null, text: label })))),
+      h("tbody", {}, rows)));
+  return wrap;
+}
+
+function cell(kind, ...content) {
+  return h("td", { class: kind === "num" ? "num" : null }, ...content);
+}
 
 export function mount(element, api) {
-  if (!document.getElementById("log-analyser-style")) {
-    document.head.append(h("style", { id: "log-analyser-style", text: STYLE }));
-  }
   element.classList.add("calc-widget", "log-widget");
   element.replaceChildren();
+  let files = [];
 
   const fileInput = h("input", { type: "file", multiple: true, hidden: true, "data-testid": "log-file-input",
-    accept: ".jsonl,.ndjson,.json,.csv,.txt,.log" });
+    "aria-label": "Log files", accept: ".jsonl,.ndjson,.json,.csv,.txt,.log" });
   const dirInput = h("input", { type: "file", multiple: true, hidden: true, webkitdirectory: true,
-    "data-testid": "log-folder-input" });
-  const drop = h("div", { class: "log-drop", role: "button", tabindex: "0", "data-testid": "log-drop",
-    "aria-label": "Drop log files or folders here, or press Enter to choose files" },
-    h("p", {}, h("strong", { text: "Drop log files or folders here" })),
+    "aria-label": "A folder of log files", "data-testid": "log-folder-input" });
+  // The drop zone is a plain region: the two buttons in it are the keyboard's way in, dropping is the mouse's.
+  const drop = h("section", { class: "log-drop", "data-testid": "log-drop", "aria-labelledby": "log-drop-title" },
+    h("p", { class: "log-drop-title", id: "log-drop-title" }, h("strong", { text: "Drop log files or folders here, or choose them" })),
     h("p", { class: "calc-hint", text: "Claude Code ~/.claude/projects folders, API response or streaming JSONL, Admin API usage and cost reports, Console CSV. The files stay on this computer." }),
     h("div", { class: "log-pickers" },
-      h("button", { type: "button", class: "md-button", "data-testid": "log-pick-files", onclick: (e) => { e.stopPropagation(); fileInput.click(); } }, "Choose files"),
-      h("button", { type: "button", class: "md-button", "data-testid": "log-pick-folder", onclick: (e) => { e.stopPropagation(); dirInput.click(); } }, "Choose a folder")));
+      h("button", { type: "button", class: "md-button md-button--primary", "data-testid": "log-pick-files", onclick: () => fileInput.click() }, "Choose files"),
+      h("button", { type: "button", class: "md-button", "data-testid": "log-pick-folder", onclick: () => dirInput.click() }, "Choose a folder")));
 
-  const field = (label, input, hint) => h("div", { class: "calc-field" }, h("label", { for: input.id, text: label }), input,
-    hint ? h("span", { class: "calc-hint", text: hint }) : null);
-  const opt = (name, attrs) => h("input", { id: `log-${name}`, name, ...attrs });
-  const since = opt("since", { type: "date" });
-  const until = opt("until", { type: "date" });
-  const batchShare = opt("batch_share", { type: "text", value: "0.5", inputmode: "decimal" });
-  const routeTo = opt("route_to", { type: "text", value: "haiku" });
-  const format = h("select", { id: "log-format", name: "format" },
-    ["auto", "claude-code", "api", "stream", "usage-report", "cost-report", "csv"].map((f) => h("option", { value: f, text: f })));
-  const options = h("details", {},
+  const { fields, errors, field } = formFields("log");
+  const opt = (name, attrs) => h("input", { name, autocomplete: "off", ...attrs });
+  const options = h("details", { class: "log-options-box" },
     h("summary", { text: "Options" }),
     h("div", { class: "log-options calc-form" },
-      field("From (UTC day)", since), field("Until (UTC day)", until),
-      field("Batch share", batchShare, "share of traffic the batch what-if moves (0–1)"),
-      field("Route to", routeTo, "cheaper model for the routing what-if"),
-      field("Format", format, "auto detects each file")));
+      field("since", "From (UTC day)", opt("since", { type: "date" }), "First day to include."),
+      field("until", "Until (UTC day)", opt("until", { type: "date" }), "Last day to include."),
+      field("batch_share", "Batch share", opt("batch_share", { type: "text", inputmode: "decimal" }), "Share of traffic the batch what-if moves (0–1)."),
+      field("route_to", "Route to", opt("route_to", { type: "text", spellcheck: "false" }), "Cheaper model for the routing what-if (id or haiku, sonnet, opus)."),
+      field("format", "Format", h("select", { name: "format" },
+        ["auto", "claude-code", "api", "stream", "usage-report", "cost-report", "csv"].map((f) => h("option", { value: f, text: f }))),
+      "auto detects each file.")));
 
   const bar = h("progress", { max: "1000", value: "0", "data-testid": "log-progress", "aria-label": "Analysis progress" });
   const progressText = h("span", { "aria-live": "polite", "data-testid": "log-progress-text" });
   const cancel = h("button", { type: "button", class: "md-button", "data-testid": "log-cancel" }, "Cancel");
-  const progress = h("div", { class: "log-progress", hidden: true }, bar, h("div", {}, progressText, " ", cancel));
-  const message = h("p", { class: "log-error", role: "alert", "data-testid": "log-error", hidden: true });
+  const progress = h("div", { class: "log-progress", hidden: true }, bar, h("div", { class: "log-progress-row" }, progressText, " ", cancel));
+  const message = h("p", { class: "calc-field-error log-error", role: "alert", "data-testid": "log-error", hidden: true });
+  const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
   const report = h("div", { class: "log-report calc-results", "data-testid": "log-report", hidden: true });
-  element.append(drop, fileInput, dirInput, options, progress, message, report);
+  element.append(drop, fileInput, dirInput, options, progress, message, staleNote, report);
 
-  let running = null; // {session, cancelled}
-
-  function showError(text) {
-    message.textContent = text;
-    message.hidden = !text;
+  function readOptions() {
+    const next = {};
+    for (const name of OPTION_FIELDS) next[name] = fields[name].value;
+    return next;
   }
 
-  async function call(name, inputs) {
-    const r = await api.call(name, inputs);
-    if (!r.ok) {
-      const err = new Error(r.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join("; "));
-      err.fields = r.errors;
-      throw err;
-    }
-    return r.result;
+  function writeOptions(state) {
+    for (const name of OPTION_FIELDS) fields[name].value = state[name] ?? DEFAULTS[name];
+    if (!CODEC.same(state, DEFAULTS)) options.open = true;
   }
 
-  async function analyse(files) {
-    if (running) return;
-    files = files.filter((f) => f.size >= 0);
-    if (!files.length) {
-      showError("No log files found (looked for .jsonl, .ndjson, .json and .csv).");
-      return;
-    }
-    showError("");
-    report.hidden = true;
-    const total = files.reduce((n, f) => n + f.size, 0) || 1;
+  function setState(value) {
+    element.dataset.state = value;
+  }
+
+  // ---- reading the files in the worker ------------------------------------------------------------------
+  async function compute(opts, signal) {
+    const list = files;
+    const aborted = new Promise((_, reject) => signal.addEventListener("abort", () => reject(abortError()), { once: true }));
+    aborted.catch(() => undefined);
+    const call = (name, inputs) => Promise.race([api.call(name, inputs), aborted]);
+    const total = list.reduce((n, f) => n + f.size, 0) || 1;
     let done = 0;
+    let session = null;
     bar.value = 0;
     progress.hidden = false;
-    const run = { session: null, cancelled: false };
-    running = run;
-    element.dataset.state = "running";
+    progressText.textContent = "Starting…";
+    setState("running");
     try {
-      const opts = { since: since.value, until: until.value, batch_share: batchShare.value, route_to: routeTo.value,
-        format: format.value };
-      run.session = (await call("analyze_start", opts)).session;
+      const started = await call("analyze_start", opts);
+      if (!started.ok) {
+        setState("error");
+        progress.hidden = true;
+        return started;
+      }
+      session = started.result.session;
       const used = new Set();
-      for (const file of files) {
+      for (const file of list) {
         let name = file.webkitRelativePath || file.name;
         for (let k = 2; used.has(name); k += 1) name = `${file.webkitRelativePath || file.name} (${k})`;
         used.add(name);
         const decoder = new TextDecoder("utf-8");
         for (let at = 0; at < file.size || at === 0; at += CHUNK_BYTES) {
-          if (run.cancelled) break;
+          if (signal.aborted) throw abortError();
           const buf = await file.slice(at, at + CHUNK_BYTES).arrayBuffer();
           const last = at + CHUNK_BYTES >= file.size;
           const text = decoder.decode(buf, { stream: !last });
-          const p = await call("analyze_chunk", { session: run.session, file: name, text, final: last });
+          const r = await call("analyze_chunk", { session, file: name, text, final: last });
+          if (!r.ok) {
+            setState("error");
+            progress.hidden = true;
+            return r;
+          }
+          const p = r.result;
           done += buf.byteLength;
           bar.value = Math.round((done / total) * 1000);
           progressText.textContent = `${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB · ${int(p.records)} records · ${int(p.malformed)} malformed lines`;
           if (file.size === 0) break;
         }
-        if (run.cancelled) break;
-      }
-      if (run.cancelled) {
-        await call("analyze_cancel", { session: run.session });
-        progressText.textContent = "Cancelled. Nothing was kept.";
-        element.dataset.state = "cancelled";
-        return;
       }
       progressText.textContent = "Pricing…";
-      const rep = await call("analyze_finish", { session: run.session, csv: true });
-      render(rep);
+      const finished = await call("analyze_finish", { session, csv: true });
+      session = null;
       progress.hidden = true;
-      element.dataset.state = "done";
+      setState(finished.ok ? "done" : "error");
+      return finished;
     } catch (err) {
-      showError(err.message || String(err));
-      element.dataset.state = "error";
-      if (run.session) api.call("analyze_cancel", { session: run.session }).catch(() => {});
+      if (err && err.name === "AbortError") {
+        progressText.textContent = "Cancelled. Nothing was kept.";
+        setState("cancelled");
+      } else {
+        progress.hidden = true;
+        setState("error");
+      }
+      throw err;
     } finally {
-      running = null;
+      if (session) api.call("analyze_cancel", { session }).catch(() => undefined);
     }
   }
 
-  cancel.addEventListener("click", () => { if (running) running.cancelled = true; });
+  let shownReport = false;
+  const ctl = createController({
+    root: element, api, codec: CODEC, defaults: DEFAULTS, output: report, staleNote, errors, fields,
+    generalError: message, debounceMs: 600,
+    canRun: () => files.length > 0,
+    compute,
+    render: (rep) => {
+      shownReport = true;
+      render(rep);
+    },
+    describe: () => "the options used before",
+    notes: {
+      loading: () => "The report below is for the options used before: it is recalculated as soon as live recalculation is ready.",
+      failedEmpty: () => "The analyser cannot read your files: live recalculation could not start (the message at the top of the page says why; its Retry button tries again).",
+    },
+    onPaint: ({ status, running }) => {
+      if (running || !files.length) return;
+      if (status === "loading" && !shownReport && element.dataset.state === "waiting") {
+        progress.hidden = false;
+        progressText.textContent = `${files.length} file${files.length === 1 ? "" : "s"} ready: they are read as soon as live recalculation is ready.`;
+      } else if (status === "failed" && element.dataset.state === "waiting") {
+        progress.hidden = true;
+        setState("failed");
+      }
+    },
+  });
+
+  function analyse(list) {
+    if (!list.length) {
+      message.textContent = "No log files found (looked for .jsonl, .ndjson, .json and .csv).";
+      message.hidden = false;
+      return;
+    }
+    message.hidden = true;
+    files = list;
+    report.hidden = true; // a report of other files
+    shownReport = false;
+    if (api.status !== "live") setState("waiting");
+    ctl.invalidate({ forget: true });
+  }
+
+  cancel.addEventListener("click", () => {
+    ctl.cancel();
+    progressText.textContent = "Cancelled. Nothing was kept.";
+    setState("cancelled");
+  });
+
+  for (const name of OPTION_FIELDS) {
+    fields[name].addEventListener(name === "format" || fields[name].type === "date" ? "change" : "input", () => ctl.update(readOptions()));
+  }
+  ctl.onHashChange(writeOptions);
 
   function pickable(list, fromFolder) {
-    const files = Array.from(list);
-    return fromFolder ? files.filter((f) => FOLDER_SUFFIXES.some((s) => f.name.toLowerCase().endsWith(s))) : files;
+    const all = Array.from(list);
+    return fromFolder ? all.filter((f) => FOLDER_SUFFIXES.some((s) => f.name.toLowerCase().endsWith(s))) : all;
   }
   fileInput.addEventListener("change", () => { analyse(pickable(fileInput.files, false)); fileInput.value = ""; });
   dirInput.addEventListener("change", () => { analyse(pickable(dirInput.files, true)); dirInput.value = ""; });
-  drop.addEventListener("click", () => fileInput.click());
-  drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); fileInput.click(); } });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.dataset.over = "true"; });
   drop.addEventListener("dragleave", () => { drop.dataset.over = "false"; });
   drop.addEventListener("drop", async (e) => {
@@ -239,9 +284,9 @@ export function mount(element, api) {
     const items = Array.from(e.dataTransfer.items || []);
     const entries = items.map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null));
     if (entries.length && entries.every(Boolean)) {
-      const files = [];
-      for (const entry of entries) await collect(entry, files, entries.length === 1 && entry.isFile);
-      analyse(files);
+      const found = [];
+      for (const entry of entries) await collect(entry, found, entries.length === 1 && entry.isFile);
+      analyse(found);
     } else {
       analyse(Array.from(e.dataTransfer.files));
     }
@@ -265,113 +310,194 @@ export function mount(element, api) {
     }
   }
 
+  // ---- the report -----------------------------------------------------------------------------------------
+  function badLines(rep, most) {
+    return h("ul", { class: "log-bad-lines", "data-testid": most ? "log-first-bad-lines" : "log-malformed-lines" },
+      rep.malformed_lines.slice(0, most || undefined).map((m) => h("li", {}, h("code", { text: `${m.file}:${m.line}` }), ` ${m.reason}`)));
+  }
+
   function render(rep) {
     report.replaceChildren();
-    const first = rep.first_day;
-    report.append(h("h3", { text: first ? `Usage from ${first} to ${rep.last_day}` : "No priced records" }));
+    const unpriced = Object.entries(rep.unpriced);
+    const nothing = rep.records === 0 && !unpriced.length;
+    if (nothing) {
+      // Nothing to chart or price: say so first, with the lines that could not be read.
+      report.append(h("div", { class: "log-nothing", "data-testid": "log-nothing", role: "alert" },
+        h("h2", { class: "calc-h", text: "Nothing readable in these files" }),
+        h("p", { text: `${int(rep.lines.lines)} lines read: ${int(rep.malformed)} could not be read and ${int(rep.lines.ignored)} held no billed request, so there is nothing to price.` }),
+        rep.malformed_lines.length ? h("p", { text: `The first ${Math.min(FIRST_BAD_LINES, rep.malformed_lines.length)} lines that could not be read:` }) : null,
+        rep.malformed_lines.length ? badLines(rep, FIRST_BAD_LINES) : null,
+        h("p", { class: "calc-hint", text: "The analyser reads Claude Code session logs, Messages API responses (JSON Lines), streaming logs, Admin API usage and cost reports and Console CSV exports. If the format was detected wrongly, choose it under Options." })));
+    } else {
+      const first = rep.first_day;
+      report.append(h("h2", { class: "calc-h", text: first ? `Usage from ${first} to ${rep.last_day}` : "No priced records" }));
+      if (rep.malformed) {
+        report.append(h("p", { class: "calc-stale-note", "data-testid": "log-malformed-note",
+          text: `${int(rep.malformed)} line${rep.malformed === 1 ? "" : "s"} could not be read; the rest is analysed. They are listed at the end.` }));
+      }
+    }
     report.append(h("div", { class: "log-figures" },
       h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Total" }), money("log-total-usd", rep.total_usd)),
       h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Priced requests" }),
         h("strong", { "data-testid": "log-records", "data-value": rep.records, text: int(rep.records) })),
-      h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Mean / p50 / p95 per request" }),
+      nothing ? null : h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Mean / p50 / p95 per request" }),
         h("span", {}, money("log-turn-mean", rep.per_turn.mean_usd), " / ", money("log-turn-p50", rep.per_turn.p50_usd), " / ",
           money("log-turn-p95", rep.per_turn.p95_usd))),
-      h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Cache hit rate (prompt tokens)" }),
+      nothing ? null : h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Cache hit rate (prompt tokens)" }),
         h("strong", { "data-testid": "log-cache-hit", "data-value": rep.cache.hit_rate ?? "", text: pct(rep.cache.hit_rate) })),
       h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Malformed lines" }),
         h("strong", { "data-testid": "log-malformed", "data-value": rep.malformed, text: int(rep.malformed) }))));
     report.append(h("p", { class: "calc-hint", text: `${int(rep.lines.lines)} lines read, ${int(rep.duplicates_merged)} streamed duplicates merged, ${int(rep.lines.ignored)} lines without a billed request. Prices from pricing.toml (checked ${rep.pricing_checked}); each request at the prices of its own day.` }));
 
-    report.append(h("h4", { text: "Cost by day" }), dayChart(rep.by_day));
-    report.append(h("h4", { text: "Spend by bucket" }), bucketChart(rep.spend_by_bucket));
+    if (!nothing) {
+      report.append(h("h3", { text: "Cost by day" }), dayChart(rep.by_day, rep.charts && rep.charts.by_day));
+      report.append(h("h3", { text: "Spend by bucket" }), bucketChart(rep.spend_by_bucket));
 
-    report.append(table("By model", ["Model", "Requests", "Input", "5m writes", "1h writes", "Cache reads", "Output", "Cost"],
+      report.append(table("By model", [["Model", "text"], ["Cost", "num"], ["Requests", "num"], ["Input (tokens)", "num"],
+        ["Cache writes (tokens)", "num"], ["Cache reads (tokens)", "num"], ["Output (tokens)", "num"]],
       Object.entries(rep.by_model).map(([id, m]) => h("tr", { "data-model": id },
-        h("td", { text: id }), h("td", { text: int(m.records) }), h("td", { text: int(m.input) }), h("td", { text: int(m.cache_write_5m) }),
-        h("td", { text: int(m.cache_write_1h) }), h("td", { text: int(m.cache_read) }), h("td", { text: int(m.output) }),
-        h("td", {}, money("log-model-usd", m.total_usd)))), { "data-testid": "log-by-model" }));
-
-    const unpriced = Object.entries(rep.unpriced);
-    if (unpriced.length) {
-      report.append(table("Unpriced (not in the total)", ["Model", "Records", "Tokens in", "Tokens out", "Why"],
-        unpriced.map(([id, u]) => h("tr", {}, h("td", { text: id }), h("td", { text: int(u.records) }),
-          h("td", { text: int(u.input + u.cache_write_5m + u.cache_write_1h + u.cache_read) }), h("td", { text: int(u.output) }),
-          h("td", { text: u.reason }))), { "data-testid": "log-unpriced" }));
+        h("th", { scope: "row", title: id, text: m.name || id }), cell("num", money("log-model-usd", m.total_usd)),
+        cell("num", int(m.records)), cell("num", int(m.input)),
+        cell("num", h("span", { title: `5-minute ${int(m.cache_write_5m)}, 1-hour ${int(m.cache_write_1h)}`, text: int(m.cache_write_5m + m.cache_write_1h) })),
+        cell("num", int(m.cache_read)), cell("num", int(m.output)))), { "data-testid": "log-by-model" }));
     }
 
-    report.append(table("What each lever would have saved", ["Lever", "Saving", "Share", "Assumptions"],
-      rep.what_if.map((w) => h("tr", { "data-lever": w.lever },
-        h("td", { text: LEVER_LABELS[w.lever] || w.lever }), h("td", {}, money("log-lever-usd", w.saving_usd)),
-        h("td", { text: pct(w.saving_share) }),
-        h("td", {}, h("ul", { class: "log-assumptions" }, w.assumptions.map((a) => h("li", { text: a }))))),
-      ), { "data-testid": "log-what-if" }));
+    if (unpriced.length) {
+      report.append(table("Unpriced (not in the total)", [["Model", "text"], ["Records", "num"], ["Tokens in", "num"], ["Tokens out", "num"], ["Why", "text"]],
+        unpriced.map(([id, u]) => h("tr", {}, h("th", { scope: "row", text: id }), cell("num", int(u.records)),
+          cell("num", int(u.input + u.cache_write_5m + u.cache_write_1h + u.cache_read)), cell("num", int(u.output)),
+          cell("text", u.reason))), { "data-testid": "log-unpriced" }));
+    }
+
+    if (!nothing) {
+      report.append(table("What each lever would have saved", [["Lever", "text"], ["Saving", "num"], ["Share", "num"], ["Assumptions", "text"]],
+        rep.what_if.map((w) => h("tr", { "data-lever": w.lever },
+          h("th", { scope: "row", text: LEVER_LABELS[w.lever] || w.lever }), cell("num", money("log-lever-usd", w.saving_usd)),
+          cell("num", pct(w.saving_share)),
+          cell("text", h("ul", { class: "log-assumptions" }, w.assumptions.map((a) => h("li", { text: a })))))),
+        { "data-testid": "log-what-if" }));
+    }
 
     if (rep.reconciliation.length) {
-      report.append(table("Reconciliation with the cost report", ["Day", "Model", "Estimate", "Billed", "Difference", "Explanation"],
-        rep.reconciliation.map((r) => h("tr", {}, h("td", { text: r.day }), h("td", { text: r.model }),
-          h("td", {}, money("log-rec-estimate", r.estimated_usd)), h("td", {}, money("log-rec-billed", r.billed_usd)),
-          h("td", {}, money("log-rec-diff", r.difference_usd)), h("td", { text: r.explanation }))), { "data-testid": "log-reconciliation" }));
+      report.append(table("Reconciliation with the cost report", [["Day", "text"], ["Model", "text"], ["Estimate", "num"], ["Billed", "num"], ["Difference", "num"], ["Explanation", "text"]],
+        rep.reconciliation.map((r) => h("tr", {}, h("th", { scope: "row", text: r.day }), cell("text", r.model),
+          cell("num", money("log-rec-estimate", r.estimated_usd)), cell("num", money("log-rec-billed", r.billed_usd)),
+          cell("num", money("log-rec-diff", r.difference_usd)), cell("text", r.explanation))), { "data-testid": "log-reconciliation" }));
     }
 
     const sessions = rep.by_session.filter((s) => s.session !== "(none)").slice(0, 15);
     if (sessions.length) {
-      report.append(table("Top sessions or API keys", ["Session / key", "Requests", "Days", "Cost"],
-        sessions.map((s) => h("tr", {}, h("td", { text: s.session }), h("td", { text: int(s.records) }),
-          h("td", { text: s.first_day === s.last_day ? s.first_day : `${s.first_day} – ${s.last_day}` }),
-          h("td", {}, money("log-session-usd", s.total_usd))))));
+      report.append(table("Top sessions or API keys", [["Session / key", "text"], ["Cost", "num"], ["Requests", "num"], ["Days", "text"]],
+        sessions.map((s) => h("tr", {}, h("th", { scope: "row", text: s.session }), cell("num", money("log-session-usd", s.total_usd)),
+          cell("num", int(s.records)),
+          cell("text", s.first_day === s.last_day ? s.first_day : `${s.first_day} – ${s.last_day}`)))));
     }
 
     if (rep.malformed_lines.length) {
-      report.append(h("h4", { text: `Malformed lines (${int(rep.malformed)}; first ${rep.malformed_lines.length})` }),
-        h("ul", { "data-testid": "log-malformed-lines" }, rep.malformed_lines.map((m) => h("li", {}, h("code", { text: `${m.file}:${m.line}` }), ` ${m.reason}`))));
+      report.append(h("h3", { text: `Malformed lines (${int(rep.malformed)}; first ${rep.malformed_lines.length})` }), badLines(rep, 0));
     }
     if (rep.notes.length) {
-      report.append(h("h4", { text: "Notes" }), h("ul", { class: "calc-notes" }, rep.notes.map((n) => h("li", { text: n }))));
+      report.append(h("h3", { text: "Notes" }), h("ul", { class: "calc-notes", "data-testid": "log-notes" }, rep.notes.map((n) => h("li", { text: n }))));
     }
     const { records_csv: recordsCsv, ...json } = rep;
     const jsonUrl = URL.createObjectURL(new Blob([JSON.stringify(json, null, 2)], { type: "application/json" }));
     const csvUrl = URL.createObjectURL(new Blob([recordsCsv || ""], { type: "text/csv" }));
-    report.append(h("p", {},
+    report.append(h("p", { class: "log-downloads" },
       h("a", { class: "md-button", href: jsonUrl, download: "claude-usage-report.json", "data-testid": "log-download-json" }, "Download the report (JSON)"), " ",
       h("a", { class: "md-button", href: csvUrl, download: "claude-usage-records.csv", "data-testid": "log-download-csv" }, "Download per-request costs (CSV)")));
     report.hidden = false;
   }
 
-  function dayChart(days) {
-    const width = 640;
-    const height = 160;
-    const n = Math.max(days.length, 1);
-    const bw = width / n;
-    const s = svg("svg", { viewBox: `0 0 ${width} ${height + 14}`, role: "img", "data-testid": "log-day-chart",
-      "aria-label": `Cost by day, ${days.length} days` });
-    days.forEach((d, i) => {
-      const frac = Number(d.of_max || 0);
-      const bh = Math.max(frac * height, d.total_usd === "0" ? 0 : 1);
-      const r = svg("rect", { class: "bar", x: i * bw + bw * 0.1, y: height - bh, width: Math.max(bw * 0.8, 0.5), height: bh });
-      r.append(svg("title", {}, `${d.day}: ${usd(d.total_usd)} (${int(d.records)} requests)`));
-      s.append(r);
+  // ---- charts ---------------------------------------------------------------------------------------------
+  // Drawn at the width they are shown at (redrawn when it changes), so the labels keep their size on a phone.
+  // Each has its figures in a table next to it, for keyboards, screen readers and copying.
+  function responsive(draw) {
+    const box = h("div", { class: "log-chart" });
+    let width = 0;
+    const redraw = () => {
+      const w = Math.max(280, Math.round(box.clientWidth || 640));
+      if (w === width) return;
+      width = w;
+      box.replaceChildren(draw(w));
+    };
+    box.append(draw(640));
+    if (typeof ResizeObserver === "function") new ResizeObserver(redraw).observe(box);
+    return box;
+  }
+
+  function dayChart(days, axis) {
+    const heights = axis ? axis.heights : days.map((d) => d.of_max || "0");
+    const ticks = axis ? axis.ticks : [];
+    const peak = days.reduce((best, d, i) => (Number(heights[i]) > Number(heights[best] || 0) ? i : best), 0);
+    const summary = days.length
+      ? `Cost by day from ${days[0].day} to ${days[days.length - 1].day}; highest ${usd(days[peak].total_usd)} on ${days[peak].day}.`
+      : "No days to show.";
+    const chart = responsive((width) => {
+      const left = 64;
+      const right = 8;
+      const top = 8;
+      const plot = 160;
+      const s = svg("svg", { viewBox: `0 0 ${width} ${plot + top + 28}`, width, height: plot + top + 28, role: "img",
+        "data-testid": "log-day-chart", "aria-label": summary });
+      const inner = width - left - right;
+      for (const t of ticks) {
+        const y = top + plot - Number(t.at) * plot;
+        s.append(svg("line", { class: "grid", x1: left, x2: width - right, y1: y, y2: y }));
+        s.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", "data-value": t.usd }, t.display));
+      }
+      s.append(svg("line", { class: "axis", x1: left, x2: left, y1: top, y2: top + plot }));
+      s.append(svg("line", { class: "axis", x1: left, x2: width - right, y1: top + plot, y2: top + plot }));
+      const n = Math.max(days.length, 1);
+      const bw = inner / n;
+      days.forEach((d, i) => {
+        const bh = Math.max(Number(heights[i]) * plot, d.total_usd === "0" ? 0 : 1);
+        const w = Math.min(Math.max(bw * 0.8, 0.5), 48); // a few days do not make slabs
+        const r = svg("rect", { class: "bar", x: left + i * bw + (bw - w) / 2, y: top + plot - bh, width: w, height: bh });
+        r.append(svg("title", {}, `${d.day}: ${usd(d.total_usd)} (${int(d.records)} requests)`));
+        s.append(r);
+      });
+      // Day labels: as many as fit without overlapping (about 80 px each), always the first and the last.
+      const every = Math.max(1, Math.ceil(days.length / Math.max(1, Math.floor(inner / 80))));
+      days.forEach((d, i) => {
+        if (i % every !== 0 && i !== days.length - 1) return;
+        if (i !== days.length - 1 && days.length - 1 - i < every && i !== 0) return;
+        const x = left + i * bw + bw / 2;
+        const anchor = i === 0 && days.length > 1 ? "start" : i === days.length - 1 && days.length > 1 ? "end" : "middle";
+        s.append(svg("text", { x: anchor === "start" ? left : anchor === "end" ? width - right : x, y: top + plot + 18, "text-anchor": anchor }, d.day));
+      });
+      return s;
     });
-    if (days.length) {
-      s.append(svg("text", { x: 0, y: height + 12 }, days[0].day));
-      s.append(svg("text", { x: width, y: height + 12, "text-anchor": "end" }, days[days.length - 1].day));
-    }
-    return s;
+    const data = table("Cost by day (table)", [["Day", "text"], ["Requests", "num"], ["Cost", "num"]],
+      days.map((d) => h("tr", {}, h("th", { scope: "row", text: d.day }), cell("num", int(d.records)),
+        cell("num", money("log-day-usd", d.total_usd)))), { "data-testid": "log-day-table" });
+    return h("figure", { class: "log-figure-chart" }, chart,
+      h("details", { class: "log-chart-data" }, h("summary", { text: `Daily values (${days.length} day${days.length === 1 ? "" : "s"})` }), data));
   }
 
   function bucketChart(buckets) {
     const rows = Object.entries(buckets);
-    const rowH = 20;
-    const s = svg("svg", { viewBox: `0 0 640 ${rows.length * rowH}`, role: "img", "data-testid": "log-bucket-chart",
-      "aria-label": "Share of spend by bucket" });
-    rows.forEach(([bucket, v], i) => {
-      const y = i * rowH;
-      s.append(svg("text", { x: 0, y: y + 14 }, BUCKET_LABELS[bucket] || bucket));
-      const w = Number(v.share || 0) * 330;
-      const r = svg("rect", { class: "bar", x: 150, y: y + 4, width: Math.max(w, 0), height: rowH - 8 });
-      r.append(svg("title", {}, `${BUCKET_LABELS[bucket] || bucket}: ${usd(v.usd)}`));
-      s.append(r);
-      s.append(svg("text", { x: 640, y: y + 14, "text-anchor": "end", "data-bucket": bucket, "data-value": v.usd }, `${usd(v.usd)} · ${pct(v.share)}`));
+    const chart = responsive((width) => {
+      const rowH = 26;
+      const labelW = Math.min(170, Math.round(width * 0.38));
+      const valueW = Math.min(150, Math.round(width * 0.3));
+      const s = svg("svg", { viewBox: `0 0 ${width} ${rows.length * rowH}`, width, height: rows.length * rowH, role: "img",
+        "data-testid": "log-bucket-chart", "aria-label": "Share of spend by bucket (the table below has the figures)" });
+      rows.forEach(([bucket, v], i) => {
+        const y = i * rowH;
+        s.append(svg("text", { x: 0, y: y + 17 }, BUCKET_LABELS[bucket] || bucket));
+        const w = Number(v.share || 0) * (width - labelW - valueW - 8);
+        s.append(svg("rect", { class: "bar", x: labelW, y: y + 6, width: Math.max(w, 0), height: rowH - 12 }));
+        s.append(svg("text", { x: width, y: y + 17, "text-anchor": "end", "data-bucket": bucket, "data-value": v.usd }, `${usd(v.usd)} · ${pct(v.share)}`));
+      });
+      return s;
     });
-    return s;
+    const data = table("Spend by bucket (table)", [["Bucket", "text"], ["Cost", "num"], ["Share", "num"]],
+      rows.map(([bucket, v]) => h("tr", {}, h("th", { scope: "row", text: BUCKET_LABELS[bucket] || bucket }),
+        cell("num", money("log-bucket-usd", v.usd)), cell("num", pct(v.share)))), { "data-testid": "log-bucket-table" });
+    return h("figure", { class: "log-figure-chart" }, chart,
+      h("details", { class: "log-chart-data" }, h("summary", { text: "Bucket values" }), data));
   }
+
+  // ---- start ------------------------------------------------------------------------------------------------
+  writeOptions(ctl.start());
 }

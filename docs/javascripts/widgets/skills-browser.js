@@ -15,30 +15,7 @@ const MAX_FILE_BYTES = 4 * 1000 * 1000; // Python counts the first million chara
 const SKIP_DIRS = new Set([".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hg", ".svn", ".idea", ".gradle", ".next", ".nuxt", "target", ".terraform"]);
 let uid = 0;
 
-const STYLE = `
-.skills-widget .skills-drop { border: 2px dashed var(--md-default-fg-color--lighter); border-radius: .3rem; padding: 1rem; text-align: center; cursor: pointer; }
-.skills-widget .skills-drop[data-over="true"], .skills-widget .skills-drop:focus-visible { border-color: var(--md-accent-fg-color); outline: none; background: var(--md-accent-fg-color--transparent); }
-.skills-widget .skills-pickers { display: flex; flex-wrap: wrap; gap: .5rem; justify-content: center; margin-top: .4rem; }
-.skills-widget .skills-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: .4rem .8rem; margin-top: .6rem; }
-.skills-widget .calc-field { display: flex; flex-direction: column; margin: .3rem 0; }
-.skills-widget .calc-field label { font-weight: 600; font-size: .75rem; }
-.skills-widget .calc-hint { color: var(--md-default-fg-color--light); font-size: .65rem; }
-.skills-widget .calc-field-error { color: #c62828; font-size: .7rem; margin: .2rem 0 0; }
-.skills-widget [aria-invalid="true"] { outline: 2px solid #c62828; }
-.skills-widget .skills-figures { display: flex; flex-wrap: wrap; gap: 1.4rem; margin: .4rem 0; }
-.skills-widget .skills-figure { display: flex; flex-direction: column; }
-.skills-widget .skills-figure strong { font-size: 1.1rem; }
-.skills-widget .skills-stale { opacity: .55; }
-.skills-widget .skills-selected { background: var(--md-accent-fg-color--transparent, rgba(255,109,0,.1)); }
-.skills-widget .skills-off td { color: var(--md-default-fg-color--light); }
-.skills-widget .skills-error { color: #c62828; font-weight: 600; }
-.skills-widget .skills-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-`;
 
-function ensureStyle() {
-  if (document.getElementById("skills-widget-style")) return;
-  document.head.append(h("style", { id: "skills-widget-style", text: STYLE }));
-}
 
 function int(n) {
   return Number(n).toLocaleString("en-US");
@@ -62,7 +39,6 @@ function skipped(path) {
 }
 
 export function mount(root, api) {
-  ensureStyle();
   const pre = api.prerendered;
   let result = pre && pre.response && pre.response.ok ? pre.response.result : null;
   const example = pre ? pre.inputs : { files: {}, paths: [], root_name: "" };
