@@ -25,12 +25,8 @@ from .tokens import ZERO_TOKENS, estimate_tokens
 # ----------------------------------------------------------------------------------------------------------
 
 
-class RecommendInputError(ValueError):
-    """Bad input; ``errors`` is a list of (field, message) pairs."""
-
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in errors))
+class RecommendInputError(InputError):
+    """Bad input to the recommender; ``errors`` is a list of (field, message) pairs."""
 
 
 @dataclass
