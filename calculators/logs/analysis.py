@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..cost import BUCKETS, PriceError, parse_at
-from ..present import percent, usd_display
+from ..present import BUCKET_LABELS, percent, usd_display
 from ..pricing import Pricing, UnknownModelError
 from .prices import Pricer, Unpriced, day_of, epoch
 from .records import (
@@ -362,7 +362,8 @@ class Analysis:
                 "requests_reading": reading,
             },
             "tokens": {b: tokens[i] for i, b in enumerate(BUCKETS)} | {"web_searches": tokens[5]},
-            "spend_by_bucket": {b: {**_money("", usd(bucket_f[i])), "share": _ratio(bucket_f[i], total)}
+            "spend_by_bucket": {b: {**_money("", usd(bucket_f[i])), "share": _ratio(bucket_f[i], total),
+                                    "label": BUCKET_LABELS[b]}
                                 for i, b in enumerate(bucket_names)},
             "logged_cost_usd": dstr(logged) if logged_n else None,
             "logged_cost_display": usd_display(logged) if logged_n else None,

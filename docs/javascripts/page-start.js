@@ -119,6 +119,15 @@
         wrap.removeAttribute("aria-label");
       }
     }
+    // Code blocks that scroll are keyboard-reachable too (the prerendered tool figures hold long ones).
+    var pres = document.querySelectorAll(".md-typeset pre, .md-typeset pre > code");
+    for (var j = 0; j < pres.length; j++) {
+      var pre = pres[j];
+      if (pre.hasAttribute("tabindex")) continue;
+      if (pre.scrollWidth > pre.clientWidth + 1 || pre.scrollHeight > pre.clientHeight + 1) {
+        pre.setAttribute("tabindex", "0");
+      }
+    }
     document.documentElement.setAttribute("data-cc-ready", "1");
   }
   var resizeTimer = 0;

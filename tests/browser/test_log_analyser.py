@@ -54,7 +54,9 @@ def test_dropped_claude_code_logs_match_the_cli_and_stay_local(page, site_url):
     want = cli_report(*CC_FILES)
     assert want["total_usd"] == "0.98324"  # hand-computed in tests/test_logs.py
     expect(page.get_by_test_id("log-total-usd")).to_have_attribute("data-value", want["total_usd"])
-    expect(page.get_by_test_id("log-total-usd")).to_have_text("$0.98")
+    # The page shows Python's display string (calculators.present.usd_display: up to six decimals below $1)
+    assert want["total_display"] == "$0.98324"
+    expect(page.get_by_test_id("log-total-usd")).to_have_text(want["total_display"])
     expect(page.get_by_test_id("log-records")).to_have_attribute("data-value", str(want["records"]))
     expect(page.get_by_test_id("log-malformed")).to_have_attribute("data-value", str(want["malformed"]))
     expect(page.get_by_test_id("log-turn-p95")).to_have_attribute("data-value", want["per_turn"]["p95_usd"])

@@ -184,7 +184,8 @@ export function mount(root, api) {
   }
 
   function table(testid, caption, head, rows) {
-    return h("div", { class: "calc-table-wrap" }, h("table", { "data-testid": testid },
+    return h("div", { class: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": caption },
+      h("table", { class: "calc-table", "data-testid": testid },
       h("caption", { text: caption }),
       h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col", text: c })))),
       h("tbody", {}, rows)));
@@ -239,7 +240,7 @@ export function mount(root, api) {
         rec.rules.length ? `: ${rec.rules.map((x) => x.when).join("; ")}.` : "."));
       const [copy, note] = copyButton("copy-code", "Copy code", rec.code.python);
       parts.push(h("p", { class: "diff-buttons" }, copy, note));
-      parts.push(h("pre", {}, h("code", { class: "language-python", "data-testid": "code-python", text: rec.code.python })));
+      parts.push(h("pre", {}, h("code", { tabindex: "0", "aria-label": "Request code (Python)", class: "language-python", "data-testid": "code-python", text: rec.code.python })));
     } else {
       parts.push(h("p", { "data-testid": "recommend-error", text: rec.error }));
     }
@@ -247,7 +248,7 @@ export function mount(root, api) {
     parts.push(h("h3", { text: "The compact version" }));
     const [copyDiff, diffNote] = copyButton("copy-compact", "Copy the compact diff", r.compact_diff);
     parts.push(h("p", { class: "diff-buttons" }, copyDiff, download("compact.diff", r.compact_diff, "text/x-diff"), diffNote));
-    parts.push(h("pre", {}, h("code", { "data-testid": "compact-diff", text: r.compact_diff })));
+    parts.push(h("pre", {}, h("code", { tabindex: "0", "aria-label": "The compact diff", "data-testid": "compact-diff", text: r.compact_diff })));
 
     output.replaceChildren(...parts);
     announce.textContent = `Compact version: ${r.tokens_saved_percent} fewer tokens.`;

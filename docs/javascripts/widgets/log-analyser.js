@@ -10,14 +10,6 @@ import { formFields, h } from "./_dom.js";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const FOLDER_SUFFIXES = [".jsonl", ".ndjson", ".json", ".csv"];
-const BUCKET_LABELS = {
-  input: "Input (uncached)",
-  cache_write_5m: "5-minute cache writes",
-  cache_write_1h: "1-hour cache writes",
-  cache_read: "Cache reads",
-  output: "Output",
-  web_search: "Web search",
-};
 const LEVER_LABELS = {
   caching: "Prompt caching",
   cache_ttl_1h: "1-hour cache TTL",
@@ -38,31 +30,6 @@ function svg(tag, attrs = {}, text = null) {
   return el;
 }
 
-// Display a decimal string from Python as dollars: group thousands and round half-up to cents (sub-cent
-// amounts keep four places) by string manipulation only, so no binary floating point touches money.
-export function usd(text) {
-  if (text === null || text === undefined) return "–";
-  let s = String(text);
-  const neg = s.startsWith("-");
-  if (neg) s = s.slice(1);
-  let [whole, frac = ""] = s.split(".");
-  const small = whole === "0" && frac.padEnd(2, "0").startsWith("00") && /[1-9]/.test(frac); // under a cent
-  const places = small ? 4 : 2;
-  const digits = (whole + frac.padEnd(places + 1, "0").slice(0, places)).split("").map(Number);
-  if (Number(frac.padEnd(places + 1, "0")[places]) >= 5) {
-    let i = digits.length - 1;
-    while (i >= 0) {
-      if (digits[i] === 9) { digits[i] = 0; i -= 1; } else { digits[i] += 1; break; }
-    }
-    if (i < 0) digits.unshift(1);
-  }
-  const all = digits.join("");
-  let w = all.slice(0, all.length - places).replace(/^0+(?=\d)/, "") || "0";
-  w = w.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const out = `$${w}.${all.slice(all.length - places)}`;
-  return neg && /[1-9]/.test(all) ? `−${out}` : out;
-}
-
 function pct(share) {
   if (share === null || share === undefined) return "–";
   const [w, f = ""] = String(share).replace("-", "").split(".");
@@ -76,8 +43,10 @@ function int(n) {
   return Number(n).toLocaleString("en-US");
 }
 
-function money(testid, value, extra = {}) {
-  return h("span", { class: "calc-money", "data-testid": testid, "data-value": value, ...extra, text: usd(value) });
+// Money: the exact decimal string in data-value, and the display string Python made (calculators.present);
+// nothing here rounds or formats money.
+function money(testid, value, display, extra = {}) {
+  return h("span", { class: "calc-money", "data-testid": testid, "data-value": value, ...extra, text: display ?? "–" });
 }
 
 function abortError() {
@@ -337,12 +306,12 @@ export function mount(element, api) {
       }
     }
     report.append(h("div", { class: "log-figures" },
-      h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Total" }), money("log-total-usd", rep.total_usd)),
+      h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Total" }), money("log-total-usd", rep.total_usd, rep.total_display)),
       h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Priced requests" }),
         h("strong", { "data-testid": "log-records", "data-value": rep.records, text: int(rep.records) })),
       nothing ? null : h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Mean / p50 / p95 per request" }),
-        h("span", {}, money("log-turn-mean", rep.per_turn.mean_usd), " / ", money("log-turn-p50", rep.per_turn.p50_usd), " / ",
-          money("log-turn-p95", rep.per_turn.p95_usd))),
+        h("span", {}, money("log-turn-mean", rep.per_turn.mean_usd, rep.per_turn.mean_display), " / ", money("log-turn-p50", rep.per_turn.p50_usd, rep.per_turn.p50_display), " / ",
+          money("log-turn-p95", rep.per_turn.p95_usd, rep.per_turn.p95_display))),
       nothing ? null : h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Cache hit rate (prompt tokens)" }),
         h("strong", { "data-testid": "log-cache-hit", "data-value": rep.cache.hit_rate ?? "", text: pct(rep.cache.hit_rate) })),
       h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Malformed lines" }),
@@ -356,7 +325,7 @@ export function mount(element, api) {
       report.append(table("By model", [["Model", "text"], ["Cost", "num"], ["Requests", "num"], ["Input (tokens)", "num"],
         ["Cache writes (tokens)", "num"], ["Cache reads (tokens)", "num"], ["Output (tokens)", "num"]],
       Object.entries(rep.by_model).map(([id, m]) => h("tr", { "data-model": id },
-        h("th", { scope: "row", title: id, text: m.name || id }), cell("num", money("log-model-usd", m.total_usd)),
+        h("th", { scope: "row", title: id, text: m.name || id }), cell("num", money("log-model-usd", m.total_usd, m.total_display)),
         cell("num", int(m.records)), cell("num", int(m.input)),
         cell("num", h("span", { title: `5-minute ${int(m.cache_write_5m)}, 1-hour ${int(m.cache_write_1h)}`, text: int(m.cache_write_5m + m.cache_write_1h) })),
         cell("num", int(m.cache_read)), cell("num", int(m.output)))), { "data-testid": "log-by-model" }));
@@ -372,7 +341,7 @@ export function mount(element, api) {
     if (!nothing) {
       report.append(table("What each lever would have saved", [["Lever", "text"], ["Saving", "num"], ["Share", "num"], ["Assumptions", "text"]],
         rep.what_if.map((w) => h("tr", { "data-lever": w.lever },
-          h("th", { scope: "row", text: LEVER_LABELS[w.lever] || w.lever }), cell("num", money("log-lever-usd", w.saving_usd)),
+          h("th", { scope: "row", text: LEVER_LABELS[w.lever] || w.lever }), cell("num", money("log-lever-usd", w.saving_usd, w.saving_display)),
           cell("num", pct(w.saving_share)),
           cell("text", h("ul", { class: "log-assumptions" }, w.assumptions.map((a) => h("li", { text: a })))))),
         { "data-testid": "log-what-if" }));
@@ -381,14 +350,14 @@ export function mount(element, api) {
     if (rep.reconciliation.length) {
       report.append(table("Reconciliation with the cost report", [["Day", "text"], ["Model", "text"], ["Estimate", "num"], ["Billed", "num"], ["Difference", "num"], ["Explanation", "text"]],
         rep.reconciliation.map((r) => h("tr", {}, h("th", { scope: "row", text: r.day }), cell("text", r.model),
-          cell("num", money("log-rec-estimate", r.estimated_usd)), cell("num", money("log-rec-billed", r.billed_usd)),
-          cell("num", money("log-rec-diff", r.difference_usd)), cell("text", r.explanation))), { "data-testid": "log-reconciliation" }));
+          cell("num", money("log-rec-estimate", r.estimated_usd, r.estimated_display)), cell("num", money("log-rec-billed", r.billed_usd, r.billed_display)),
+          cell("num", money("log-rec-diff", r.difference_usd, r.difference_display)), cell("text", r.explanation))), { "data-testid": "log-reconciliation" }));
     }
 
     const sessions = rep.by_session.filter((s) => s.session !== "(none)").slice(0, 15);
     if (sessions.length) {
       report.append(table("Top sessions or API keys", [["Session / key", "text"], ["Cost", "num"], ["Requests", "num"], ["Days", "text"]],
-        sessions.map((s) => h("tr", {}, h("th", { scope: "row", text: s.session }), cell("num", money("log-session-usd", s.total_usd)),
+        sessions.map((s) => h("tr", {}, h("th", { scope: "row", text: s.session }), cell("num", money("log-session-usd", s.total_usd, s.total_display)),
           cell("num", int(s.records)),
           cell("text", s.first_day === s.last_day ? s.first_day : `${s.first_day} – ${s.last_day}`)))));
     }
@@ -430,7 +399,7 @@ export function mount(element, api) {
     const ticks = axis ? axis.ticks : [];
     const peak = days.reduce((best, d, i) => (Number(heights[i]) > Number(heights[best] || 0) ? i : best), 0);
     const summary = days.length
-      ? `Cost by day from ${days[0].day} to ${days[days.length - 1].day}; highest ${usd(days[peak].total_usd)} on ${days[peak].day}.`
+      ? `Cost by day from ${days[0].day} to ${days[days.length - 1].day}; highest ${days[peak].total_display} on ${days[peak].day}.`
       : "No days to show.";
     const chart = responsive((width) => {
       const left = 64;
@@ -453,7 +422,7 @@ export function mount(element, api) {
         const bh = Math.max(Number(heights[i]) * plot, d.total_usd === "0" ? 0 : 1);
         const w = Math.min(Math.max(bw * 0.8, 0.5), 48); // a few days do not make slabs
         const r = svg("rect", { class: "bar", x: left + i * bw + (bw - w) / 2, y: top + plot - bh, width: w, height: bh });
-        r.append(svg("title", {}, `${d.day}: ${usd(d.total_usd)} (${int(d.records)} requests)`));
+        r.append(svg("title", {}, `${d.day}: ${d.total_display} (${int(d.records)} requests)`));
         s.append(r);
       });
       // Day labels: as many as fit without overlapping (about 80 px each), always the first and the last.
@@ -469,7 +438,7 @@ export function mount(element, api) {
     });
     const data = table("Cost by day (table)", [["Day", "text"], ["Requests", "num"], ["Cost", "num"]],
       days.map((d) => h("tr", {}, h("th", { scope: "row", text: d.day }), cell("num", int(d.records)),
-        cell("num", money("log-day-usd", d.total_usd)))), { "data-testid": "log-day-table" });
+        cell("num", money("log-day-usd", d.total_usd, d.total_display)))), { "data-testid": "log-day-table" });
     return h("figure", { class: "log-figure-chart" }, chart,
       h("details", { class: "log-chart-data" }, h("summary", { text: `Daily values (${days.length} day${days.length === 1 ? "" : "s"})` }), data));
   }
@@ -484,16 +453,16 @@ export function mount(element, api) {
         "data-testid": "log-bucket-chart", "aria-label": "Share of spend by bucket (the table below has the figures)" });
       rows.forEach(([bucket, v], i) => {
         const y = i * rowH;
-        s.append(svg("text", { x: 0, y: y + 17 }, BUCKET_LABELS[bucket] || bucket));
+        s.append(svg("text", { x: 0, y: y + 17 }, v.label || bucket));
         const w = Number(v.share || 0) * (width - labelW - valueW - 8);
         s.append(svg("rect", { class: "bar", x: labelW, y: y + 6, width: Math.max(w, 0), height: rowH - 12 }));
-        s.append(svg("text", { x: width, y: y + 17, "text-anchor": "end", "data-bucket": bucket, "data-value": v.usd }, `${usd(v.usd)} · ${pct(v.share)}`));
+        s.append(svg("text", { x: width, y: y + 17, "text-anchor": "end", "data-bucket": bucket, "data-value": v.usd }, `${v.display} · ${pct(v.share)}`));
       });
       return s;
     });
     const data = table("Spend by bucket (table)", [["Bucket", "text"], ["Cost", "num"], ["Share", "num"]],
-      rows.map(([bucket, v]) => h("tr", {}, h("th", { scope: "row", text: BUCKET_LABELS[bucket] || bucket }),
-        cell("num", money("log-bucket-usd", v.usd)), cell("num", pct(v.share)))), { "data-testid": "log-bucket-table" });
+      rows.map(([bucket, v]) => h("tr", {}, h("th", { scope: "row", text: v.label || bucket }),
+        cell("num", money("log-bucket-usd", v.usd, v.display)), cell("num", pct(v.share)))), { "data-testid": "log-bucket-table" });
     return h("figure", { class: "log-figure-chart" }, chart,
       h("details", { class: "log-chart-data" }, h("summary", { text: "Bucket values" }), data));
   }

@@ -58,9 +58,9 @@ export function mount(root, api) {
   const pickFolder = h("button", { type: "button", class: "md-button", "data-testid": "skills-pick-folder", text: "Choose a folder" });
   const pickFiles = h("button", { type: "button", class: "md-button", "data-testid": "skills-pick-files", text: "Choose files" });
   const exampleButton = h("button", { type: "button", class: "md-button", "data-testid": "skills-example", text: "Show the example" });
-  const drop = h("div", { class: "skills-drop", role: "button", tabindex: "0", "data-testid": "skills-drop",
-    "aria-label": "Drop a project or .claude folder here, or press Enter to choose a folder" },
-    h("p", {}, h("strong", { text: "Drop a project folder or a .claude folder here" })),
+  // The drop zone is a plain region: the buttons in it are the keyboard's way in, dropping is the mouse's.
+  const drop = h("section", { class: "skills-drop", "data-testid": "skills-drop", "aria-labelledby": "skills-drop-title" },
+    h("p", { id: "skills-drop-title" }, h("strong", { text: "Drop a project folder or a .claude folder here" })),
     h("p", { class: "calc-hint", text: "Only CLAUDE.md files, .claude/, .mcp.json and *.tools.json are read; other files are only counted. Nothing is uploaded." }),
     h("div", { class: "skills-pickers" }, pickFolder, pickFiles, exampleButton));
   const num = (mode) => h("input", { type: "text", inputmode: mode, autocomplete: "off" });
@@ -161,7 +161,8 @@ export function mount(root, api) {
 
   // ---- rendering -------------------------------------------------------------------------------------------
   function table(testid, caption, head, rows) {
-    return h("div", { class: "calc-table-wrap" }, h("table", { "data-testid": testid },
+    return h("div", { class: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": caption },
+      h("table", { class: "calc-table", "data-testid": testid },
       h("caption", { text: caption }),
       h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col", text: c })))),
       h("tbody", {}, rows)));
@@ -378,7 +379,6 @@ export function mount(root, api) {
   dirInput.addEventListener("change", () => { fromInput(dirInput.files); dirInput.value = ""; });
   fileInput.addEventListener("change", () => { fromInput(fileInput.files); fileInput.value = ""; });
   drop.addEventListener("click", () => dirInput.click());
-  drop.addEventListener("keydown", (e) => { if (e.target === drop && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); dirInput.click(); } });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.dataset.over = "true"; });
   drop.addEventListener("dragleave", () => { drop.dataset.over = "false"; });
   drop.addEventListener("drop", (e) => {
