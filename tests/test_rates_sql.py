@@ -270,6 +270,8 @@ def spark():
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.driver.memory", "768m")
                .config("spark.sql.ansi.enabled", "true")
+               .config("spark.sql.adaptive.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session
