@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     pricing = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
     if fmt == "parquet":
         _require_duckdb()
-        if args.output == "-" and sys.stdout.isatty():
+        if args.output == "-" and (sys.stdout.isatty() or getattr(sys.stdout, "buffer", None) is None):
             raise ClaudeCostError("parquet is binary: give --output FILE (or pipe stdout to a file)", "--output")
 
     rows: list
@@ -143,9 +143,13 @@ def _parquet(csv_text: str, columns, metadata: dict[str, str]) -> bytes:
 def _write(data: bytes, output: str) -> None:
     """Write to stdout, or to a file by way of a temporary file beside it (a failed run leaves no half table)."""
     if output == "-":
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stdout (an embedding caller): the text formats are UTF-8
+            sys.stdout.write(data.decode("utf-8"))
+            return
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        stream.write(data)
+        stream.flush()
         return
     target = Path(output)
     if target.is_dir():

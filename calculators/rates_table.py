@@ -42,8 +42,8 @@ from decimal import Decimal
 
 from .cost import Usage, price
 from .errors import PriceError
-from .pricing import BUCKETS, ENDPOINTS, PLATFORMS, Model, Period, Pricing
 from .present import dstr
+from .pricing import BUCKETS, ENDPOINTS, PLATFORMS, Model, Period, Pricing
 
 __all__ = [
     "ID_COLUMNS",
