@@ -8,11 +8,16 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BROWSER_FILE := .cache/chromium-path
 FAKETIME_FILE := .cache/faketime-path
+JAVA_FILE := .cache/java-home
+SCALE_STAMP := $(VENV)/.installed-scale
+# `make test-scale` runs the docs' rate-table SQL in Apache Spark local mode with this pyspark (about 400 MB,
+# so not part of the dev extra that `make test` installs).
+PYSPARK := pyspark==4.3.0
 PYTEST_ARGS ?=
 # The days `make test-clock` sets the machine clock to (today is added): a retirement, mid-year and year end.
 CLOCK_DAYS ?= 2027-01-23 2027-06-30 2027-12-31
 
-.PHONY: help install serve docs docs-offline site test test-unit test-browser test-clock bench lint clean
+.PHONY: help install serve docs docs-offline site test test-unit test-browser test-clock test-scale bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -34,6 +39,14 @@ $(BROWSER_FILE): $(PY_STAMP) scripts/ensure-chromium.sh
 $(FAKETIME_FILE): scripts/ensure-faketime.sh
 	@mkdir -p $(dir $@)
 	scripts/ensure-faketime.sh > $@.tmp && mv $@.tmp $@
+
+$(JAVA_FILE): scripts/ensure-java.sh
+	@mkdir -p $(dir $@)
+	scripts/ensure-java.sh > $@.tmp && mv $@.tmp $@
+
+$(SCALE_STAMP): $(PY_STAMP) Makefile
+	$(PY) -m pip install --quiet '$(PYSPARK)'
+	@touch $@
 
 install: $(PY_STAMP) $(NODE_STAMP) ## create .venv, install Python and npm dependencies
 
@@ -58,6 +71,9 @@ test-clock: install $(FAKETIME_FILE) ## the non-browser suite with the machine c
 	  echo "== clock set to $$day"; \
 	  FAKETIME_DONT_FAKE_MONOTONIC=1 "$$ft" -f "@$$day 12:00:00" $(PY) -m pytest -q -m "not browser" -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
 	done
+
+test-scale: install $(JAVA_FILE) $(SCALE_STAMP) ## the docs' rate-table SQL in Apache Spark local mode (installs Java and pyspark)
+	JAVA_HOME="$$(cat $(JAVA_FILE))" $(PY) -m pytest -m scale -p no:cacheprovider $(PYTEST_ARGS)
 
 test-unit: install ## the fast tests only (no browser)
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)

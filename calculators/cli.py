@@ -30,6 +30,7 @@ _TOOL_COMMANDS = {
     "recommend": ("calculators._cli_recommend", "recommend a model and levers for a prompt and workload"),
     "analyze": ("calculators._cli_analyze", "analyse usage logs: true cost and what each lever would save"),
     "diff": ("calculators._cli_diff", "compare two pricing files (or git revisions) and their effect"),
+    "prices": ("calculators._cli_prices", "export the dated rate table for SQL engines (prices export)"),
     "diff-summary": ("calculators._cli_diffsum", "summarise a code diff, compact it and price sending it"),
     "skills": ("calculators._cli_skills", "what CLAUDE.md, skills, commands, agents and MCP tools cost every turn"),
 }

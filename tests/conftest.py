@@ -22,7 +22,7 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
     return PINNED_TODAY
 
 #: Markers whose tests run only when the -m expression names them (see [tool.pytest.ini_options] markers).
-_OPT_IN_MARKERS = ("gigabyte",)
+_OPT_IN_MARKERS = ("gigabyte", "scale")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

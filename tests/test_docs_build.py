@@ -155,3 +155,18 @@ def test_a_bad_shortcode_fails_the_build_naming_page_and_line(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert f"faq.md:{len(lines) + 2}: cc:price: unknown model 'claude-opus-9'" in output, output[-2000:]
+
+
+def test_logs_at_scale_page_shows_the_tested_sql(site):
+    """The page includes docs/sql/cost_per_model_day.sql (the file tests/test_rates_sql.py runs in DuckDB and
+    Spark) line for line, and the site serves the file itself."""
+    import html
+
+    page = (site / "guides" / "logs-at-scale" / "index.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    sql = (ROOT / "docs" / "sql" / "cost_per_model_day.sql").read_text(encoding="utf-8")
+    lines = [line for line in sql.splitlines() if line.strip()]
+    assert len(lines) > 20
+    assert [line for line in lines if line not in text] == []
+    assert "--8<--" not in text
+    assert (site / "sql" / "cost_per_model_day.sql").read_text(encoding="utf-8") == sql

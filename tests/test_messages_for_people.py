@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from calculators.present import future_prices_note, short_number
 from conftest import PINNED_TODAY
 
 from calculators import bridge
 from calculators._charts import axis_money, value_axis
+from calculators.present import future_prices_note, short_number
 from calculators.recommend import DEFAULT_INPUTS as RECOMMEND_DEFAULTS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -46,12 +46,13 @@ def test_wheel_carries_the_root_pricing_file(wheel):
         entry_points = zf.read(f"{dist_info}/entry_points.txt").decode()
         metadata = zf.read(f"{dist_info}/METADATA").decode()
     assert "claude-cost = calculators.cli:main" in entry_points
-    # standard library only: every declared requirement belongs to an extra (dev, or fast: the optional parsers)
+    # standard library only: every declared requirement belongs to an extra (dev, or fast: the optional parsers and
+    # DuckDB, which writes the parquet rate table)
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
     assert requires and all(any(f"extra == {q}{x}{q}" in line for x in ("dev", "fast") for q in "'\"")
                             for line in requires)
     fast = sorted(line.split()[1].split(">")[0] for line in requires if "fast" in line.split(";")[1])
-    assert fast == ["msgspec", "orjson"]
+    assert fast == ["duckdb", "msgspec", "orjson"]
 
 
 _PROBE = r"""
