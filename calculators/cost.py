@@ -861,12 +861,21 @@ def compare_models(
     fast: bool = False,
     at: object,
     pricing: Pricing | None = None,
+    platform: str | None = None,
+    endpoint: str | None = None,
+    tools: tuple[str, ...] | list[str] = (),
+    tool_choice: str = "auto",
+    container_hours: Decimal | int | str | None = None,
+    with_search_or_fetch: bool = False,
+    session_hours: Decimal | int | str | None = None,
 ) -> list[ModelCost]:
     """The same request on every active model (or ``models``), cheapest first.
 
     With ``measured_on``, token counts are taken as measured on that model and scaled by the tokenizer
     difference (the newer tokenizer uses about 30% more tokens for the same text). Models that cannot take
     the request (a modifier they lack, a prompt above their context window) come last with the reason.
+    ``platform``, ``endpoint``, ``tools``, ``tool_choice``, ``container_hours``, ``with_search_or_fetch`` and
+    ``session_hours`` are passed to :func:`price` for every model.
     """
     pricing = pricing or load_pricing()
     day = parse_at(at)
@@ -878,8 +887,10 @@ def compare_models(
             if m.context_window and scaled.prompt_tokens > m.context_window:
                 raise PriceError(f"prompt of {scaled.prompt_tokens:,} tokens exceeds the "
                                  f"{m.context_window:,}-token context window")
-            rows.append(ModelCost(m, price(m, scaled, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing),
-                                  scaled))
+            cost = price(m, scaled, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing, platform=platform,
+                         endpoint=endpoint, tools=tools, tool_choice=tool_choice, container_hours=container_hours,
+                         with_search_or_fetch=with_search_or_fetch, session_hours=session_hours)
+            rows.append(ModelCost(m, cost, scaled))
         except PriceError as exc:
             rows.append(ModelCost(m, None, scaled, str(exc)))
     rows.sort(key=lambda r: (r.cost is None, r.cost.total if r.cost else Decimal(0), r.model.id))

@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from .cost import (
     BUCKETS,
     DAYS_PER_MONTH,
+    TOOL_CHOICES,
+    TOOLS,
     Cost,
     PriceError,
     Usage,
@@ -29,7 +31,7 @@ from .cost import (
 from .errors import InputError
 from .present import BUCKET_LABELS, future_prices_note, short_number, usd_display
 from .present import money_json as _money
-from .pricing import Model, Pricing, UnknownModelError, load_pricing
+from .pricing import ENDPOINTS, PLATFORMS, Model, Pricing, UnknownModelError, load_pricing
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -56,7 +58,20 @@ DEFAULT_INPUTS = {
     "geo": "global",
     "at": "",
     "requests_per_month": 100000,
+    "platform": "anthropic",
+    "endpoint": "global",
+    "tools": "",
+    "tool_choice": "auto",
+    "container_hours": 0,
+    "session_hours": 0,
+    "with_search_or_fetch": False,
 }
+
+#: Where Claude runs, as the form names the choices.
+PLATFORM_LABELS = {"anthropic": "Claude API (Anthropic)", "bedrock": "Amazon Bedrock",
+                   "vertex": "Google Cloud Vertex AI", "foundry": "Microsoft Foundry"}
+#: The most hours one request's container or agent session may be given (the cost model's own limit).
+MAX_HOURS = Decimal(1_000_000)
 
 TOKEN_FIELDS = (*BUCKETS, "web_searches")
 _TRUE = {"1", "true", "on", "yes"}
@@ -166,6 +181,46 @@ class _Form:
             return "global"
         return value.strip().lower()
 
+    def choice(self, field: str, label: str, allowed: tuple[str, ...]) -> str:
+        """One of ``allowed`` (empty means the first); anything else is an error naming the choices."""
+        value = self.raw.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return allowed[0]
+        if not isinstance(value, str) or value.strip().lower() not in allowed:
+            shown = _clip(value) if isinstance(value, str) else type(value).__name__
+            self.error(field, f"{label} must be one of {', '.join(allowed)}, not {shown!r}")
+            return allowed[0]
+        return value.strip().lower()
+
+    def tools(self) -> tuple[str, ...]:
+        """The request's tools: a list, or names separated by commas; each named once, in the cost model's order."""
+        value = self.raw.get("tools")
+        if value is None or value is False:
+            return ()
+        if isinstance(value, str):
+            names = [t.strip().lower() for t in value.split(",")]
+        elif isinstance(value, (list, tuple)) and all(isinstance(t, str) for t in value):
+            names = [t.strip().lower() for t in value]
+        else:
+            self.error("tools", "tools must be a list of tool names or names separated by commas")
+            return ()
+        names = [t for t in names if t]
+        unknown = [t for t in names if t not in TOOLS]
+        if unknown:
+            self.error("tools", f"unknown tool {_clip(unknown[0])!r}: choose from {', '.join(TOOLS)}")
+            return ()
+        return tuple(t for t in TOOLS if t in names)
+
+    def hours(self, field: str, label: str) -> Decimal | None:
+        """A number of hours, or None when empty or zero (no line item then)."""
+        number = self.quantity(field, label)
+        if number is None or number == 0:
+            return None
+        if number > MAX_HOURS:
+            self.error(field, f"{label} is at most {MAX_HOURS:,} hours per request")
+            return None
+        return number
+
     def day(self) -> _dt.date | None:
         value = self.raw.get("at")
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -206,6 +261,33 @@ def _usage(form: _Form) -> Usage:
         cache_read=form.count("cache_read", "Cache reads"),
         web_searches=form.count("web_searches", "Web searches"),
     )
+
+
+def _extras(form: _Form) -> dict:
+    """Where the request runs and what its tools add: the keyword arguments :func:`price` takes for them."""
+    return {
+        "platform": form.choice("platform", "Platform", PLATFORMS),
+        "endpoint": form.choice("endpoint", "Endpoint", ENDPOINTS),
+        "tools": form.tools(),
+        "tool_choice": form.choice("tool_choice", "Tool choice", TOOL_CHOICES),
+        "container_hours": form.hours("container_hours", "Container hours"),
+        "session_hours": form.hours("session_hours", "Session hours"),
+        "with_search_or_fetch": form.flag("with_search_or_fetch", "Web search or fetch in the request"),
+    }
+
+
+def _extras_json(extras: dict) -> dict:
+    """The extras as the result's ``inputs`` echo them (hours as decimal strings, "0" when none)."""
+    return {**extras, "tools": list(extras["tools"]),
+            **{k: dstr(extras[k]) if extras[k] is not None else "0" for k in ("container_hours", "session_hours")}}
+
+
+def _hours_display(hours: Decimal) -> str:
+    """Hours for a reader: minutes below an hour (a 5-minute minimum shows as 5 min), else hours."""
+    if hours < 1:
+        minutes = (hours * 60).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+        return f"{minutes:f} min"
+    return f"{hours.quantize(Decimal('0.0001'), ROUND_HALF_UP).normalize():,f} h"
 
 
 def _fast_support(model: Model, day: _dt.date) -> str:
@@ -283,16 +365,25 @@ def models_handler(inputs: dict, today: _dt.date) -> dict:
 def _cost_json(cost: Cost, requests: Decimal | None = None) -> dict:
     items = []
     for it in cost.items:
+        if it.usd_per_mtok is not None:
+            rate = f"{usd_display(it.usd_per_mtok)} / MTok"
+        elif it.hours is not None:
+            rate = f"{usd_display(it.usd_per_hour or Decimal(0))} / hour"
+        else:
+            rate = f"{usd_display(it.usd_per_request or Decimal(0))} each"
         row = {
             "bucket": it.bucket,
             "label": BUCKET_LABELS[it.bucket],
             "tokens": it.tokens,
-            "tokens_display": format_tokens(it.tokens),
+            "tokens_display": format_tokens(it.tokens) if it.hours is None else _hours_display(it.hours),
             "usd_per_mtok": dstr(it.usd_per_mtok) if it.usd_per_mtok is not None else None,
-            "rate_display": (f"{usd_display(it.usd_per_mtok)} / MTok" if it.usd_per_mtok is not None
-                             else f"{usd_display(it.usd_per_request or Decimal(0))} each"),
+            "rate_display": rate,
+            "empty": not it.tokens and not it.hours,
             **_money(it.usd),
         }
+        if it.hours is not None:
+            row["hours"] = dstr(it.hours)
+            row["usd_per_hour"] = dstr(it.usd_per_hour) if it.usd_per_hour is not None else None
         if requests is not None:
             row["monthly"] = _money(it.usd * requests)
         items.append(row)
@@ -305,9 +396,18 @@ def price_handler(inputs: dict, today: _dt.date) -> dict:
     form = _Form(inputs, today)
     model, usage, day = form.model(pricing), _usage(form), form.day()
     batch, fast, geo = form.flag("batch", "Batch API"), form.flag("fast", "Fast mode"), form.geo()
+    extras = _extras(form)
     if form.errors or model is None or day is None:
         raise InputError(form.errors)
-    return _cost_json(price(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing))
+    return _cost_json(_priced(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing, **extras))
+
+
+def _priced(model: Model, usage: Usage, **options) -> Cost:
+    """:func:`price`, with a refusal (a platform without regional endpoints, ...) reported against its field."""
+    try:
+        return price(model, usage, **options)
+    except PriceError as exc:
+        raise InputError([(exc.field or "", str(exc))]) from None
 
 
 def _check_limits(form: _Form, model: Model, usage: Usage, day: _dt.date, batch: bool, fast: bool,
@@ -347,17 +447,19 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
     usage = _usage(form)
     day = form.day()
     batch, fast, geo = form.flag("batch", "Batch API"), form.flag("fast", "Fast mode"), form.geo()
+    extras = _extras(form)
     requests, unit = _requests(form)
     if model is not None and day is not None and not form.errors:
         _check_limits(form, model, usage, day, batch, fast, geo)
     if form.errors or model is None or day is None:  # a missing model or day always comes with its error
         raise InputError(form.errors)
 
-    cost = price(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing)
+    cost = _priced(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing, **extras)
 
-    # The no-lever baseline: the same prompt sent uncached, the same output, no Batch API.
+    # The no-lever baseline: the same prompt sent uncached, the same output, no Batch API; the same platform,
+    # endpoint, tools and container or session time (they are not levers).
     plain = Usage(input=usage.prompt_tokens, output=usage.output, web_searches=usage.web_searches)
-    baseline = price(model, plain, batch=False, geo=geo, fast=fast, at=day, pricing=pricing)
+    baseline = _priced(model, plain, batch=False, geo=geo, fast=fast, at=day, pricing=pricing, **extras)
     saving = baseline.total - cost.total
     percent = (saving / baseline.total * 100) if baseline.total else Decimal(0)
 
@@ -372,7 +474,7 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
     if model not in compared:
         compared.append(model)
     rows = compare_models(usage, models=compared, measured_on=model, batch=batch, geo=geo, fast=fast, at=day,
-                          pricing=pricing)
+                          pricing=pricing, **extras)
     cheapest = next((r.model.id for r in rows if r.cost is not None), None)
     comparison = []
     for r in rows:
@@ -394,7 +496,12 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
         "inputs": {
             "model": model.id, **{f: usage.tokens(f) for f in TOKEN_FIELDS}, "batch": batch, "fast": fast,
             "geo": geo, "at": day.isoformat(), "requests_per_month": dstr(requests), "volume_unit": unit,
+            **_extras_json(extras),
         },
+        "platform": cost.platform,
+        "endpoint": cost.endpoint,
+        "platform_display": (PLATFORM_LABELS[cost.platform]
+                             + (", regional endpoint" if cost.endpoint == "regional" else "")),
         "model": _model_entry(model, day),
         "per_request": per_request,
         "requests_per_month": dstr(requests),
@@ -442,7 +549,7 @@ def prerender_html(name: str, inputs: dict, result: dict) -> str:
     per, monthly = result["per_request"], result["monthly"]
     rows = "".join(
         f"<tr><td>{e(it['label'])}</td><td>{e(it['tokens_display'])}</td><td>{e(it['rate_display'])}</td>"
-        f"<td>{e(it['display'])}</td></tr>" for it in per["items"] if it["tokens"])
+        f"<td>{e(it['display'])}</td></tr>" for it in per["items"] if not it["empty"])
     return (
         f"<p class=\"calc-figures\">{e(per['model_name'])}: "
         f"<strong data-testid=\"total-usd\" data-value=\"{e(per['total']['usd'])}\">{e(per['total']['display'])}"

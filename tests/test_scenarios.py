@@ -218,3 +218,131 @@ def test_prerendered_html_shows_the_figures_with_exact_values():
     assert 'data-testid="total-usd" data-value="0.009">$0.009<' in html
     assert 'data-testid="monthly-usd" data-value="900">$900.00<' in html
     assert prerender_html("something-else", {}, r) == ""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Where it runs and the tools in the request (issue 16). Claude Sonnet 4.5 (released 2025-09-29): $3 input /
+# $15 output per MTok; regional Bedrock / Vertex endpoints x1.1 for models released from 2025-09-29 on; its
+# tool-use system prompt 496 tokens (auto/none) or 588 (any/tool); bash 244, text editor 700 tokens; code
+# execution $0.05 per container-hour (5-minute minimum, free with the newer web search / fetch tools); Managed
+# Agents $0.08 per session-hour.
+# ----------------------------------------------------------------------------------------------------------
+
+SONNET_45 = dict(model="claude-sonnet-4-5-20250929", input=2000, output=500, requests_per_month=1000)
+
+
+def test_a_regional_vertex_endpoint_adds_the_regional_premium():
+    r = calc(**SONNET_45, platform="vertex", endpoint="regional")
+    # (2,000 x $3 + 500 x $15) / 1M = $0.0135 on a global endpoint; x 1.1 regional = $0.01485; x 1,000 = $14.85
+    assert r["per_request"]["total"] == {"usd": "0.01485", "display": "$0.01485"}
+    assert r["monthly"]["usd"] == "14.85"
+    assert (r["platform"], r["endpoint"]) == ("vertex", "regional")
+    assert r["per_request"]["platform"] == "vertex" and r["per_request"]["endpoint"] == "regional"
+    assert r["inputs"]["platform"] == "vertex" and r["inputs"]["endpoint"] == "regional"
+    assert "Vertex" in r["platform_display"] and "regional" in r["platform_display"]
+    # the comparison prices the selected model on the same endpoint
+    mine = next(row for row in r["comparison"] if row["selected"])
+    assert mine["per_request"]["usd"] == "0.01485"
+    # the no-lever baseline is on the same endpoint too: no lever, no saving
+    assert r["baseline"]["per_request"]["usd"] == "0.01485" and r["saving"]["sign"] == 0
+
+
+def test_a_global_endpoint_costs_the_list_price_on_every_platform():
+    for platform in ("anthropic", "bedrock", "vertex", "foundry"):
+        r = calc(**SONNET_45, platform=platform, endpoint="global")
+        assert r["per_request"]["total"]["usd"] == "0.0135", platform  # (2,000 x $3 + 500 x $15) / 1M
+        assert r["platform"] == platform
+
+
+def test_the_defaults_are_the_claude_api_global_endpoint_without_tools():
+    r = calc(**SONNET_45)
+    assert (r["platform"], r["endpoint"]) == ("anthropic", "global")
+    echoed = {k: r["inputs"][k] for k in ("platform", "endpoint", "tools", "tool_choice", "container_hours",
+                                          "session_hours", "with_search_or_fetch")}
+    assert echoed == {"platform": "anthropic", "endpoint": "global", "tools": [], "tool_choice": "auto",
+                      "container_hours": "0", "session_hours": "0", "with_search_or_fetch": False}
+    assert [i["bucket"] for i in r["per_request"]["items"]] == ["input", "cache_write_5m", "cache_write_1h",
+                                                                 "cache_read", "output"]
+
+
+@pytest.mark.parametrize("tools", [["bash", "text_editor"], "bash, text_editor", "text_editor,bash,bash"])
+def test_tools_add_their_input_tokens(tools):
+    r = calc(**SONNET_45, tools=tools, tool_choice="any", platform="bedrock")
+    # any/tool prompt 588 + bash 244 + text editor 700 = 1,532 more input tokens: 3,532 x $3 / 1M = $0.010596;
+    # 500 x $15 / 1M = $0.0075; total $0.018096
+    items = {i["bucket"]: i for i in r["per_request"]["items"]}
+    assert items["input"]["tokens"] == 3532 and items["input"]["usd"] == "0.010596"
+    assert r["per_request"]["total"]["usd"] == "0.018096"
+    assert r["inputs"]["tools"] == ["bash", "text_editor"] and r["inputs"]["tool_choice"] == "any"
+    assert any("tools add 1,532 input tokens" in n for n in r["per_request"]["notes"])
+
+
+def test_container_and_session_hours_are_line_items_with_hours():
+    r = calc(**SONNET_45, container_hours="0.5", session_hours="2")
+    # 0.5 h x $0.05 = $0.025; 2 h x $0.08 = $0.16; plus the $0.0135 of tokens = $0.1985
+    assert r["per_request"]["total"]["usd"] == "0.1985"
+    items = {i["bucket"]: i for i in r["per_request"]["items"]}
+    code, agents = items["code_execution"], items["managed_agents"]
+    assert (code["hours"], code["usd"], code["display"]) == ("0.5", "0.025", "$0.025")
+    assert code["label"] == "Code execution (container-hours)" and code["rate_display"] == "$0.05 / hour"
+    assert code["tokens_display"] == "30 min" and not code["empty"]
+    assert (agents["hours"], agents["usd"], agents["tokens_display"]) == ("2", "0.16", "2 h")
+    assert agents["label"] == "Managed Agents (session-hours)" and agents["rate_display"] == "$0.08 / hour"
+    assert agents["monthly"]["usd"] == "160"  # $0.16 x 1,000 requests
+    assert r["inputs"]["container_hours"] == "0.5" and r["inputs"]["session_hours"] == "2"
+    # time charges are not a lever: the baseline pays them too
+    assert r["baseline"]["per_request"]["usd"] == "0.1985"
+
+
+def test_code_execution_is_free_with_the_newer_search_or_fetch_tools():
+    r = calc(**SONNET_45, container_hours="0.5", with_search_or_fetch=True)
+    code = next(i for i in r["per_request"]["items"] if i["bucket"] == "code_execution")
+    assert code["usd"] == "0" and code["hours"] == "0.5" and not code["empty"]
+    assert r["per_request"]["total"]["usd"] == "0.0135"  # the tokens only
+    assert r["inputs"]["with_search_or_fetch"] is True
+
+
+def test_a_short_container_bills_the_minimum():
+    r = calc(**SONNET_45, container_hours="0.01")
+    code = next(i for i in r["per_request"]["items"] if i["bucket"] == "code_execution")
+    # 0.6 minutes is below the 5-minute minimum: 5/60 h = 0.083333333333 h (12 places) x $0.05 = $0.00416666666665
+    assert code["hours"] == "0.083333333333" and code["usd"] == "0.00416666666665"
+    assert code["tokens_display"] == "5 min"
+
+
+@pytest.mark.parametrize(("inputs", "field", "words"), [
+    ({"platform": "aws"}, "platform", "anthropic, bedrock, vertex, foundry"),
+    ({"endpoint": "local"}, "endpoint", "global, regional"),
+    ({"tools": "bash,hammer"}, "tools", "unknown tool 'hammer'"),
+    ({"tools": 7}, "tools", "list of tool names"),
+    ({"tool_choice": "maybe"}, "tool_choice", "auto, none, any, tool"),
+    ({"container_hours": "-1"}, "container_hours", "cannot be negative"),
+    ({"container_hours": "an hour"}, "container_hours", "must be a number"),
+    ({"session_hours": "2000000"}, "session_hours", "at most 1,000,000 hours"),
+    ({"with_search_or_fetch": "perhaps"}, "with_search_or_fetch", "on or off"),
+    ({"endpoint": "regional"}, "endpoint", "the Claude API has no regional endpoints"),
+    ({"platform": "foundry", "endpoint": "regional"}, "endpoint", "Microsoft Foundry has no regional endpoints"),
+    ({"platform": "vertex", "geo": "us", "model": "claude-sonnet-5-5"}, "geo", "choose a regional endpoint"),
+])
+def test_bad_platform_and_tool_inputs_name_their_field(inputs, field, words):
+    got = errors(**{**SONNET_45, **inputs})
+    assert field in got and words in got[field], got
+
+
+def test_every_bad_new_field_is_reported_at_once():
+    got = errors(**SONNET_45, platform="x", endpoint="y", tools="z", tool_choice="w", container_hours="-1",
+                 session_hours="-1")
+    assert set(got) == {"platform", "endpoint", "tools", "tool_choice", "container_hours", "session_hours"}
+
+
+def test_the_price_handler_takes_the_same_options():
+    r = bridge.call("price", {**SONNET_45, "at": AT, "platform": "bedrock", "endpoint": "regional"})
+    assert r["ok"] and r["result"]["total_usd"] == "0.01485"  # $0.0135 x 1.1
+    bad = bridge.call("price", {**SONNET_45, "at": AT, "endpoint": "regional"})
+    assert not bad["ok"] and bad["errors"][0]["field"] == "endpoint"
+
+
+def test_prerendered_html_lists_time_charges():
+    r = calc(**SONNET_45, session_hours="2")
+    html = prerender_html("calculator", {}, r)
+    assert "Managed Agents (session-hours)" in html and "$0.16" in html

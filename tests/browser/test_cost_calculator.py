@@ -530,3 +530,59 @@ def test_a_future_date_says_the_prices_are_todays_and_may_change(page):
     assert "may change" in note
     expect(page.get_by_test_id("notes")).to_contain_text(note)
     expect_figures(page, result)
+
+
+def test_platform_endpoint_and_tools_show_what_python_computes_and_share(page, context):
+    goto(page, PAGE)
+    wait_live(page)
+    state = full_state(model="claude-sonnet-4-5-20250929", at="2026-11-01", input="2000", output="500",
+                       platform="vertex", endpoint="regional", tools="bash", tool_choice="any",
+                       container_hours="0.5")
+    set_form(page, state)
+    page.select_option('select[name="platform"]', "vertex")
+    page.select_option('select[name="endpoint"]', "regional")  # shown once the platform has regional endpoints
+    page.select_option('select[name="tool_choice"]', "any")
+    page.fill('input[name="container_hours"]', "0.5")
+    # keyboard: from the tool-choice select back to the bash checkbox, and Space ticks it
+    page.focus('select[name="tool_choice"]')
+    page.keyboard.press("Shift+Tab")
+    for _ in range(5):
+        if page.evaluate("document.activeElement.value") == "bash":
+            break
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.name") == "tools"
+    page.keyboard.press("Space")
+    settled(page)
+    want = python_result(state)
+    assert want["platform"] == "vertex" and want["endpoint"] == "regional"
+    expect(page.get_by_test_id("total-usd")).to_have_attribute("data-value", want["per_request"]["total"]["usd"])
+    expect_figures(page, want)
+    expect(page.locator('tr[data-bucket="code_execution"] th')).to_have_text("Code execution (container-hours)")
+
+    href = page.get_by_test_id("share-link").get_attribute("href")
+    other = context.new_page()
+    other.problems = page.problems
+    page.problems.watch(other)
+    try:
+        other.goto(page.url.split("#")[0] + href)
+        wait_live(other)
+        settled(other)
+        expect(other.locator('select[name="platform"]')).to_have_value("vertex")
+        expect(other.locator('select[name="endpoint"]')).to_have_value("regional")
+        expect(other.locator('input[name="tools"][value="bash"]')).to_be_checked()
+        expect(other.locator('input[name="tools"][value="browser"]')).not_to_be_checked()
+        expect(other.locator('input[name="container_hours"]')).to_have_value("0.5")
+        expect_figures(other, want)
+    finally:
+        other.close()
+
+
+def test_a_regional_endpoint_on_the_claude_api_shows_its_message(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.goto(page.url.split("#")[0] + "#platform=anthropic&endpoint=regional")
+    settled(page)
+    want = bridge.call("calculator", full_state(endpoint="regional"))
+    message = next(e["message"] for e in want["errors"] if e["field"] == "endpoint")
+    expect(page.get_by_test_id("error-endpoint")).to_have_text(message)
+    expect(page.locator('select[name="endpoint"]')).to_be_visible()

@@ -12,8 +12,29 @@ const TOKEN_FIELDS = [
   ["output", "Output tokens", "Tokens the model writes, thinking included."],
   ["web_searches", "Web searches", "Server-side web search requests made by this request."],
 ];
-const FIELD_NAMES = ["model", "at", ...TOKEN_FIELDS.map((f) => f[0]), "batch", "fast", "geo", "requests_per_month", "requests_per_day"];
-const BOOL = new Set(["batch", "fast"]);
+const PLATFORMS = [
+  ["anthropic", "Claude API (Anthropic)"],
+  ["bedrock", "Amazon Bedrock"],
+  ["vertex", "Google Cloud Vertex AI"],
+  ["foundry", "Microsoft Foundry"],
+];
+const REGIONAL_PLATFORMS = new Set(["bedrock", "vertex"]);
+const TOOLS = [
+  ["bash", "Bash"],
+  ["text_editor", "Text editor"],
+  ["computer_use", "Computer use"],
+  ["browser", "Browser"],
+  ["custom", "Your own tools"],
+];
+const TOOL_CHOICES = [
+  ["auto", "auto (the model decides)"],
+  ["none", "none"],
+  ["any", "any (must use a tool)"],
+  ["tool", "tool (a named tool)"],
+];
+const FIELD_NAMES = ["model", "at", ...TOKEN_FIELDS.map((f) => f[0]), "batch", "fast", "geo", "requests_per_month", "requests_per_day",
+  "platform", "endpoint", "tools", "tool_choice", "container_hours", "session_hours", "with_search_or_fetch"];
+const BOOL = new Set(["batch", "fast", "with_search_or_fetch"]);
 
 let uid = 0;
 
@@ -54,7 +75,7 @@ function normalise(inputs) {
   for (const name of FIELD_NAMES) {
     if (!(name in inputs)) continue;
     const value = inputs[name];
-    state[name] = BOOL.has(name) ? Boolean(value) : value === null ? "" : String(value);
+    state[name] = BOOL.has(name) ? Boolean(value) : value === null ? "" : Array.isArray(value) ? value.join(",") : String(value);
   }
   return state;
 }
@@ -90,6 +111,28 @@ export function mount(root, api) {
   const volumeInput = h("input", { type: "text", name: "requests_per_month", inputmode: "decimal", autocomplete: "off" });
   const unitSelect = h("select", { name: "volume_unit", "aria-label": "Volume unit" }, h("option", { value: "month", text: "per month" }), h("option", { value: "day", text: "per day (× 30)" }));
 
+  const platformSelect = h("select", { name: "platform" }, PLATFORMS.map(([value, text]) => h("option", { value, text })));
+  const endpointSelect = h("select", { name: "endpoint" }, h("option", { value: "global", text: "Global" }), h("option", { value: "regional", text: "Regional or multi-region" }));
+  const platformField = field("platform", "Platform", platformSelect, "Global endpoints cost the Claude API's list prices on every platform.");
+  const endpointField = field("endpoint", "Endpoint", endpointSelect, "Bedrock and Vertex AI regional endpoints cost more on newer models.");
+
+  // The tools: one checkbox each, all named "tools" (the bridge takes them as a list); the first one carries
+  // the group's error state.
+  const toolBoxes = TOOLS.map(([value]) => h("input", { type: "checkbox", name: "tools", value, id: `${id}-tool-${value}` }));
+  fields.tools = toolBoxes[0];
+  for (const box of toolBoxes) box.setAttribute("aria-describedby", `${id}-tools-error ${id}-tools-hint`);
+  const toolsField = h("fieldset", { class: "calc-field calc-field-tools calc-checks", "data-field": "tools" },
+    h("legend", { text: "Tools defined" }),
+    toolBoxes.map((box, i) => h("label", { for: box.id, class: "calc-check" }, box, " ", TOOLS[i][1])),
+    h("small", { class: "calc-hint", id: `${id}-tools-hint`, text: "Each adds its input tokens (and the tool-use system prompt) to every request." }),
+    errorSlot("tools"));
+  const toolChoiceSelect = h("select", { name: "tool_choice" }, TOOL_CHOICES.map(([value, text]) => h("option", { value, text })));
+  const toolChoiceField = field("tool_choice", "Tool choice", toolChoiceSelect, "any and tool use a longer system prompt.");
+  const hoursInput = (name) => h("input", { type: "text", name, inputmode: "decimal", autocomplete: "off", spellcheck: "false" });
+  const containerField = field("container_hours", "Code execution, container-hours", hoursInput("container_hours"), "Per request; billed for at least 5 minutes. 0 for none.");
+  const sessionField = field("session_hours", "Managed Agents, session-hours", hoursInput("session_hours"), "Per request; 0 for none.");
+  const searchBox = h("input", { type: "checkbox", name: "with_search_or_fetch" });
+
   const toggle = (name, box, label, hint) => {
     box.id = `${id}-${name}`;
     box.setAttribute("aria-describedby", `${id}-${name}-error ${id}-${name}-hint`);
@@ -102,6 +145,7 @@ export function mount(root, api) {
 
   const batchField = toggle("batch", batchBox, "Batch API", "Asynchronous Message Batches: every token at the batch discount.");
   const fastField = toggle("fast", fastBox, "Fast mode", "Premium-speed output where the model offers it.");
+  const searchField = toggle("with_search_or_fetch", searchBox, "Web search or fetch tool (2026-02-09 or later) in the request", "Code execution is then free.");
   const geoField = field("geo", "Inference region", geoSelect, "US-only inference costs more on the models that offer it.");
   fields.requests_per_day = volumeInput;
   const volumeField = h("div", { class: "calc-field calc-field-volume", "data-field": "requests_per_month" },
@@ -153,6 +197,8 @@ export function mount(root, api) {
       dateField),
     h("fieldset", {}, h("legend", { text: "Tokens per request" }), tokenInputs),
     h("fieldset", {}, h("legend", { text: "Pricing options" }), batchField, fastField, geoField),
+    h("fieldset", {}, h("legend", { text: "Where it runs" }), platformField, endpointField),
+    h("fieldset", {}, h("legend", { text: "Tools in this request" }), toolsField, toolChoiceField, containerField, sessionField, searchField),
     h("fieldset", {}, h("legend", { text: "Volume" }), volumeField),
     generalError,
     h("p", { class: "calc-share-row" }, share.button, " ", resetButton, " ", share.link, " ", shareNote));
@@ -205,7 +251,11 @@ export function mount(root, api) {
     const m = supports.get(fields.model.value);
     const s = m ? m.supports : { batch: true, us: true, fast: "priced" };
     fastField.hidden = !s.fast && !fastBox.checked;
-    geoField.hidden = !s.us && geoSelect.value !== "us";
+    // US-only inference is a Claude API and Foundry setting; the regional endpoint is Bedrock's and Vertex's.
+    // A field whose value would be refused stays visible, so its message can be read where it applies.
+    const regionalPlatform = REGIONAL_PLATFORMS.has(platformSelect.value);
+    geoField.hidden = (!s.us || regionalPlatform) && geoSelect.value !== "us";
+    endpointField.hidden = !regionalPlatform && endpointSelect.value !== "regional";
     const fastHint = fastField.querySelector(".calc-hint");
     fastHint.textContent = s.fast === "standard"
       ? "Accepted on this model, but it runs and is billed at standard speed and rates."
@@ -234,6 +284,19 @@ export function mount(root, api) {
     batchBox.checked = Boolean(state.batch);
     fastBox.checked = Boolean(state.fast);
     geoSelect.value = state.geo === "us" ? "us" : "global";
+    platformSelect.value = state.platform || "anthropic";
+    if (platformSelect.value !== (state.platform || "anthropic")) {
+      // A value we do not list (a typo in a shared link): keep it so Python can say what is wrong.
+      platformSelect.append(h("option", { value: state.platform, text: state.platform }));
+      platformSelect.value = state.platform;
+    }
+    endpointSelect.value = state.endpoint === "regional" ? "regional" : "global";
+    const tools = new Set(String(state.tools || "").split(",").map((t) => t.trim()).filter(Boolean));
+    for (const box of toolBoxes) box.checked = tools.has(box.value);
+    toolChoiceSelect.value = TOOL_CHOICES.some(([v]) => v === state.tool_choice) ? state.tool_choice : "auto";
+    fields.container_hours.value = state.container_hours ?? "0";
+    fields.session_hours.value = state.session_hours ?? "0";
+    searchBox.checked = Boolean(state.with_search_or_fetch);
     const perDay = "requests_per_day" in state;
     unitSelect.value = perDay ? "day" : "month";
     volumeInput.name = perDay ? "requests_per_day" : "requests_per_month";
@@ -247,6 +310,13 @@ export function mount(root, api) {
     next.batch = batchBox.checked;
     next.fast = fastBox.checked;
     next.geo = geoSelect.value;
+    next.platform = platformSelect.value;
+    next.endpoint = endpointSelect.value;
+    next.tools = toolBoxes.filter((box) => box.checked).map((box) => box.value).join(",");
+    next.tool_choice = toolChoiceSelect.value;
+    next.container_hours = fields.container_hours.value;
+    next.session_hours = fields.session_hours.value;
+    next.with_search_or_fetch = searchBox.checked;
     if (unitSelect.value === "day") next.requests_per_day = volumeInput.value;
     else next.requests_per_month = volumeInput.value;
     return next;
@@ -266,15 +336,15 @@ export function mount(root, api) {
     const summary = h("div", { class: "calc-summary" },
       h("div", { class: "calc-figure" }, h("span", { class: "calc-figure-label", text: "Per request" }), money("total-usd", per.total)),
       h("div", { class: "calc-figure" }, h("span", { class: "calc-figure-label", text: "Per month" }), money("monthly-usd", r.monthly)),
-      h("p", { class: "calc-figure-caption" }, `${per.model_name}, ${volume}.`),
+      h("p", { class: "calc-figure-caption" }, `${per.model_name} on ${r.platform_display}, ${volume}.`),
       h("p", { class: "calc-saving", "data-testid": "saving" }, savingText));
 
     const notes = per.notes.length ? h("ul", { class: "calc-notes", "data-testid": "notes" }, per.notes.map((n) => h("li", { text: n }))) : null;
 
     const items = h("table", { class: "calc-items", "data-testid": "line-items" },
       h("caption", { text: "Line items" }),
-      h("thead", {}, h("tr", {}, ["Bucket", "Tokens", "Rate", "Per request", "Per month"].map((t) => h("th", { scope: "col", text: t })))),
-      h("tbody", {}, per.items.map((it) => h("tr", { "data-bucket": it.bucket, class: it.tokens ? "" : "calc-zero" },
+      h("thead", {}, h("tr", {}, ["Bucket", "Tokens or time", "Rate", "Per request", "Per month"].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, per.items.map((it) => h("tr", { "data-bucket": it.bucket, class: it.empty ? "calc-zero" : "" },
         h("th", { scope: "row", text: it.label }),
         h("td", { text: it.tokens_display }),
         h("td", { text: it.rate_display }),
