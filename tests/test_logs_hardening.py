@@ -501,6 +501,7 @@ def test_a_fifo_is_read_when_a_program_writes_to_it(tmp_path):
     assert rep["records"] == 2 and rep["total_usd"] == "0.003" and rep["skipped"] == []
 
 
+@pytest.mark.real_timers
 def test_a_fifo_nobody_writes_to_is_skipped_not_waited_for(tmp_path, monkeypatch, capsys):
     fifo = tmp_path / "idle.jsonl"
     os.mkfifo(fifo)
@@ -567,6 +568,7 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+@pytest.mark.real_timers
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the worker processes in /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_killing_the_analysis_kills_its_workers(tmp_path, sig):
@@ -596,6 +598,7 @@ def test_killing_the_analysis_kills_its_workers(tmp_path, sig):
                 os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.real_timers
 @FORK_WITH_THREADS
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="sees a stopped process in /proc")
 def test_a_stopped_worker_ends_the_analysis_with_a_message(tmp_path, monkeypatch):
@@ -623,6 +626,7 @@ def test_a_stopped_worker_ends_the_analysis_with_a_message(tmp_path, monkeypatch
     assert multiprocessing.active_children() == []  # the stopped worker was killed
 
 
+@pytest.mark.real_timers
 @FORK_WITH_THREADS
 def test_a_silent_worker_ends_the_analysis_after_the_timeout(tmp_path, monkeypatch):
     for i in range(4):
@@ -701,6 +705,7 @@ _CSV_BITS = [f"2026-11-02,{HAIKU},1000,0,0\n", f'2026-11-02,"{HAIKU},1,0,0\n', "
              f"2026-11-02,{HAIKU},{P.MAX_TOKENS + 1},0,0\n"]
 
 
+@pytest.mark.real_timers
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["jsonl", "csv", "json"]), st.lists(st.integers(0, 10**6), max_size=12),
