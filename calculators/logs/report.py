@@ -7,7 +7,6 @@ import json
 from decimal import Decimal
 
 from ..cost import BUCKETS
-from ..present import usd_display
 from .analysis import _pct
 from .records import exact
 
@@ -42,22 +41,22 @@ def render_text(rep: dict) -> str:
         f"{rep['duplicates_merged']:,} duplicates merged, {c['ignored']:,} lines ignored, "
         f"{rep['malformed']:,} malformed.")
     add("")
-    add(f"Total: {usd_display(Decimal(rep['total_usd']))}")
+    add(f"Total: {rep['total_display']}")
     t = rep["per_turn"]
     if t["requests"]:
-        add(f"Per request ({t['requests']:,}): mean {usd_display(Decimal(t['mean_usd']))}, "
-            f"p50 {usd_display(Decimal(t['p50_usd']))}, p95 {usd_display(Decimal(t['p95_usd']))}")
+        add(f"Per request ({t['requests']:,}): mean {t['mean_display']}, "
+            f"p50 {t['p50_display']}, p95 {t['p95_display']}")
     if rep["cache"]["hit_rate"] is not None:
         add(f"Cache hit rate: {_pct(Decimal(rep['cache']['hit_rate']))} of prompt tokens read from the cache")
     add("")
     add("Spend by bucket")
     for b, v in rep["spend_by_bucket"].items():
         if v["usd"] != "0":
-            add(f"  {b.replace('_', ' '):<16} {usd_display(Decimal(v['usd'])):>15}  {_pct(Decimal(v['share'] or 0)):>7}")
+            add(f"  {b.replace('_', ' '):<16} {v['display']:>15}  {_pct(Decimal(v['share'] or 0)):>7}")
     add("")
     add("By model")
     for mid, v in rep["by_model"].items():
-        add(f"  {mid:<34} {usd_display(Decimal(v['total_usd'])):>15}  {v['records']:>9,} records")
+        add(f"  {mid:<34} {v['total_display']:>15}  {v['records']:>9,} records")
     if rep["unpriced"]:
         add("Unpriced (not in the total)")
         for model, u in rep["unpriced"].items():
@@ -67,11 +66,11 @@ def render_text(rep: dict) -> str:
         add("")
         add("By platform and endpoint")
         for place, v in rep["by_platform"].items():
-            add(f"  {place:<34} {usd_display(Decimal(v['total_usd'])):>15}  {v['records']:>9,} records")
+            add(f"  {place:<34} {v['total_display']:>15}  {v['records']:>9,} records")
     add("")
     add("By day")
     for d in rep["by_day"][-31:]:
-        add(f"  {d['day']}  {usd_display(Decimal(d['total_usd'])):>15}  {d['records']:>9,} records")
+        add(f"  {d['day']}  {d['total_display']:>15}  {d['records']:>9,} records")
     if len(rep["by_day"]) > 31:
         add(f"  ({len(rep['by_day']) - 31} earlier days in --json)")
     sessions = rep["by_session"]
@@ -79,20 +78,20 @@ def render_text(rep: dict) -> str:
         add("")
         add("Top sessions / API keys")
         for s in sessions[:10]:
-            add(f"  {safe(s['session'])[:40]:<40} {usd_display(Decimal(s['total_usd'])):>13}  {s['records']:>7,} records")
+            add(f"  {safe(s['session'])[:40]:<40} {s['total_display']:>13}  {s['records']:>7,} records")
     add("")
     add("What if (each lever alone, against the total above)")
     for w in rep["what_if"]:
         share = _pct(Decimal(w["saving_share"])) if w["saving_share"] is not None else "-"
-        add(f"  {w['lever']:<14} saves {usd_display(Decimal(w['saving_usd'])):>13}  ({share})")
+        add(f"  {w['lever']:<14} saves {w['saving_display']:>13}  ({share})")
         for a in w["assumptions"]:
             add(f"      - {a}")
     if rep["reconciliation"]:
         add("")
         add("Reconciliation with the cost report")
         for row in rep["reconciliation"]:
-            add(f"  {row['day']} {row['model']:<30} estimate {usd_display(Decimal(row['estimated_usd']))}, billed "
-                f"{usd_display(Decimal(row['billed_usd']))}, difference {usd_display(Decimal(row['difference_usd']))}: "
+            add(f"  {row['day']} {row['model']:<30} estimate {row['estimated_display']}, billed "
+                f"{row['billed_display']}, difference {row['difference_display']}: "
                 f"{row['explanation']}")
     if rep["skipped"]:
         add("")
