@@ -103,7 +103,9 @@ def test_typing_is_debounced(page):
     want = python_result(prompt="Translate into French: see you tomorrow")
     assert_page_shows(page, want)
     calls = page.evaluate("window.__recommendCalls")
-    assert 1 <= calls <= 4, f"{calls} calls for 39 keystrokes"
+    # Without the debounce there would be one call per keystroke (39). A loaded machine can stretch a 15 ms gap
+    # between keys past the debounce window now and then, so the bound leaves room for a few such stalls.
+    assert 1 <= calls <= 10, f"{calls} calls for 39 keystrokes"
 
 
 def test_bad_input_is_reported_next_to_its_field(page):

@@ -98,13 +98,23 @@ def test_the_recommender_marks_its_figures_and_hides_analysing_when_the_runtime_
 @pytest.mark.allow_page_errors
 def test_the_analyser_keeps_the_files_until_retry_and_cancel_works_while_waiting(page):
     forget_runtime_cache(page)
-    block_wasm(page)
+    held = []
+    # Hold the download (not abort it at once): an immediate failure could beat the Cancel click, and the
+    # button is rightly hidden once the start has failed.
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     goto(page, "calculators/log-analyser/")
     widget = page.locator('[data-calc="log-analyser"]')
     # Dropped while the runtime is still starting: waiting, and Cancel works.
     drop(page, {p.name: p.read_text() for p in CC_FILES[:1]})
     page.get_by_test_id("log-cancel").click()
     expect(widget).to_have_attribute("data-state", "cancelled")
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the runtime never asked for pyodide.asm.wasm"
+    for route in held:
+        route.abort()
     expect_failed(page, "could not start")
     # A second upload after the failure is not ignored: the analyser says why it cannot read it ...
     drop(page, {p.name: p.read_text() for p in CC_FILES})
