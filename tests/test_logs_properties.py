@@ -286,10 +286,10 @@ def test_one_gigabyte_is_streamed_with_bounded_memory(tmp_path):
 def _epoch_reference(ts):
     import datetime as dt
 
-    if not ts:
+    if not ts or "Z" in ts[:-1]:  # "Z" is read only as the last character (UTC); "...Z\x00" is not a timestamp
         return None
     try:
-        d = dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+        d = dt.datetime.fromisoformat(ts[:-1] + "+00:00" if ts.endswith("Z") else ts)
     except ValueError:
         return None
     if d.tzinfo is None:
