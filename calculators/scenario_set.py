@@ -254,6 +254,7 @@ def add_extras(result: dict, sc: Scenario, inputs: dict, today: _dt.date, pricin
         raise InputError(errors)
     money = _Money(currency)
     result["presets"] = presets_json()
+    result["describe"] = f"{sc.model.name}, prices in force on {sc.day.isoformat()}: {_describe(sc)}"
     result["currency"] = None if currency is None else {
         "code": currency[0], "rate": dstr(currency[1]),
         "note": f"Converted at your rate of {dstr(currency[1])} {currency[0]} per US dollar: approximate. The "
