@@ -427,7 +427,9 @@ export function mount(root, api) {
     exportScope.replaceChildren(
       list.length > 1 ? h("option", { value: "all", text: `All ${list.length} scenarios` }) : null,
       ...list.map((s, i) => h("option", { value: String(i), text: list.length > 1 ? `Scenario ${LETTERS[i]} only` : "This scenario" })));
-    exportScope.value = [...exportScope.options].some((o) => o.value === scope) ? scope : exportScope.options[0].value;
+    // The reader's own choice stays while it exists; otherwise everything there is.
+    const keep = exportScope.dataset.chosen === "1" && [...exportScope.options].some((o) => o.value === scope);
+    exportScope.value = keep ? scope : exportScope.options[0].value;
   }
 
   function setScenarios(list, active, said) {
@@ -553,6 +555,7 @@ export function mount(root, api) {
       exportNote.textContent = `Export needs live recalculation, which is not available (${err.message}).`;
     }
   }
+  exportScope.addEventListener("change", () => { exportScope.dataset.chosen = "1"; });
   exportCsv.addEventListener("click", () => exportAs("csv"));
   exportJson.addEventListener("click", () => exportAs("json"));
 
