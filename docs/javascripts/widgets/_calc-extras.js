@@ -44,7 +44,7 @@ export function sideBySide(sbs) {
     h("div", { class: "calc-table-wrap", tabindex: "0", role: "region", "aria-label": "Scenarios side by side" },
       h("table", { class: "calc-scenarios", "data-testid": "side-by-side" },
         h("caption", { text: `Each scenario, and its difference from scenario ${sbs.base}` }),
-        h("thead", {}, h("tr", {}, ["Scenario", "Per request", "Per month", `Difference per request`, `Difference per month`]
+        h("thead", {}, h("tr", {}, ["Scenario", "Per request", "Per month", `vs ${sbs.base}, per request`, `vs ${sbs.base}, per month`]
           .map((t, i) => h("th", { scope: "col", class: i ? "num" : "", text: t })))),
         h("tbody", {}, rows))),
   ];
