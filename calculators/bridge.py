@@ -35,6 +35,8 @@ HANDLERS: dict[str, str] = {
     "models": "calculators.scenarios:models_handler",
     "price": "calculators.scenarios:price_handler",
     "calculator": "calculators.scenarios:calculator_handler",
+    "calculator_usage": "calculators.scenario_set:usage_handler",
+    "calculator_export": "calculators.scenario_set:export_handler",
     "recommend": "calculators.recommend:bridge_recommend",
     "analyze_start": "calculators.logs.session:bridge_analyze_start",
     "analyze_chunk": "calculators.logs.session:bridge_analyze_chunk",

@@ -26,6 +26,7 @@ __all__ = [
     "BUCKETS",
     "BUCKET_LABELS",
     "BUCKET_WORDS",
+    "approx_money",
     "dstr",
     "future_prices_note",
     "money_json",
@@ -103,6 +104,12 @@ def usd_display(value: Decimal) -> str:
         return f"{sign}<$0.000001"
     whole, _, frac = format(shown.normalize(), "f").partition(".")
     return f"{sign}${whole}.{frac.ljust(2, '0')}"
+
+
+def approx_money(usd: Decimal, code: str, rate: Decimal) -> str:
+    """A dollar amount converted at the reader's own rate, marked approximate: ``≈ EUR 12.34``,
+    ``≈ JPY 0.0135`` (rounded like :func:`usd_display`; ``code`` is the reader's currency code)."""
+    return "\u2248 " + usd_display(usd * rate).replace("$", f"{code} ", 1)
 
 
 def usd_prose(value: Decimal) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .cost import (
@@ -36,11 +37,13 @@ from .pricing import ENDPOINTS, PLATFORMS, Model, Pricing, UnknownModelError, lo
 __all__ = [
     "DAYS_PER_MONTH",
     "DEFAULT_INPUTS",
+    "Scenario",
     "calculator_handler",
     "format_tokens",
     "models_handler",
     "prerender_html",
     "price_handler",
+    "price_scenario",
 ]
 
 
@@ -65,6 +68,11 @@ DEFAULT_INPUTS = {
     "container_hours": 0,
     "session_hours": 0,
     "with_search_or_fetch": False,
+    "months": 12,
+    "growth": 0,
+    "budget": "",
+    "currency": "",
+    "rate": "",
 }
 
 #: Where Claude runs, as the form names the choices.
@@ -439,9 +447,35 @@ def _check_limits(form: _Form, model: Model, usage: Usage, day: _dt.date, batch:
         form.error("fast", "fast mode cannot be combined with the Batch API; turn one of them off")
 
 
-def calculator_handler(inputs: dict, today: _dt.date) -> dict:
-    """The Cost Calculator: one request and a month of them, every current model, saving and break-even."""
-    pricing = load_pricing()
+@dataclass(frozen=True)
+class Scenario:
+    """One calculator scenario, validated and priced: what the form said and what one request costs."""
+
+    model: Model
+    usage: Usage
+    day: _dt.date
+    batch: bool
+    fast: bool
+    geo: str
+    extras: dict
+    requests: Decimal
+    unit: str
+    cost: Cost
+
+    @property
+    def monthly(self) -> Decimal:
+        return self.cost.total * self.requests
+
+    def inputs_json(self) -> dict:
+        """The inputs as the result echoes them (canonical model id, counts as numbers, hours as strings)."""
+        return {"model": self.model.id, **{f: self.usage.tokens(f) for f in TOKEN_FIELDS}, "batch": self.batch,
+                "fast": self.fast, "geo": self.geo, "at": self.day.isoformat(),
+                "requests_per_month": dstr(self.requests), "volume_unit": self.unit, **_extras_json(self.extras)}
+
+
+def price_scenario(inputs: dict, today: _dt.date, pricing: Pricing | None = None) -> Scenario:
+    """Validate one scenario's form inputs (every problem at once, each naming its field) and price it."""
+    pricing = pricing or load_pricing()
     form = _Form(inputs, today)
     model = form.model(pricing)
     usage = _usage(form)
@@ -453,8 +487,20 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
         _check_limits(form, model, usage, day, batch, fast, geo)
     if form.errors or model is None or day is None:  # a missing model or day always comes with its error
         raise InputError(form.errors)
-
     cost = _priced(model, usage, batch=batch, geo=geo, fast=fast, at=day, pricing=pricing, **extras)
+    return Scenario(model, usage, day, batch, fast, geo, extras, requests, unit, cost)
+
+
+def calculator_handler(inputs: dict, today: _dt.date) -> dict:
+    """The Cost Calculator: one request and a month of them, every current model, saving and break-even.
+
+    Optional inputs add the page's extras (see :mod:`calculators.scenario_set`): ``scenarios`` (side by side),
+    ``months`` / ``growth`` / ``budget`` (a monthly projection) and ``currency`` / ``rate`` (display currency).
+    """
+    pricing = load_pricing()
+    sc = price_scenario(inputs, today, pricing)
+    model, usage, day, batch, fast, geo = sc.model, sc.usage, sc.day, sc.batch, sc.fast, sc.geo
+    extras, requests, unit, cost = sc.extras, sc.requests, sc.unit, sc.cost
 
     # The no-lever baseline: the same prompt sent uncached, the same output, no Batch API; the same platform,
     # endpoint, tools and container or session time (they are not levers).
@@ -492,12 +538,8 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
     future = future_prices_note(day, today, newest)
     if future:
         per_request["notes"] = [*per_request.get("notes", []), future]
-    return {
-        "inputs": {
-            "model": model.id, **{f: usage.tokens(f) for f in TOKEN_FIELDS}, "batch": batch, "fast": fast,
-            "geo": geo, "at": day.isoformat(), "requests_per_month": dstr(requests), "volume_unit": unit,
-            **_extras_json(extras),
-        },
+    result = {
+        "inputs": sc.inputs_json(),
         "platform": cost.platform,
         "endpoint": cost.endpoint,
         "platform_display": (PLATFORM_LABELS[cost.platform]
@@ -506,7 +548,7 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
         "per_request": per_request,
         "requests_per_month": dstr(requests),
         "requests_display": f"{requests.normalize():,f}",
-        "volume_display": _volume_display(requests, unit, form),
+        "volume_display": _volume_display(requests, unit),
         "monthly": _money(cost.total * requests),
         "baseline": {"per_request": _money(baseline.total), "monthly": _money(baseline.total * requests)},
         "saving": {
@@ -526,9 +568,12 @@ def calculator_handler(inputs: dict, today: _dt.date) -> dict:
         "days_per_month": DAYS_PER_MONTH,
         **_model_list(pricing, day),
     }
+    from .scenario_set import add_extras  # the page's extras (side by side, projection, currency, presets)
+
+    return add_extras(result, sc, inputs, today, pricing)
 
 
-def _volume_display(requests: Decimal, unit: str, form: _Form) -> str:
+def _volume_display(requests: Decimal, unit: str) -> str:
     month = f"{requests.normalize():,f} requests a month"
     if unit != "day":
         return month

@@ -3,6 +3,7 @@
 // does money arithmetic. Text goes into the page through textContent, so nothing needs escaping by hand.
 import { createController, hashCodec } from "./_controller.js";
 import { formFields, h } from "./_dom.js";
+import { download, projection, sideBySide } from "./_calc-extras.js";
 
 const TOKEN_FIELDS = [
   ["input", "Uncached input tokens", "The part of the prompt not read from or written to the cache."],
@@ -35,6 +36,28 @@ const TOOL_CHOICES = [
 const FIELD_NAMES = ["model", "at", ...TOKEN_FIELDS.map((f) => f[0]), "batch", "fast", "geo", "requests_per_month", "requests_per_day",
   "platform", "endpoint", "tools", "tool_choice", "container_hours", "session_hours", "with_search_or_fetch"];
 const BOOL = new Set(["batch", "fast", "with_search_or_fetch"]);
+// Settings of the page rather than of one scenario: the projection and the display currency.
+const PAGE_FIELDS = ["months", "growth", "budget", "currency", "rate"];
+// Scenario A's fields are the link's plain fields (so older links still open); B, C and D each travel as one
+// field holding their own fields, and "active" says which one the form shows.
+const LETTERS = ["A", "B", "C", "D"];
+const SLOTS = ["b", "c", "d"];
+
+function encodeScenario(obj) {
+  const params = new URLSearchParams();
+  for (const name of FIELD_NAMES) {
+    const value = obj[name];
+    if (value === undefined || value === null) continue;
+    params.set(name, BOOL.has(name) ? (value ? "1" : "0") : String(value));
+  }
+  return params.toString();
+}
+
+function pick(obj, names) {
+  const out = {};
+  for (const name of names) if (name in obj) out[name] = obj[name];
+  return out;
+}
 
 let uid = 0;
 
@@ -51,7 +74,8 @@ function morph(from, to) {
     return;
   }
   if (from.nodeType !== Node.ELEMENT_NODE) return;
-  for (const { name } of [...from.attributes]) if (!to.hasAttribute(name)) from.removeAttribute(name);
+  // A disclosure the reader opened stays open across recalculations.
+  for (const { name } of [...from.attributes]) if (!to.hasAttribute(name) && !(name === "open" && from.nodeName === "DETAILS")) from.removeAttribute(name);
   for (const { name, value } of [...to.attributes]) if (from.getAttribute(name) !== value) from.setAttribute(name, value);
   morphChildren(from, [...to.childNodes]);
 }
@@ -67,12 +91,12 @@ function money(testid, m, extra = {}) {
 }
 
 // The share link carries the whole state in the URL fragment (_controller.js), so it never reaches a server.
-const CODEC = hashCodec(FIELD_NAMES, { bools: [...BOOL] });
+const CODEC = hashCodec([...FIELD_NAMES, ...PAGE_FIELDS, "active", ...SLOTS], { bools: [...BOOL] });
 
 function normalise(inputs) {
   // The prerendered inputs as form values (numbers become strings, the volume field is chosen).
   const state = {};
-  for (const name of FIELD_NAMES) {
+  for (const name of [...FIELD_NAMES, ...PAGE_FIELDS]) {
     if (!(name in inputs)) continue;
     const value = inputs[name];
     state[name] = BOOL.has(name) ? Boolean(value) : value === null ? "" : Array.isArray(value) ? value.join(",") : String(value);
@@ -97,6 +121,39 @@ export function mount(root, api) {
   if (!("requests_per_month" in defaults) && !("requests_per_day" in defaults)) defaults.requests_per_month = "0";
   let supports = new Map();
   const id = `calc${++uid}`;
+  const scenarioDefaults = pick(defaults, FIELD_NAMES);
+  let presets = new Map();
+
+  // ---- scenarios: A in the plain fields, B to D in one field each ---------------------------------------
+  function decodeScenario(text) {
+    const params = new URLSearchParams(text || "");
+    const partial = {};
+    for (const name of FIELD_NAMES) {
+      if (params.has(name)) partial[name] = BOOL.has(name) ? ["1", "true", "on"].includes(params.get(name)) : params.get(name);
+    }
+    const obj = { ...scenarioDefaults, ...partial };
+    if ("requests_per_day" in partial) delete obj.requests_per_month;
+    return obj;
+  }
+  function scenarioCount(state) {
+    let n = 1;
+    while (n <= SLOTS.length && state[SLOTS[n - 1]]) n++;
+    return n;
+  }
+  function activeIndex(state) {
+    return Math.min(Math.max(LETTERS.indexOf(state.active || "A"), 0), scenarioCount(state) - 1);
+  }
+  function scenarioList(state) {
+    const list = [pick(state, FIELD_NAMES)];
+    for (let i = 1; i < scenarioCount(state); i++) list.push(decodeScenario(state[SLOTS[i - 1]]));
+    return list;
+  }
+  function fromList(state, list, active) {
+    const next = { ...pick(state, PAGE_FIELDS), ...list[0] };
+    list.slice(1).forEach((obj, i) => { next[SLOTS[i]] = encodeScenario(obj); });
+    if (active > 0) next.active = LETTERS[active];
+    return next;
+  }
 
   // ---- form ------------------------------------------------------------------------------------------
   const { fields, errors, errorSlot, field } = formFields(id);
@@ -162,6 +219,47 @@ export function mount(root, api) {
   const dateField = field("at", "Prices in force on", atInput, "Leave empty for today (UTC); pick a past day for historical prices.");
   dateField.append(dateNote);
 
+  // Projection and display currency: settings of the page, the same for every scenario.
+  const textInput = (name, mode) => h("input", { type: "text", name, inputmode: mode, autocomplete: "off", spellcheck: "false" });
+  const monthsField = field("months", "Months to project", textInput("months", "numeric"), "From the month of the price date; at most 120.");
+  const growthField = field("growth", "Growth, % per month", textInput("growth", "decimal"), "Requests grow by this much each month (compounded); negative for a decline.");
+  const budgetField = field("budget", "Monthly budget, USD", textInput("budget", "decimal"), "Optional: drawn as a line; months above it are marked.");
+  const currencyField = field("currency", "Currency code", textInput("currency", "text"), "Optional, such as EUR: figures are also shown converted.");
+  const rateField = field("rate", "Units per US dollar", textInput("rate", "decimal"), "Your exchange rate; US dollars stay the exact figures.");
+  fields.currency.setAttribute("maxlength", "3");
+  fields.currency.setAttribute("autocapitalize", "characters");
+
+  // Scenarios: one tab per scenario (the form shows the active one), and add / duplicate / remove.
+  const tabs = h("div", { class: "calc-scenario-tabs", role: "group", "aria-label": "Scenarios" });
+  const addButton = h("button", { type: "button", class: "md-button calc-small-button", "data-testid": "add-scenario", text: "Add scenario" });
+  const dupButton = h("button", { type: "button", class: "md-button calc-small-button", "data-testid": "duplicate-scenario", text: "Duplicate" });
+  const removeButton = h("button", { type: "button", class: "md-button calc-small-button", "data-testid": "remove-scenario", text: "Remove" });
+  const scenarioStatus = h("span", { class: "calc-sr-only", role: "status", "aria-live": "polite", "data-testid": "scenario-status" });
+  const scenarioBar = h("div", { class: "calc-scenario-bar", "data-testid": "scenario-bar" },
+    h("span", { class: "calc-scenario-title", id: `${id}-scenarios-title`, text: "Scenarios" }), tabs,
+    h("span", { class: "calc-scenario-actions" }, addButton, " ", dupButton, " ", removeButton), scenarioStatus);
+  tabs.setAttribute("aria-labelledby", `${id}-scenarios-title`);
+
+  // Presets: starting scenarios (data from Python), with their assumptions shown.
+  const presetSelect = h("select", { id: `${id}-preset`, "data-testid": "preset-select", "aria-describedby": `${id}-preset-note` },
+    h("option", { value: "", text: "Choose a starting point…" }));
+  const presetNote = h("div", { class: "calc-preset-note", id: `${id}-preset-note`, "data-testid": "preset-assumptions", hidden: true });
+  const presetField = h("div", { class: "calc-field calc-field-preset" },
+    h("label", { for: presetSelect.id, text: "Start from a preset" }), presetSelect, presetNote);
+
+  // A pasted usage object or API response, read by the CLI's own reader.
+  const pasteArea = h("textarea", { id: `${id}-usage-text`, rows: "6", spellcheck: "false", autocomplete: "off", "data-testid": "usage-text",
+    "aria-describedby": `${id}-usage-error ${id}-usage-hint` });
+  const pasteButton = h("button", { type: "button", class: "md-button calc-small-button", "data-testid": "usage-apply", text: "Use these counts" });
+  const pasteError = h("p", { class: "calc-field-error", id: `${id}-usage-error`, "data-testid": "error-usage_text", role: "alert", hidden: true });
+  const pasteNote = h("p", { class: "calc-hint", "data-testid": "usage-summary", role: "status" });
+  const pasteBox = h("details", { class: "calc-paste", "data-testid": "usage-paste" },
+    h("summary", { text: "Paste a usage object or API response" }),
+    h("div", { class: "calc-field" },
+      h("label", { for: pasteArea.id, text: "Usage JSON" }), pasteArea,
+      h("small", { class: "calc-hint", id: `${id}-usage-hint`, text: "A Messages API usage object, a whole response, or a batch result line. The form takes its model and token counts." }),
+      pasteButton, pasteError, pasteNote));
+
   const generalError = h("p", { class: "calc-field-error calc-general-error", "data-testid": "error-general", role: "alert", hidden: true });
   const shareNote = h("span", { class: "calc-share-note", role: "status", "aria-live": "polite" });
   const resetButton = h("button", { type: "button", class: "md-button calc-share calc-reset", "data-testid": "reset-button", text: "Reset" });
@@ -170,7 +268,15 @@ export function mount(root, api) {
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
   const output = h("div", { class: "calc-results", "data-testid": "results", "aria-live": "polite" });
   // tabindex: on wide screens this panel scrolls on its own, so it must be reachable from the keyboard.
-  const results = h("section", { class: "calc-results-wrap", id: `${id}-results`, "aria-label": "Results", tabindex: "0" }, staleNote, output);
+  const exportScope = h("select", { id: `${id}-export-scope`, "data-testid": "export-scope" });
+  const exportCsv = h("button", { type: "button", class: "md-button calc-small-button", "data-testid": "export-csv", text: "Download CSV" });
+  const exportJson = h("button", { type: "button", class: "md-button calc-small-button", "data-testid": "export-json", text: "Download JSON" });
+  const exportNote = h("span", { class: "calc-hint", role: "status", "aria-live": "polite", "data-testid": "export-note" });
+  const exportRow = h("div", { class: "calc-export", "data-testid": "export" },
+    h("label", { for: exportScope.id, text: "Export" }), exportScope, exportCsv, exportJson, exportNote);
+  const printButton = h("button", { type: "button", class: "md-button calc-small-button", "data-testid": "print", text: "Print", onclick: () => window.print() });
+  exportRow.append(printButton);
+  const results = h("section", { class: "calc-results-wrap", id: `${id}-results`, "aria-label": "Results", tabindex: "0" }, staleNote, output, exportRow);
 
   const ctl = createController({
     root, api, codec: CODEC, defaults, output, staleNote, errors, fields, generalError, shareNote,
@@ -179,11 +285,19 @@ export function mount(root, api) {
       if ("requests_per_day" in partial) delete next.requests_per_month;
       return next;
     },
-    compute: (state) => api.call("calculator", state),
+    compute: (state) => {
+      const list = scenarioList(state);
+      const active = activeIndex(state);
+      const inputs = { ...list[active], ...pick(state, PAGE_FIELDS), active };
+      if (list.length > 1) inputs.scenarios = list;
+      return api.call("calculator", inputs);
+    },
     render: (r) => {
       result = r;
       updateSupports(r.groups);
+      fillPresets(r.presets);
       render(r);
+      renderTabs(ctl.state);
       showToggles();
     },
     describe,
@@ -191,6 +305,8 @@ export function mount(root, api) {
   const share = ctl.shareControls("Link to this scenario");
 
   const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Cost calculator inputs", onsubmit: (e) => e.preventDefault() },
+    scenarioBar,
+    h("fieldset", {}, h("legend", { text: "Start from" }), presetField, pasteBox),
     h("fieldset", {},
       h("legend", { text: "Model and date" }),
       field("model", "Model", modelSelect, ""),
@@ -200,6 +316,8 @@ export function mount(root, api) {
     h("fieldset", {}, h("legend", { text: "Where it runs" }), platformField, endpointField),
     h("fieldset", {}, h("legend", { text: "Tools in this request" }), toolsField, toolChoiceField, containerField, sessionField, searchField),
     h("fieldset", {}, h("legend", { text: "Volume" }), volumeField),
+    h("fieldset", { class: "calc-page-settings" }, h("legend", { text: "Projection (all scenarios)" }), monthsField, growthField, budgetField),
+    h("fieldset", { class: "calc-page-settings" }, h("legend", { text: "Display currency (all scenarios)" }), currencyField, rateField),
     generalError,
     h("p", { class: "calc-share-row" }, share.button, " ", resetButton, " ", share.link, " ", shareNote));
 
@@ -216,8 +334,10 @@ export function mount(root, api) {
   function describe(s) {
     // What the figures on screen are for, in the reader's words (used by the stale notes).
     if (CODEC.same(s, defaults)) return "the default scenario";
-    const day = s.at || "today";
-    return `${modelName(s.model)}, prices in force on ${day}`;
+    const one = scenarioList(s)[activeIndex(s)];
+    const day = one.at || "today";
+    const which = scenarioCount(s) > 1 ? `scenario ${LETTERS[activeIndex(s)]}: ` : "";
+    return `${which}${modelName(one.model)}, prices in force on ${day}`;
   }
 
   // ---- model list --------------------------------------------------------------------------------------
@@ -277,6 +397,169 @@ export function mount(root, api) {
 
   // ---- state <-> form ----------------------------------------------------------------------------------
   function writeForm(state) {
+    writeScenario(scenarioList(state)[activeIndex(state)]);
+    for (const name of PAGE_FIELDS) fields[name].value = state[name] ?? "";
+    renderTabs(state);
+  }
+
+  function readPage() {
+    const out = {};
+    for (const name of PAGE_FIELDS) out[name] = fields[name].value;
+    return out;
+  }
+
+  function renderTabs(state) {
+    const list = scenarioList(state);
+    const active = activeIndex(state);
+    const focused = tabs.contains(document.activeElement) ? document.activeElement.dataset.scenario : null;
+    tabs.replaceChildren(...list.map((s, i) => h("button", {
+      type: "button", class: "calc-scenario-tab", "data-testid": "scenario-tab", "data-scenario": LETTERS[i],
+      "aria-pressed": i === active ? "true" : "false", onclick: () => selectScenario(i),
+    }, h("span", { class: "calc-scenario-letter", text: LETTERS[i] }), " ", modelName(s.model))));
+    if (focused) {
+      const again = tabs.querySelector(`[data-scenario="${focused}"]`);
+      if (again) again.focus();
+    }
+    tabs.hidden = list.length < 2;
+    addButton.disabled = dupButton.disabled = list.length >= LETTERS.length;
+    removeButton.disabled = list.length < 2;
+    const scope = exportScope.value;
+    exportScope.replaceChildren(
+      list.length > 1 ? h("option", { value: "all", text: `All ${list.length} scenarios` }) : null,
+      ...list.map((s, i) => h("option", { value: String(i), text: list.length > 1 ? `Scenario ${LETTERS[i]} only` : "This scenario" })));
+    // The reader's own choice stays while it exists; otherwise everything there is.
+    const keep = exportScope.dataset.chosen === "1" && [...exportScope.options].some((o) => o.value === scope);
+    exportScope.value = keep ? scope : exportScope.options[0].value;
+  }
+
+  function setScenarios(list, active, said) {
+    const next = fromList({ ...ctl.state, ...readPage() }, list, active);
+    writeForm(next);
+    lastModel = modelSelect.value;
+    lastDate = atInput.value;
+    autoDate = null;
+    sayDate("");
+    clearPreset();
+    ctl.update(next);
+    scenarioStatus.textContent = said;
+  }
+
+  function selectScenario(i) {
+    const list = scenarioList(ctl.state);
+    if (i === activeIndex(ctl.state)) return;
+    setScenarios(list, i, `Editing scenario ${LETTERS[i]}.`);
+  }
+
+  addButton.addEventListener("click", () => {
+    const list = scenarioList(ctl.state);
+    if (list.length >= LETTERS.length) return;
+    list.push({ ...scenarioDefaults });
+    setScenarios(list, list.length - 1, `Scenario ${LETTERS[list.length - 1]} added with the default inputs; the form now shows it.`);
+    fields.model.focus();
+  });
+  dupButton.addEventListener("click", () => {
+    const list = scenarioList(ctl.state);
+    if (list.length >= LETTERS.length) return;
+    const from = activeIndex(ctl.state);
+    list.push({ ...list[from] });
+    setScenarios(list, list.length - 1, `Scenario ${LETTERS[list.length - 1]} is a copy of ${LETTERS[from]}; the form now shows it.`);
+    fields.model.focus();
+  });
+  removeButton.addEventListener("click", () => {
+    const list = scenarioList(ctl.state);
+    if (list.length < 2) return;
+    const gone = activeIndex(ctl.state);
+    list.splice(gone, 1);
+    const next = Math.max(0, gone - 1);
+    setScenarios(list, next, `Scenario ${LETTERS[gone]} removed; the form shows scenario ${LETTERS[next]}${gone < list.length ? " (the later ones moved up a letter)" : ""}.`);
+    const tab = tabs.querySelector(`[data-scenario="${LETTERS[next]}"]`);
+    (tab && !tabs.hidden ? tab : fields.model).focus();
+  });
+
+  // ---- presets --------------------------------------------------------------------------------------------
+  function fillPresets(list) {
+    if (!list || presets.size) return;
+    presets = new Map(list.map((p) => [p.key, p]));
+    presetSelect.append(...list.map((p) => h("option", { value: p.key, text: p.label })));
+  }
+
+  function clearPreset() {
+    presetSelect.value = "";
+    presetNote.hidden = true;
+    presetNote.replaceChildren();
+  }
+
+  function applyPreset() {
+    const p = presets.get(presetSelect.value);
+    if (!p) return clearPreset();
+    const obj = { ...scenarioDefaults, ...normalise(p.inputs) };
+    if ("requests_per_day" in p.inputs) delete obj.requests_per_month;
+    autoDate = null;
+    sayDate("");
+    writeScenario(obj);
+    presetNote.replaceChildren(h("p", {}, h("strong", { text: `${p.label}: ` }), p.summary),
+      h("ul", {}, p.assumptions.map((a) => h("li", { text: a }))),
+      h("p", { class: "calc-hint", text: "A starting point: change any field to match your workload." }));
+    presetNote.hidden = false;
+    changed();
+  }
+
+  // ---- a pasted usage object ------------------------------------------------------------------------------
+  async function applyUsage() {
+    pasteError.hidden = true;
+    pasteArea.removeAttribute("aria-invalid");
+    pasteNote.textContent = api.status === "live" ? "Reading…" : "Reading as soon as live recalculation is ready…";
+    let response;
+    try {
+      response = await api.call("calculator_usage", { text: pasteArea.value, model: fields.model.value });
+    } catch (err) {
+      pasteNote.textContent = "";
+      pasteError.textContent = `Cannot read it: live recalculation is not available (${err.message}).`;
+      pasteError.hidden = false;
+      return;
+    }
+    if (!response.ok) {
+      pasteNote.textContent = "";
+      pasteError.textContent = response.errors.map((e) => e.message).join(" ");
+      pasteError.hidden = false;
+      pasteArea.setAttribute("aria-invalid", "true");
+      return;
+    }
+    const r = response.result;
+    const obj = { ...readScenario(), tools: "", tool_choice: "auto", container_hours: "0", session_hours: "0",
+      with_search_or_fetch: false, platform: "anthropic", endpoint: "global", ...normalise(r.fields) };
+    clearPreset();
+    writeScenario(obj);
+    pasteNote.textContent = [r.summary, ...r.notes].join(" ");
+    changed();
+  }
+  pasteButton.addEventListener("click", applyUsage);
+
+  // ---- export ---------------------------------------------------------------------------------------------
+  async function exportAs(format) {
+    const list = scenarioList(ctl.state);
+    const scope = exportScope.value;
+    const chosen = scope === "all" ? list : [list[Number(scope)]];
+    const labels = scope === "all" ? LETTERS.slice(0, list.length) : [LETTERS[Number(scope)]];
+    exportNote.textContent = "Preparing the file…";
+    try {
+      const response = await api.call("calculator_export", { format, scenarios: chosen, labels });
+      if (!response.ok) {
+        exportNote.textContent = `Not exported: ${response.errors.map((e) => e.message).join(" ")}`;
+        return;
+      }
+      const { text, filename, mime } = response.result;
+      download(text, filename, mime);
+      exportNote.textContent = `Downloaded ${filename}.`;
+    } catch (err) {
+      exportNote.textContent = `Export needs live recalculation, which is not available (${err.message}).`;
+    }
+  }
+  exportScope.addEventListener("change", () => { exportScope.dataset.chosen = "1"; });
+  exportCsv.addEventListener("click", () => exportAs("csv"));
+  exportJson.addEventListener("click", () => exportAs("json"));
+
+  function writeScenario(state) {
     fields.model.value = state.model || "";
     if (fields.model.value !== state.model && state.model) fillModels(result ? result.groups : [], state.model);
     atInput.value = state.at || "";
@@ -304,7 +587,7 @@ export function mount(root, api) {
     showToggles();
   }
 
-  function readForm() {
+  function readScenario() {
     const next = { model: fields.model.value, at: atInput.value };
     for (const [name] of TOKEN_FIELDS) next[name] = fields[name].value;
     next.batch = batchBox.checked;
@@ -333,9 +616,16 @@ export function mount(root, api) {
         ? ["This setup costs ", h("span", { class: "calc-money", "data-testid": "saving-monthly-usd", "data-value": saving.monthly.usd, text: saving.monthly.display.replace(/^-/, "") }), " a month more than the no-lever baseline of ", money("baseline-monthly-usd", r.baseline.monthly), " (cache writes that are not read back often enough)."]
         : ["No lever is in use: this is the baseline, ", money("baseline-monthly-usd", r.baseline.monthly), " a month, saving ", money("saving-monthly-usd", saving.monthly), "."];
 
+    const cur = r.currency;
+    const approx = (testid, text) => (cur ? h("span", { class: "calc-approx", "data-testid": testid, text }) : null);
+    const sbs = r.side_by_side;
+    const letter = sbs ? `Scenario ${sbs.rows.find((row) => row.active).label}: ` : "";
     const summary = h("div", { class: "calc-summary" },
-      h("div", { class: "calc-figure" }, h("span", { class: "calc-figure-label", text: "Per request" }), money("total-usd", per.total)),
-      h("div", { class: "calc-figure" }, h("span", { class: "calc-figure-label", text: "Per month" }), money("monthly-usd", r.monthly)),
+      h("div", { class: "calc-figure" }, h("span", { class: "calc-figure-label", text: `${letter}Per request` }), money("total-usd", per.total),
+        approx("total-approx", cur && cur.per_request)),
+      h("div", { class: "calc-figure" }, h("span", { class: "calc-figure-label", text: "Per month" }), money("monthly-usd", r.monthly),
+        approx("monthly-approx", cur && cur.monthly)),
+      cur ? h("p", { class: "calc-hint calc-currency-note", "data-testid": "currency-note", text: cur.note }) : null,
       h("p", { class: "calc-figure-caption" }, `${per.model_name} on ${r.platform_display}, ${volume}.`),
       h("p", { class: "calc-saving", "data-testid": "saving" }, savingText));
 
@@ -386,10 +676,23 @@ export function mount(root, api) {
       h("a", { href: prices.source, rel: "noopener", text: "the official price list" }),
       "). ", r.tokenizer_note);
 
-    morphChildren(output, [summary, notes, h("div", { class: "calc-table-wrap" }, items),
+    const printed = r.describe ? h("p", { class: "calc-print-only", "data-testid": "inputs-summary" }, h("strong", { text: "Inputs: " }), r.describe) : null;
+    const chartWidth = Math.max(280, Math.min(Math.round(output.clientWidth || 640), 960));
+    lastWidth = chartWidth;
+    morphChildren(output, [printed, summary, notes, ...(sbs ? sideBySide(sbs) : []), h("div", { class: "calc-table-wrap" }, items),
+      ...(r.projection ? projection(r.projection, chartWidth) : []),
       h("h2", { class: "calc-h", text: "Compared with every current model" }), h("div", { class: "calc-table-wrap" }, compare),
       breakEven, dated].filter(Boolean));
     root.dispatchEvent(new CustomEvent("calc:rendered", { detail: { total: per.total.usd, monthly: r.monthly.usd } }));
+  }
+
+  // Charts are drawn at the width they are shown at, so their labels keep their size on a phone.
+  let lastWidth = 0;
+  if (typeof ResizeObserver === "function") {
+    new ResizeObserver(() => {
+      const w = Math.max(280, Math.min(Math.round(output.clientWidth || 640), 960));
+      if (result && Math.abs(w - lastWidth) > 24) render(result);
+    }).observe(output);
   }
 
   // ---- the date a retired model needs --------------------------------------------------------------------
@@ -438,7 +741,13 @@ export function mount(root, api) {
     lastModel = modelSelect.value;
     lastDate = atInput.value;
     showToggles();
-    ctl.update(readForm());
+    const state = ctl.state;
+    const list = scenarioList(state);
+    const active = activeIndex(state);
+    list[active] = readScenario();
+    const next = fromList({ ...state, ...readPage() }, list, active);
+    ctl.update(next);
+    renderTabs(next);
   }
 
   form.addEventListener("input", (event) => {
@@ -447,6 +756,8 @@ export function mount(root, api) {
       volumeInput.name = unitSelect.value === "day" ? "requests_per_day" : "requests_per_month";
       volumeInput.value = value;
     }
+    if (event.target === pasteArea || event.target === exportScope) return;
+    if (event.target === presetSelect) return applyPreset();
     if (event.target === modelSelect) onModelPicked(lastModel, lastDate);
     else if (event.target === atInput && autoDate) {
       autoDate = null; // the reader chose a date: it is theirs now
@@ -458,9 +769,12 @@ export function mount(root, api) {
   resetButton.addEventListener("click", () => {
     autoDate = null;
     sayDate("");
+    clearPreset();
     writeForm(defaults);
-    changed();
-    shareNote.textContent = "Back to the default scenario.";
+    ctl.update({ ...defaults });
+    lastModel = modelSelect.value;
+    lastDate = atInput.value;
+    shareNote.textContent = "Back to the default scenario (one scenario, no projection growth, no currency).";
   });
 
   ctl.onHashChange((state) => {
@@ -474,6 +788,7 @@ export function mount(root, api) {
   // ---- first paint: the build's figures, then live ---------------------------------------------------
   if (result) {
     fillModels(result.groups);
+    fillPresets(result.presets);
     render(result);
   } else {
     output.append(h("p", { text: "Figures appear when live recalculation is ready." }));
