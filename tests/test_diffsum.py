@@ -298,9 +298,9 @@ def test_recommendation_uses_the_recommender_rules():
 
     assert rec["model"] == load_pricing().families["opus"]
     assert [x["id"] for x in rec["rules"]] == ["multi-file-code"]
-    # 1,500 expected tokens x 1.5 = 2,250, rounded up to the next of the recommender's caps: 4,096.
-    assert rec["max_tokens"] == 4096
-    assert f'model="{rec["model"]}"' in rec["code"]["python"] and "max_tokens=4096" in rec["code"]["python"]
+    # 1,500 expected tokens x 1.5 = 2,250, rounded up to two significant digits as the recommender does: 2,300.
+    assert rec["max_tokens"] == 2300
+    assert f'model="{rec["model"]}"' in rec["code"]["python"] and "max_tokens=2300" in rec["code"]["python"]
 
 
 def test_compact_diff_too_long_for_every_model_says_so():

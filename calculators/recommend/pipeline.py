@@ -81,6 +81,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
     system, prompt, tools = _clean(system), _clean(prompt), _clean(tools)
     if tools.strip() and "custom" not in wl.tool_set:
         wl = replace(wl, tool_set=(*wl.tool_set, "custom"))
+    default = pricing.model(DEFAULT_CURRENT_MODEL)
     try:
         current = pricing.resolve(current_model or DEFAULT_CURRENT_MODEL).model
     except UnknownModelError as exc:
@@ -217,6 +218,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         "placement": {"platform": placement.platform, "endpoint": placement.endpoint,
                       "display": _placement_display(placement.platform, placement.endpoint)},
         "model_choices": [{"id": m.id, "name": m.name} for m in _choices(pricing, day, current)],
+        "default_current_model": {"id": default.id, "name": default.name},
     }
     notes.extend(placement.notes)
     if "custom" in wl.tool_set and tools.strip():
@@ -321,7 +323,7 @@ def _saving(cur: dict, rec: dict) -> dict:
 
 
 def _choices(pricing: Pricing, day: _dt.date, current: Model) -> list[Model]:
-    """The models the form offers as "the model you use now": every model priced on the day, newest first."""
+    """The models the form offers as "the model you use now": every model priced on the day."""
     models = [m for m in pricing.models if m.period_at(day) is not None]
     if current not in models:
         models.append(current)
