@@ -388,7 +388,7 @@ def test_cli_report_and_write_compact(tmp_path, capsys):
     target = tmp_path / "compact.diff"
     code, out, _ = run_cli(["diff-summary", str(path), "--write-compact", str(target)], capsys)
     assert code == 0
-    assert "6 files changed" in out and "Recommended:" in out and "max_tokens=4,096" in out
+    assert "6 files changed" in out and "Recommended:" in out and "max_tokens=2,300" in out  # 1,500 x 1.5 = 2,250 -> 2,300
     assert target.read_text(encoding="utf-8") == compact_diff(parse_diff(GIT), 1)[0]
 
 
