@@ -7,8 +7,9 @@ import json
 import sys
 from decimal import Decimal
 
-from .pricing import load_pricing
-from .recommend.pipeline import RecommendInputError, _parse_inputs, recommend
+from .cost import TOOL_CHOICES, TOOLS, PriceError
+from .pricing import ENDPOINTS, PLATFORMS, load_pricing
+from .recommend.pipeline import DEFAULT_CURRENT_MODEL, RecommendInputError, _parse_inputs, recommend
 from .recommend.settings import DAYS_PER_MONTH, REPEATS
 
 # ----------------------------------------------------------------------------------------------------------
@@ -36,6 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-tokens", metavar="N", default="", help="expected output length (default: "
                                                                          "unknown, assumed from the task)")
     parser.add_argument("--turns", metavar="N", default="1", help="turns per conversation (default 1)")
+    parser.add_argument("--current-model", metavar="ID", default="",
+                        help=f"the model the prompt runs on now; the saving is measured against it (default: "
+                             f"{DEFAULT_CURRENT_MODEL}, any id, alias or cloud spelling)")
+    parser.add_argument("--platform", choices=PLATFORMS, default="anthropic",
+                        help="where the requests run (default: anthropic, the Claude API)")
+    parser.add_argument("--endpoint", choices=ENDPOINTS, default="global",
+                        help="Bedrock/Vertex endpoint: regional and multi-region endpoints cost 10%% more for "
+                             "Sonnet 4.5, Haiku 4.5, Opus 4.5 and later (default: global)")
+    parser.add_argument("--tools", metavar="LIST", default="",
+                        help=f"tools in each request, comma-separated: {', '.join(TOOLS)} (their tokens are added "
+                             "to the input; --tools-file implies custom)")
+    parser.add_argument("--tool-choice", dest="tool_choice", choices=TOOL_CHOICES, default="auto",
+                        help="tool_choice of the requests (auto/none and any/tool have different tool-use system "
+                             "prompts; default auto)")
     parser.add_argument("--at", metavar="DATE", help="prices in force on this day (default: today)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -58,19 +73,28 @@ def run(args: argparse.Namespace) -> int:
     tools = _read_text(args.tools_file, "tools file") if args.tools_file else ""
     inputs = {"system": system, "prompt": prompt, "tools": tools, "requests_per_day": args.requests_per_day,
               "repeats": args.repeats, "gap_minutes": args.gap_minutes, "mode": args.mode or "interactive",
-              "output_tokens": args.output_tokens, "turns": args.turns, "at": args.at or args.today.isoformat()}
+              "output_tokens": args.output_tokens, "turns": args.turns, "at": args.at or args.today.isoformat(),
+              "platform": args.platform, "endpoint": args.endpoint, "tool_set": args.tools,
+              "tool_choice": args.tool_choice, "current_model": args.current_model}
     flag = {"requests_per_day": "--requests-per-day", "gap_minutes": "--gap-minutes", "turns": "--turns",
             "output_tokens": "--output-tokens", "at": "--at", "repeats": "--repeats", "mode": "--offline",
-            "prompt": "--prompt-file", "system": "--system-file", "tools": "--tools-file"}
-    system, prompt, tools, wl, at, errors = _parse_inputs(inputs)
+            "prompt": "--prompt-file", "system": "--system-file", "tools": "--tools-file",
+            "tool_set": "--tools", "tool_choice": "--tool-choice", "platform": "--platform",
+            "endpoint": "--endpoint", "current_model": "--current-model"}
+    system, prompt, tools, wl, at, current, errors = _parse_inputs(inputs)
     if errors:
         raise CliError("; ".join(f"{flag.get(f, f)}: {m}" for f, m in errors))
     pricing = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
     try:
-        rec = recommend(prompt, system=system, tools=tools, workload=wl, at=at, pricing=pricing).to_json()
+        rec = recommend(prompt, system=system, tools=tools, workload=wl, at=at, pricing=pricing,
+                        current_model=current).to_json()
     except RecommendInputError as exc:
-        raise CliError("; ".join(m for _, m in exc.errors) +
-                       " (give --prompt-file FILE, pipe the prompt on stdin, or --system-file FILE)") from None
+        hint = "" if all(f == "current_model" for f, _ in exc.errors) else \
+            " (give --prompt-file FILE, pipe the prompt on stdin, or --system-file FILE)"
+        raise CliError("; ".join(f"{flag[f]}: {m}" if f == "current_model" else m for f, m in exc.errors)
+                       + hint) from None
+    except PriceError as exc:
+        raise CliError(f"{flag.get(exc.field, exc.field)}: {exc}" if exc.field else str(exc)) from None
     if args.json:
         print(json.dumps(rec, indent=2, ensure_ascii=False))
     else:
@@ -83,11 +107,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_text(rec: dict) -> None:
     t = rec["tokens"]
-    print(f"Prices of {rec['at']} (pricing.toml last checked {rec['pricing_checked']})")
+    print(f"Prices of {rec['at']} on {rec['placement']['display']} (pricing.toml last checked "
+          f"{rec['pricing_checked']})")
     print(f"Tokens (estimate): {t['older_tokenizer']['low']:,}–{t['older_tokenizer']['high']:,} on the older "
           f"tokenizer, {t['newer_tokenizer']['low']:,}–{t['newer_tokenizer']['high']:,} on the newer one; "
           f"output {t['output']:,} ({t['output_source']})")
     print(f"  {t['note']}")
+    if t["tool_overhead"]["text"]:
+        print(f"  {t['tool_overhead']['text']}")
     print("\nFeatures:")
     for f in rec["features"]:
         ev = "; ".join(f"{e['where']}: {e['text']}" for e in f["evidence"][:2])
@@ -117,10 +144,16 @@ def _print_text(rec: dict) -> None:
     for r in rec["costs"]:
         a = r["without_levers"]["display"] if r.get("without_levers") else "—"
         b = r["with_levers"]["display"] if r.get("with_levers") else r.get("reason", "—")
-        print(f"  {r['model_name'].ljust(width)}  {a:>14}  {b:>14}" + ("  ← recommended" if r["recommended"]
-                                                                       else ""))
+        marks = [m for m, on in (("recommended", r["recommended"]), ("your current model", r["current"])) if on]
+        print(f"  {r['model_name'].ljust(width)}  {a:>14}  {b:>14}" + (f"  ← {', '.join(marks)}" if marks else ""))
     s = rec["saving"]
-    print(f"\nAgainst everything on {s['baseline_model_name']} without levers ({s['baseline_monthly']['display']}): "
-          f"{s['saving_monthly']['display']}/month saved ({s['saving_percent']}).")
+    if s["saving_monthly"] is None:
+        print(f"\n{s['label']}.")
+    else:
+        verb = {"saves": "saved", "costs_more": "more", "same": "difference"}[s["direction"]]
+        print(f"\nAgainst everything on {s['baseline_model_name']} (your current model) without levers "
+              f"({s['baseline_monthly']['display']}): {s['amount']['display']}/month {verb} ({s['saving_percent']}).")
+    for note in rec.get("notes", []):
+        print(f"Note: {note}")
     print("\nRequest code (Python SDK):\n")
     print(rec["code"]["python"])

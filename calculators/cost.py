@@ -805,8 +805,10 @@ class WorkloadCost:
 
 
 def price_workload(model: str | Model, workload: Workload, *, geo: str | None = None, at: object,
-                   pricing: Pricing | None = None) -> WorkloadCost:
-    """The average cost per request and the monthly cost of a workload."""
+                   pricing: Pricing | None = None, platform: str | None = None, endpoint: str | None = None,
+                   tools: tuple[str, ...] | list[str] = (), tool_choice: str = "auto") -> WorkloadCost:
+    """The average cost per request and the monthly cost of a workload. ``platform``, ``endpoint``, ``tools`` and
+    ``tool_choice`` apply to every request, as in :func:`price`."""
     m, pricing = _resolve(model, pricing)
     per_request = Decimal(0)
     by_bucket: dict[str, Decimal] = {}
@@ -814,7 +816,8 @@ def price_workload(model: str | Model, workload: Workload, *, geo: str | None = 
         for batch, bshare in ((False, 1 - workload.batch_share), (True, workload.batch_share)):
             if not bshare:
                 continue
-            cost = price(m, usage, batch=batch, geo=geo, fast=workload.fast, at=at, pricing=pricing)
+            cost = price(m, usage, batch=batch, geo=geo, fast=workload.fast, at=at, pricing=pricing,
+                         platform=platform, endpoint=endpoint, tools=tools, tool_choice=tool_choice)
             weight = share * bshare
             per_request += cost.total * weight
             for it in cost.items:

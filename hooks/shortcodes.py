@@ -46,12 +46,22 @@ from calculators import (  # noqa: E402
 )
 from calculators.changes import changelog_list  # noqa: E402
 from calculators.compression import SUMMARY_RATIO, compression_curve  # noqa: E402
-from calculators.cost import effective_rates, period_for, scale_usage, select_rates, tokenizer_factor  # noqa: E402
+from calculators.cost import (  # noqa: E402
+    TOOL_CHOICES,
+    TOOLS,
+    effective_rates,
+    period_for,
+    scale_usage,
+    select_rates,
+    tokenizer_factor,
+    tool_overhead,
+)
 from calculators.errors import ClaudeCostError  # noqa: E402
 from calculators.present import BUCKET_LABELS, BUCKETS, percent, times, tokens  # noqa: E402
 from calculators.present import usd_exact as rate  # noqa: E402
 from calculators.present import usd_prose as money  # noqa: E402
 from calculators.pricing import Model, Rates  # noqa: E402
+from calculators.scenarios import _hours_display as hours_display  # noqa: E402 (the calculator's own wording)
 
 # ----------------------------------------------------------------------------------------------------------
 # MkDocs hooks
@@ -359,6 +369,16 @@ def _modifiers(args: Args) -> dict:
         mods["platform"] = args.choice("platform", ("anthropic", "bedrock", "vertex", "foundry"), "anthropic")
     if args.opt("endpoint") is not None:
         mods["endpoint"] = args.choice("endpoint", ("global", "regional"), "global")
+    # Tools and agent time (see price()): tools=bash,text_editor tool_choice=any container_hours=0.5
+    # with_search_or_fetch session_hours=2
+    if args.opt("tools") is not None:
+        mods["tools"] = tuple(t.strip() for t in (args.opt("tools") or "").split(",") if t.strip())
+        mods["tool_choice"] = args.choice("tool_choice", TOOL_CHOICES, "auto")
+    for hours in ("container_hours", "session_hours"):
+        if args.opt(hours) is not None:
+            mods[hours] = args.decimal(hours)
+    if args.flag("with_search_or_fetch"):
+        mods["with_search_or_fetch"] = True
     return mods
 
 
@@ -797,6 +817,22 @@ def _t_platforms(args: Args) -> str:
         "\n\n† = the id follows Anthropic's naming rule for the platform; no Anthropic page lists it yet.")
 
 
+@table("tool-tokens")
+def _t_tool_tokens(args: Args) -> str:
+    """Input tokens that tools add per request, per model: the tool-use system prompt for each tool_choice and
+    each Anthropic-defined tool (from :func:`calculators.cost.tool_overhead`, the cost model's own rule)."""
+    p, day = args.ctx.pricing, args.day()
+    named = [t for t in TOOLS if t != "custom"]
+    rows = []
+    for m in _models_arg(args, p.active_models(day)):
+        prompts = [tool_overhead(m, ("custom",), tool_choice=c, pricing=p).system_prompt for c in ("auto", "any")]
+        each = [dict(tool_overhead(m, (t,), pricing=p).tools).get(t) for t in named]
+        rows.append([m.name, *(tokens(n) if n is not None else "not published" for n in prompts),
+                     *(tokens(n) if n is not None else "not published" for n in each)])
+    return _table(["Model", "System prompt (auto, none)", "System prompt (any, tool)",
+                   *(t.replace("_", " ").capitalize() for t in named)], rows)
+
+
 @table("min-cacheable")
 def _t_min_cacheable(args: Args) -> str:
     rows = [[m.name, f"`{m.id}`", tokens(m.min_cacheable_tokens) + (" †" if "min_cacheable_tokens" in m.third_party else "")]
@@ -877,6 +913,10 @@ def _example(args: Args) -> Result:
     cost = price(model, _usage(args), **_modifiers(args), at=args.day(), pricing=args.ctx.pricing)
     rows = []
     for item in cost.items:
+        if item.hours is not None and item.usd_per_hour is not None:
+            rows.append([BUCKET_LABELS[item.bucket], hours_display(item.hours), f"{money(item.usd_per_hour)} / hour",
+                         money(item.usd), format(item.usd.normalize(), "f")])
+            continue
         if item.tokens == 0:
             continue
         if item.bucket == "web_search":

@@ -298,9 +298,9 @@ def test_recommendation_uses_the_recommender_rules():
 
     assert rec["model"] == load_pricing().families["opus"]
     assert [x["id"] for x in rec["rules"]] == ["multi-file-code"]
-    # 1,500 expected tokens x 1.5 = 2,250, rounded up to the next of the recommender's caps: 4,096.
-    assert rec["max_tokens"] == 4096
-    assert f'model="{rec["model"]}"' in rec["code"]["python"] and "max_tokens=4096" in rec["code"]["python"]
+    # 1,500 expected tokens x 1.5 = 2,250, rounded up to two significant digits as the recommender does: 2,300.
+    assert rec["max_tokens"] == 2300
+    assert f'model="{rec["model"]}"' in rec["code"]["python"] and "max_tokens=2300" in rec["code"]["python"]
 
 
 def test_compact_diff_too_long_for_every_model_says_so():
@@ -388,7 +388,7 @@ def test_cli_report_and_write_compact(tmp_path, capsys):
     target = tmp_path / "compact.diff"
     code, out, _ = run_cli(["diff-summary", str(path), "--write-compact", str(target)], capsys)
     assert code == 0
-    assert "6 files changed" in out and "Recommended:" in out and "max_tokens=4,096" in out
+    assert "6 files changed" in out and "Recommended:" in out and "max_tokens=2,300" in out  # 1,500 x 1.5 = 2,250 -> 2,300
     assert target.read_text(encoding="utf-8") == compact_diff(parse_diff(GIT), 1)[0]
 
 

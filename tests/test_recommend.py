@@ -396,21 +396,149 @@ def test_batch_saving_by_hand():
     assert "batches.create" in result["code"]["python"]
 
 
-def test_saving_against_the_most_expensive_current_model_by_hand():
+PLAIN = {"prompt": "a" * 4000, "output_tokens": 100, "requests_per_day": 100, "repeats": "none"}
+
+
+def test_saving_against_the_current_model_by_hand():
     r = rates_at("claude-fable-5-2", AT)
     assert (r.input, r.output) == (8, 40)  # Fable 5.2: $8 input, $40 output
-    result = run_example({"prompt": "a" * 4000, "output_tokens": 100, "requests_per_day": 100,
-                          "repeats": "none"})
+    # The current model may be given in any spelling (here a gateway's).
+    result = run_example({**PLAIN, "current_model": "anthropic/claude-fable-5.2"})
     # 3,000 requests/month of 1,586 input + 100 output tokens (newer tokenizer, mid).
     # Fable 5.2, no levers: (1586 x 8 + 100 x 40)/M = 0.012688 + 0.004 = 0.016688 -> x 3,000 = $50.064
     # Sonnet 5.5 (recommended, nothing to cache or batch): (1586 x 2 + 100 x 10)/M = 0.004172 -> $12.516
     # Saving = 50.064 - 12.516 = $37.548 = 75% (both prices are in a 4:1 ratio)
     s = result["saving"]
-    assert s["baseline_model"] == "claude-fable-5-2"
+    assert result["current_model"] == s["baseline_model"] == "claude-fable-5-2"
     assert Decimal(s["baseline_monthly"]["usd"]) == Decimal("50.064")
     assert Decimal(s["recommended_monthly"]["usd"]) == Decimal("12.516")
     assert Decimal(s["saving_monthly"]["usd"]) == Decimal("37.548")
+    assert s["direction"] == "saves" and s["amount"] == s["saving_monthly"]
     assert s["saving_percent"] == "75%"
+    assert [r["model"] for r in result["costs"] if r["current"]] == ["claude-fable-5-2"]
+
+
+def test_saving_defaults_to_the_standard_model_not_the_dearest():
+    result = run_example(PLAIN)
+    sonnet = load_pricing().model("sonnet").id
+    # The default current model is the family shortcut "sonnet"; the prompt also lands on it, with no lever that
+    # applies: the saving is 0, not the gap to the most expensive model.
+    assert result["model"] == result["current_model"] == result["saving"]["baseline_model"] == sonnet
+    assert Decimal(result["saving"]["saving_monthly"]["usd"]) == 0
+    assert result["saving"]["direction"] == "same"
+
+
+def test_a_recommendation_dearer_than_the_current_model_says_so():
+    r = rates_at("claude-haiku-5-5", AT)
+    assert (r.input, r.output) == (Decimal("0.10"), Decimal("0.50"))
+    result = run_example({**PLAIN, "current_model": "haiku"})
+    # Haiku 5.5, no levers: (1586 x 0.10 + 100 x 0.50)/M = 0.0001586 + 0.00005 = 0.0002086 -> x 3,000 = $0.6258
+    # Sonnet 5.5 (recommended): $12.516, so it costs 12.516 - 0.6258 = $11.8902 more, 11.8902 / 0.6258 = 1900%.
+    s = result["saving"]
+    assert s["direction"] == "costs_more"
+    assert Decimal(s["saving_monthly"]["usd"]) == Decimal("-11.8902")
+    assert Decimal(s["amount"]["usd"]) == Decimal("11.8902")
+    assert s["saving_percent"] == "1900%"
+    assert s["label"].startswith("Extra against everything on Claude Haiku 5.5")
+
+
+def test_a_current_model_that_is_no_longer_current_is_compared_but_not_recommended():
+    result = run_example({**PLAIN, "current_model": "claude-opus-5"})
+    row = next(r for r in result["costs"] if r["model"] == "claude-opus-5")
+    assert row["current"] and not row["recommended"] and "never recommended" in row["note"]
+    # Opus 5 at $5 / $25: (1586 x 5 + 100 x 25)/M = 0.00793 + 0.0025 = 0.01043 -> x 3,000 = $31.29
+    assert Decimal(result["saving"]["baseline_monthly"]["usd"]) == Decimal("31.29")
+    assert "claude-opus-5" in {m["id"] for m in result["model_choices"]}
+
+
+def test_unknown_or_unpriced_current_model_is_an_error_on_its_field():
+    response = bridge.call("recommend", {**PLAIN, "at": AT, "current_model": "claude-sonnet-4-5.bogus"})
+    assert not response["ok"] and response["errors"][0]["field"] == "current_model"
+    assert "claude-cost models" not in response["errors"][0]["message"]  # worded for the form
+    response = bridge.call("recommend", {**PLAIN, "at": "2026-01-04", "current_model": "claude-sonnet-5-5"})
+    assert not response["ok"] and response["errors"][0]["field"] == "current_model"
+    assert "no price on 2026-01-04" in response["errors"][0]["message"]
+
+
+def test_regional_endpoint_costs_ten_percent_more_by_hand():
+    result = run_example({**PLAIN, "current_model": "claude-fable-5-2", "platform": "vertex",
+                          "endpoint": "regional"})
+    # Sonnet 5.5 and Fable 5.2 are released after 2025-09-29, so both pay the regional premium (x 1.1):
+    # Sonnet 12.516 x 1.1 = $13.7676; Fable 50.064 x 1.1 = $55.0704; saving 55.0704 - 13.7676 = $41.3028.
+    s = result["saving"]
+    assert Decimal(s["recommended_monthly"]["usd"]) == Decimal("13.7676")
+    assert Decimal(s["baseline_monthly"]["usd"]) == Decimal("55.0704")
+    assert Decimal(s["saving_monthly"]["usd"]) == Decimal("41.3028")
+    assert result["workload"]["platform"] == "vertex" and result["workload"]["endpoint"] == "regional"
+    assert result["placement"]["display"] == "Google Cloud Vertex AI, regional endpoint"
+    assert 'AnthropicVertex(region="us-east5"' in result["code"]["python"]
+    # Global endpoints on Bedrock cost the Claude API's prices.
+    result = run_example({**PLAIN, "platform": "bedrock"})
+    assert Decimal(result["saving"]["recommended_monthly"]["usd"]) == Decimal("12.516")
+    assert 'model="global.anthropic.claude-sonnet-5-5"' in result["code"]["python"]
+
+
+def test_platform_without_regional_endpoints_is_refused_on_the_endpoint_field():
+    response = bridge.call("recommend", {**PLAIN, "at": AT, "platform": "foundry", "endpoint": "regional"})
+    assert not response["ok"]
+    assert response["errors"][0]["field"] == "endpoint" and "no regional endpoints" in response["errors"][0]["message"]
+    response = bridge.call("recommend", {**PLAIN, "at": AT, "platform": "azure"})
+    assert not response["ok"] and response["errors"][0]["field"] == "platform"
+
+
+def test_tools_in_the_request_add_their_tokens_by_hand():
+    t = load_pricing().tools
+    assert dict(t.tool_tokens)["text_editor"] == 700 and dict(t.tool_tokens)["bash"] == 244
+    assert t.bash_newer_tokens == 325 and "claude-opus-5" in t.bash_newer_models
+    result = run_example({**PLAIN, "current_model": "claude-opus-5", "tool_set": "bash, text editor",
+                          "tool_choice": "any"})
+    assert result["workload"]["tool_set"] == ["bash", "text_editor"]
+    # The tools make the task agentic: the `tools` rule keeps it on the standard tier (Sonnet 5.5).
+    assert "tools" in {r["id"] for r in result["rules"]} and result["model"] == "claude-sonnet-5-5"
+    # Sonnet 5.5: no published tool-use system prompt; bash 244 + text editor 700 = 944 more input tokens:
+    #   ((1586 + 944) x 2 + 100 x 10)/M = 0.00506 + 0.001 = 0.00606 -> x 3,000 = $18.18
+    # Opus 5 (current): tool-use system prompt for tool_choice any 406, bash on Opus 5 325, text editor 700
+    #   = 1,431 more: ((1586 + 1431) x 5 + 100 x 25)/M = 0.015085 + 0.0025 = 0.017585 -> x 3,000 = $52.755
+    # Saving 52.755 - 18.18 = $34.575
+    s = result["saving"]
+    assert Decimal(s["recommended_monthly"]["usd"]) == Decimal("18.18")
+    assert Decimal(s["baseline_monthly"]["usd"]) == Decimal("52.755")
+    assert Decimal(s["saving_monthly"]["usd"]) == Decimal("34.575")
+    overhead = result["tokens"]["tool_overhead"]
+    assert overhead["total"] == 944 and overhead["system_prompt"] is None
+    assert "publishes no tool-use system prompt" in overhead["text"]
+    rows = {r["model"]: r for r in result["costs"]}
+    assert rows["claude-opus-5"]["tool_tokens"] == 1431 and rows["claude-sonnet-5-5"]["tool_tokens"] == 944
+    assert 'tool_choice={"type": "any"}' in result["code"]["python"]
+    # The same on the library's own price(): one request on Sonnet 5.5 with those tools.
+    from calculators.cost import price
+    one = price("claude-sonnet-5-5", input=1586, output=100, tools=("bash", "text_editor"), tool_choice="any",
+                at=AT)
+    assert one.total * 3000 == Decimal("18.18")
+
+
+def test_pasted_tool_definitions_count_as_custom_tools():
+    tools = json.dumps([{"name": "lookup_order", "description": "Find an order by number",
+                         "input_schema": {"type": "object", "properties": {"id": {"type": "string"}}}}])
+    result = run_example({**PLAIN, "tools": tools, "current_model": "claude-opus-5"})
+    assert result["workload"]["tool_set"] == ["custom"]
+    rows = {r["model"]: r for r in result["costs"]}
+    # custom adds the tool-use system prompt only: 286 on Opus 5 (tool_choice auto), nothing published on Sonnet 5.5
+    assert rows["claude-opus-5"]["tool_tokens"] == 286 and rows["claude-sonnet-5-5"]["tool_tokens"] == 0
+    assert any("tool-use system prompt" in n for n in result["notes"])
+
+
+def test_no_evidence_line_is_repeated():
+    for inputs in (DEFAULT_INPUTS, {"prompt": "Refactor src/a.py, src/b.py and src/c.py; classify each, "
+                                              "classify every label into exactly one category"}):
+        result = run_example(inputs)
+        for f in result["features"]:
+            places = [e["where"] for e in f["evidence"]]
+            assert len(places) == len(set(places)), (f["id"], places)
+    cls = next(f for f in run_example(DEFAULT_INPUTS)["features"] if f["id"] == "classification")
+    # Line 3 holds "Classify", "exactly one of" and "categories": one entry shows them together.
+    line3 = next(e["text"] for e in cls["evidence"] if e["where"] == "system prompt, line 3")
+    assert "Classify" in line3 and "exactly one of these categories" in line3
 
 
 def test_hit_rate_and_ttl_choice():
@@ -487,15 +615,28 @@ def test_output_cap_and_stop_sequence():
     result = run_example({"system": "Classify the text into one of: a, b. Respond only with the label.",
                           "prompt": "text", "output_tokens": 10, "repeats": "none"})
     cap = next(lv for lv in result["levers"] if lv["id"] == "output_cap")
-    # 10 expected tokens x 1.5 = 15 -> the next cap on the ladder is 16.
-    assert cap["max_tokens"] == 16 and cap["stop_sequence"] == "</label>"
-    assert "max_tokens=16" in result["code"]["python"]
+    # 10 expected tokens x 1.5 = 15 (two significant digits already).
+    assert cap["max_tokens"] == 15 and cap["stop_sequence"] == "</label>"
+    assert "max_tokens = 15 (1.5 × 10)" in cap["detail"]
+    assert "max_tokens=15" in result["code"]["python"]
     assert 'stop_sequences=["</label>"]' in result["code"]["python"]
     haiku = rates_at("claude-haiku-5-5", AT)
-    # Worst case without a cap: 128,000 output tokens x haiku output rate; with it: 16 tokens.
+    # Worst case without a cap: 128,000 output tokens x haiku output rate; with it: 15 tokens.
     m = load_pricing().model("haiku")
     assert Decimal(cap["worst_case_before"]["usd"]) == m.max_output * haiku.output / 1_000_000
-    assert Decimal(cap["worst_case_after"]["usd"]) == 16 * haiku.output / 1_000_000
+    assert Decimal(cap["worst_case_after"]["usd"]) == 15 * haiku.output / 1_000_000
+
+
+@pytest.mark.parametrize(("expected", "cap", "words"), [
+    (6000, 9000, "max_tokens = 9,000 (1.5 × 6,000)"),  # 6,000 x 1.5 = 9,000 (not 16,000)
+    (1500, 2300, "max_tokens = 2,300 (1.5 × 1,500 = 2,250, rounded up)"),  # 2,250 -> two digits: 2,300
+    (333, 500, "max_tokens = 500 (1.5 × 333 = 499.5, rounded up)"),  # 333 x 1.5 = 499.5 -> 500
+])
+def test_output_cap_and_its_words_agree(expected, cap, words):
+    result = run_example({**PLAIN, "output_tokens": expected})
+    lever = next(lv for lv in result["levers"] if lv["id"] == "output_cap")
+    assert lever["max_tokens"] == cap
+    assert words in lever["detail"]
 
 
 class _FakeAnthropic:
@@ -727,6 +868,31 @@ def test_cli_files_and_flags(tmp_path):
     assert text.returncode == 0 and "Recommended:" in text.stdout and "Runner-up:" in text.stdout
 
 
+def test_cli_platform_tools_and_current_model_flags_match_the_bridge():
+    args = {"platform": "bedrock", "endpoint": "regional", "tool_set": "bash,computer_use", "tool_choice": "any",
+            "current_model": "global.anthropic.claude-fable-5-2"}
+    p = cli("--json", "--at", AT, "--repeats", "none", "--output-tokens", "100", "--requests-per-day", "100",
+            "--platform", "bedrock", "--endpoint", "regional", "--tools", "bash,computer_use", "--tool-choice",
+            "any", "--current-model", args["current_model"], stdin="a" * 4000)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    want = run_example({**PLAIN, **args})
+    assert out["workload"] == want["workload"]
+    assert out["workload"]["platform"] == "bedrock" and out["workload"]["endpoint"] == "regional"
+    assert out["workload"]["tool_set"] == ["bash", "computer_use"] and out["workload"]["tool_choice"] == "any"
+    assert out["saving"] == want["saving"] and out["saving"]["baseline_model"] == "claude-fable-5-2"
+    # Sonnet 5.5 on a regional endpoint with bash (244) and computer use (4,500): (1586 + 4744) x 2 x 1.1 / M
+    #   + 100 x 10 x 1.1 / M = 0.013926 + 0.0011 = 0.015026 -> x 3,000 = $45.078
+    assert Decimal(out["saving"]["recommended_monthly"]["usd"]) == Decimal("45.078")
+    text = cli("--at", AT, "--platform", "vertex", "--current-model", "haiku", stdin="a" * 4000)
+    assert text.returncode == 0 and "Google Cloud Vertex AI" in text.stdout
+    assert "your current model" in text.stdout and "/month more" in text.stdout
+    bad = cli("--at", AT, "--platform", "foundry", "--endpoint", "regional", stdin="hello")
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "--endpoint" in bad.stderr
+    bad = cli("--at", AT, "--current-model", "claude-sonnet-4-5.bogus", stdin="hello")
+    assert bad.returncode == 1 and "--current-model" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_cli_errors_are_one_line():
     p = cli("--json", stdin="")
     assert p.returncode == 1 and "empty" in p.stderr and "Traceback" not in p.stderr
@@ -805,7 +971,9 @@ def test_any_text_and_workload_gives_a_consistent_answer(system, prompt, repeats
     savings = [Decimal(lv["saving_monthly"]["usd"]) for lv in r["levers"] if lv["applies"]]
     assert all(x >= 0 for x in savings)
     assert sum(savings) == Decimal(r["saving"]["levers_saving_monthly"]["usd"])
-    assert Decimal(r["saving"]["saving_monthly"]["usd"]) >= 0
+    s = r["saving"]
+    assert Decimal(s["saving_monthly"]["usd"]) == Decimal(s["baseline_monthly"]["usd"]) - Decimal(
+        s["recommended_monthly"]["usd"])
     json.dumps(r)  # JSON-ready
 
 

@@ -560,3 +560,47 @@ def test_hook_counts_front_matter_lines():
     page = SimpleNamespace(file=SimpleNamespace(src_uri="guide.md", content_string=raw))
     with pytest.raises(PluginError, match=r"guide\.md:7: unknown shortcode"):  # line 7 of the file
         sc.on_page_markdown(markdown, page, None, None)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Tools and agent time (the real pricing.toml: the fixture has no [tools] section)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _real(text: str) -> str:
+    from calculators import load_pricing
+
+    return sc.render(text, "page.md", at="2026-11-25", pricing=load_pricing())
+
+
+def test_example_with_tools_and_container_time():
+    from calculators import load_pricing
+
+    p = load_pricing()
+    s46 = p.model("claude-sonnet-4-6")
+    assert s46.tool_system_prompt == (497, 589) and dict(p.tools.tool_tokens)["bash"] == 244
+    text = _real("<!-- cc:example claude-sonnet-4-6 input=3000 output=800 tools=bash,text_editor -->")
+    # 3,000 + tool-use system prompt 497 (auto) + bash 244 + text editor 700 = 4,441 uncached input at $3/MTok
+    # = 0.013323; 800 output at $15 = 0.012; total 0.025323.
+    assert "| Uncached input | 4,441 | $3.00 / MTok | $0.0133 | 0.013323 |" in text
+    assert "| **Total** |  |  | **$0.0253** | **0.025323** |" in text
+    # tool_choice=any: system prompt 589 -> 4,533 x 3 / M + 0.012 = 0.013599 + 0.012 = 0.025599 -> $0.0256
+    assert _real("<!-- cc:cost claude-sonnet-4-6 input=3000 output=800 tools=bash,text_editor tool_choice=any -->") \
+        == "$0.0256"
+    # 0.02 h of code execution bills the 5-minute minimum: 1/12 h (rounded to 12 places) x $0.05 = 0.00416666666665
+    text = _real("<!-- cc:example sonnet input=2000 output=500 container_hours=0.02 -->")
+    assert "| Code execution (container-hours) | 5 min | $0.05 / hour | $0.00417 | 0.00416666666665 |" in text
+    free = _real("<!-- cc:example sonnet input=2000 output=500 container_hours=0.02 with_search_or_fetch -->")
+    assert "| Code execution (container-hours) | 5 min | $0.00 / hour | $0.00 | 0 |" in free
+    # Half an hour of a Managed Agents session at $0.08 per session-hour = $0.04.
+    text = _real("<!-- cc:example sonnet input=20000 output=3000 session_hours=0.5 -->")
+    assert "| Managed Agents (session-hours) | 30 min | $0.08 / hour | $0.04 | 0.04 |" in text
+
+
+def test_tool_tokens_table():
+    text = _real("<!-- cc:table tool-tokens models=claude-sonnet-4-6,claude-opus-4-7,sonnet -->")
+    # Sonnet 4.6: 497 / 589 and bash 244; Opus 4.7 uses the newer bash definition (325); text editor 700,
+    # computer use 4,500 and browser 6,600 on every model; no published system prompt for the current Sonnet.
+    assert "| Claude Sonnet 4.6 | 497 | 589 | 244 | 700 | 4,500 | 6,600 |" in text
+    assert "| Claude Opus 4.7 | 675 | 804 | 325 | 700 | 4,500 | 6,600 |" in text
+    assert "| Claude Sonnet 5.5 | not published | not published | 244 | 700 | 4,500 | 6,600 |" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from .rules import _LABELS, _STOPWORDS, _THRESHOLD, CUES
 from .settings import _WINDOW, LONG_CONVERSATION_TURNS, LONG_DOCUMENT_TOKENS
@@ -30,6 +30,9 @@ class Evidence:
     where: str
     text: str
     cue: str = ""
+    #: Where in its segment the evidence sits (start, end), when it is a piece of the text: lets two pieces of
+    #: one line be shown as one.
+    span: tuple[int, int] | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:
         return {"where": self.where, "text": self.text}
@@ -136,15 +139,42 @@ def _scan_cues(seg: Segment, found: dict[str, dict[str, Evidence]]) -> None:
                     if phrase not in bucket:
                         end = words[i + n - 1][2]
                         bucket[phrase] = Evidence(_where(seg, base + start), _snippet(window, start, end),
-                                                  window[start:end].rstrip(":"))
+                                                  window[start:end].rstrip(":"), (base + start, base + end))
+
+
+#: The longest snippet made by joining the evidence of one line; longer joins keep the first piece only.
+_LONGEST_JOINED = 160
+
+
+def _one_per_line(evidence, segments: list[Segment]) -> tuple[Evidence, ...]:
+    """The evidence with one entry per place (``where``): pieces found on the same line are joined into one
+    snippet, so no line of the prompt is listed twice under a feature."""
+    texts = {s.name: s.text for s in segments}
+    groups: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        groups.setdefault(e.where, []).append(e)
+    out = []
+    for where, group in groups.items():
+        first = group[0]
+        spans = [e.span for e in group if e.span is not None]
+        text = texts.get(where.rsplit(", line ", 1)[0])
+        if len(group) > 1 and len(spans) == len(group) and text is not None:
+            a, b = min(x for x, _ in spans), max(y for _, y in spans)
+            if b - a <= _LONGEST_JOINED:
+                first = Evidence(where, _snippet(text, a, b), first.cue, (a, b))
+        out.append(first)
+    return tuple(out)
 
 
 def _cue_score(feature: str, cues: dict[str, Evidence]) -> int:
     return sum(CUES[feature][p] for p in cues)
 
 
-def detect_features(segments: list[Segment], turns: int = 1) -> Features:
-    """Every feature of the prompt, each with its evidence."""
+def detect_features(segments: list[Segment], turns: int = 1, tool_set: tuple[str, ...] = ()) -> Features:
+    """Every feature of the prompt, each with its evidence (at most one entry per line of the prompt).
+
+    ``tool_set``: the tools the request carries (names as in :data:`calculators.cost.TOOLS`); any of them makes
+    the task agentic, as tool definitions do."""
     feats = Features()
     found: dict[str, dict[str, Evidence]] = {}
     for seg in segments:
@@ -170,7 +200,7 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
             name = m.group().strip("./")
             if "/" in name or "." in name[:-1]:
                 if name not in paths and len(paths) < 50:
-                    paths[name] = Evidence(_where(seg, m.start()), name)
+                    paths[name] = Evidence(_where(seg, m.start()), name, span=(m.start(), m.end()))
     if fences or code_lines >= 3:
         detail = ", ".join(x for x in (f"{fences} fenced block(s)" if fences else "",
                                        f"{code_lines} line(s) that look like code" if code_lines else "") if x)
@@ -186,7 +216,7 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
         if fid == "agentic" and not any(CUES[fid][p] >= 2 for p in cues):
             continue
         if score >= _THRESHOLD[fid]:
-            ev = tuple(list(cues.values())[:4])
+            ev = _one_per_line(cues.values(), segments)[:4]
             said = list(dict.fromkeys(e.cue.lower() for e in cues.values()))  # the words as written
             feats[fid] = Feature(fid, _LABELS[fid], score, ev, f"cues: {', '.join(said[:8])}")
 
@@ -195,7 +225,8 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
         placeholder = _PLACEHOLDER.search(seg.text)
         if placeholder:
             prev = feats.get("rewrite")
-            found_one = Evidence(_where(seg, placeholder.start()), placeholder.group())
+            found_one = Evidence(_where(seg, placeholder.start()), placeholder.group(),
+                                 span=(placeholder.start(), placeholder.end()))
             score = (prev.score if prev else 0) + 2
             feats["rewrite"] = Feature("rewrite", _LABELS["rewrite"], score,
                                        (prev.evidence if prev else ()) + (found_one,),
@@ -207,7 +238,7 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
     if "code" in feats or len(paths) >= 3:
         score = _cue_score("multi_file", mf_cues) + len(paths)
         if len(paths) >= 3 or (len(paths) >= 2 and mf_cues) or _cue_score("multi_file", mf_cues) >= 2:
-            ev = tuple(list(paths.values())[:4]) + tuple(list(mf_cues.values())[:2])
+            ev = _one_per_line(list(paths.values())[:4] + list(mf_cues.values())[:2], segments)
             feats["multi_file"] = Feature("multi_file", _LABELS["multi_file"], score, ev,
                                           f"{len(paths)} file name(s)" + (
                                               f"; cues: {', '.join(e.cue.lower() for e in mf_cues.values())}"
@@ -223,6 +254,15 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
         feats["agentic"] = Feature("agentic", _LABELS["agentic"], (prev.score if prev else 0) + 3,
                                    (tool_ev,) + (prev.evidence if prev else ()),
                                    f"{len(names) or 'some'} tool definition(s)" + (f"; {prev.detail}" if prev else ""))
+
+    # Anthropic-defined tools (bash, computer use, ...) in the request make it agentic too.
+    in_request = ", ".join(t.replace("_", " ") for t in tool_set if t != "custom")
+    if in_request:
+        before = feats.get("agentic")
+        earlier: tuple[Evidence, ...] = before.evidence if before else ()
+        feats["agentic"] = Feature("agentic", _LABELS["agentic"], (before.score if before else 0) + 3,
+                                   earlier + (Evidence("tools in this request", in_request),),
+                                   (f"{before.detail}; " if before else "") + f"tools in the request: {in_request}")
 
     # Long documents: a segment above the threshold, or document tags.
     for seg in segments:
@@ -252,6 +292,8 @@ def detect_features(segments: list[Segment], turns: int = 1) -> Features:
     binary = _binary(segments)
     if binary is not None:
         feats["binary"] = binary
+    for fid, f in feats.items():
+        feats[fid] = replace(f, evidence=_one_per_line(f.evidence, segments))
     return feats
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from ..cost import PriceError, dstr, parse_at, price_workload
+from ..cost import _PLATFORM_NAMES, TOOL_CHOICES, TOOLS, PriceError, dstr, parse_at, price, tool_overhead
 from ..errors import InputError
 from ..present import future_prices_note
 from ..present import money_json as _money
 from ..present import usd_display as _usd
-from ..pricing import Model, Pricing, load_pricing
+from ..pricing import ENDPOINTS, PLATFORMS, Model, Pricing, UnknownModelError, load_pricing
 from .features import Features, Segment, detect_features
-from .plan import Plan, RecommendWorkload, Shape, _assumed_output, _pct, _plan, simulate_conversation
+from .plan import Plan, RecommendWorkload, Shape, _assumed_output, _pct, _plan, simulate_conversation, workload_cost
 from .rules import _TIER_INDEX, RULES, TIERS, _tier, route, tier_models
 from .settings import KEEP_TURNS, LONG_CONVERSATION_TURNS, MODES, REPEATS
 from .tokens import ZERO_TOKENS, estimate_tokens
@@ -56,18 +56,39 @@ def _split_documents(user: str) -> tuple[str, str]:
     return user[:cut], user[cut:]
 
 
+#: The model a prompt is taken to run on today when the user does not say (a family shortcut of pricing.toml).
+DEFAULT_CURRENT_MODEL = "sonnet"
+
+
 def recommend(prompt: str = "", *, system: str = "", tools: str = "",
               workload: RecommendWorkload | None = None, at: object,
-              pricing: Pricing | None = None) -> Recommendation:
+              pricing: Pricing | None = None, current_model: str | None = None) -> Recommendation:
     """Analyse a prompt and workload: features, routing, levers and monthly costs on every current model.
 
+    ``current_model`` is the model the prompt runs on today (any spelling :meth:`Pricing.resolve` accepts;
+    default :data:`DEFAULT_CURRENT_MODEL`): the saving is measured against sending everything to it without
+    any lever. Pasted tool definitions (``tools``) add ``custom`` to the workload's tool set, so the tool-use
+    system prompt is counted.
+
     Raises:
-        RecommendInputError: the prompt is empty (all of system, prompt and tools are blank).
+        RecommendInputError: the prompt is empty (all of system, prompt and tools are blank), or the current
+            model is unknown or has no price on the day (field ``current_model``).
+        PriceError: a platform and endpoint that do not go together (field ``endpoint``).
     """
     pricing = pricing or load_pricing()
     wl = workload or RecommendWorkload()
     day = parse_at(at)
     system, prompt, tools = _clean(system), _clean(prompt), _clean(tools)
+    if tools.strip() and "custom" not in wl.tool_set:
+        wl = replace(wl, tool_set=(*wl.tool_set, "custom"))
+    default = pricing.model(DEFAULT_CURRENT_MODEL)
+    try:
+        current = pricing.resolve(current_model or DEFAULT_CURRENT_MODEL).model
+    except UnknownModelError as exc:
+        raise RecommendInputError([("current_model", str(exc))]) from None
+    if current.period_at(day) is None:
+        raise RecommendInputError([("current_model", f"{current.name} has no price on {day}: choose the model "
+                                                     f"you use now among those priced on that day")])
     if not (system.strip() or prompt.strip() or tools.strip()):
         raise RecommendInputError([("prompt", "the prompt is empty: paste a system prompt, a user message or "
                                               "both (tool definitions alone are not a prompt)")])
@@ -83,7 +104,7 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
     if prompt.strip():
         segments.append(Segment.of("user message", prompt))
     by_name = {s.name: s for s in segments}
-    feats = detect_features(segments, wl.turns)
+    feats = detect_features(segments, wl.turns, wl.tool_set)
 
     # Token ranges on the older tokenizer: prefix (repeated) and the rest.
     tools_t = by_name["tool definitions"].tokens if "tool definitions" in by_name else ZERO_TOKENS
@@ -119,11 +140,15 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         rest = getattr(rest_t.scaled(f), pick)
         return Shape(pre, rest, expected)
 
+    def overhead(m: Model) -> int:
+        """The input tokens the request's tools add on ``m`` (the tool-use system prompt and each tool)."""
+        return tool_overhead(m, wl.tool_set, tool_choice=wl.tool_choice, pricing=pricing).total
+
     def fits(m: Model) -> tuple[bool, int]:
-        """Whether the largest request (prompt plus output) fits the model's context window."""
+        """Whether the largest request (prompt, tools' tokens and output) fits the model's context window."""
         compress = wl.turns >= LONG_CONVERSATION_TURNS
         conv = simulate_conversation(max(1, wl.turns), *_astuple(shape(m)), compress)
-        need = conv.max_prompt + min(expected, m.max_output or expected)
+        need = conv.max_prompt + overhead(m) + min(expected, m.max_output or expected)
         return (m.context_window is None or need <= m.context_window), need
 
     # Tier -> model; fall back to a tier whose model exists, then to one whose context window fits.
@@ -134,6 +159,9 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         notes.append(f"no current model serves the {_tier(tier).label.lower()} tier; using the "
                      f"{_tier(chosen_tier).label.lower()} tier")
     model = tiers[chosen_tier]
+    # A platform and endpoint that do not go together (Foundry has no regional endpoints) is the user's to fix:
+    # the cost model's own rule says so, against the endpoint field, before any model is priced.
+    placement = price(model, output=1, at=day, pricing=pricing, platform=wl.platform, endpoint=wl.endpoint)
     ok, need = fits(model)
     too_long = None
     if not ok:
@@ -162,11 +190,15 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         "segments": [{"name": s.name, "chars": s.counts.total, **s.tokens.to_json()} for s in segments],
         "repeated_prefix": prefix_t.to_json(),
         "output": expected, "output_source": "given" if expected_known else f"assumed: {expected_why}",
+        "tool_overhead": _overhead_json(model, wl, pricing),
         "note": ("An estimate from the text's characters, not a count: Anthropic's tokenizer is not available "
                  "offline. Prices use the middle of the range. Models with the newer tokenizer (Claude Opus 4.7 "
                  f"and later) count about {_pct(pricing.tokenizer_inflation - 1)} more tokens for the same "
-                 "text; that is applied per model. Tool definitions also add a fixed tool-use system prompt "
-                 "that is not counted here."),
+                 "text; that is applied per model. "
+                 + ("Tools add their own input tokens on every request (see below), priced per model."
+                    if wl.tool_set else
+                    "Tool definitions or Anthropic-defined tools would add a tool-use system prompt; this "
+                    "request has none.")),
     }
     base = {
         "at": day.isoformat(),
@@ -181,7 +213,17 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         "tiers": [{"id": t.id, "label": t.label, "use": t.use,
                    "model": tiers[t.id].id if t.id in tiers else None} for t in TIERS],
         "notes": notes,
+        "current_model": current.id,
+        "current_model_name": current.name,
+        "placement": {"platform": placement.platform, "endpoint": placement.endpoint,
+                      "display": _placement_display(placement.platform, placement.endpoint)},
+        "model_choices": [{"id": m.id, "name": m.name} for m in _choices(pricing, day, current)],
+        "default_current_model": {"id": default.id, "name": default.name},
     }
+    notes.extend(placement.notes)
+    if "custom" in wl.tool_set and tools.strip():
+        notes.append("The pasted tool definitions count as your own tools: the tool-use system prompt of "
+                     f"tool_choice {wl.tool_choice} is added to every request.")
     if "binary" in feats:
         notes.append(feats["binary"].detail)
     if too_long:
@@ -191,11 +233,14 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
     plan = _plan(model, shape(model), wl, feats, pricing, day, expected_known, expected_why,
                  prefix_t.scaled(factor(model)).low)
 
-    # Monthly cost on every current model, with and without the same levers.
+    # Monthly cost on every current model (and the user's current one), with and without the same levers.
     costs = []
-    for m in pricing.current_models(day):
+    compared = list(pricing.current_models(day))
+    if current not in compared:
+        compared.append(current)
+    for m in compared:
         row = {"model": m.id, "model_name": m.name, "family": m.family, "availability": m.availability,
-               "recommended": m.id == model.id}
+               "recommended": m.id == model.id, "current": m.id == current.id}
         try:
             if m.period_at(day) is None:
                 raise PriceError(f"{m.name} has no price on {day}")
@@ -205,11 +250,11 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
             p = _plan(m, shape(m), wl, feats, pricing, day, expected_known, expected_why,
                       prefix_t.scaled(factor(m)).low)
             assert p.baseline is not None and p.with_levers is not None  # _plan always sets both
-            before = price_workload(m, p.baseline, at=day, pricing=pricing)
-            after = price_workload(m, p.with_levers, at=day, pricing=pricing)
+            before = workload_cost(m, p.baseline, wl, at=day, pricing=pricing)
+            after = workload_cost(m, p.with_levers, wl, at=day, pricing=pricing)
             row.update(without_levers=_money(before.monthly), with_levers=_money(after.monthly),
                        per_request_with_levers=_money(after.per_request),
-                       prompt_tokens=p.baseline.prompt_tokens,
+                       prompt_tokens=p.baseline.prompt_tokens, tool_tokens=overhead(m),
                        levers=[lv["id"] for lv in p.levers if lv.get("applies") and lv["id"] != "output_cap"],
                        _before=before.monthly, _after=after.monthly)
             if m.context_window is None:
@@ -218,25 +263,16 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
             row.update(without_levers=None, with_levers=None, reason=str(exc), _before=None, _after=None)
         if m.availability not in ("", "general"):
             row["note"] = f"{m.availability} availability: not recommended"
+        if m not in pricing.current_models(day):
+            row["note"] = f"{m.status_on(day)}: your current model, compared but never recommended"
         costs.append(row)
-    priced = [r for r in costs if r["_before"] is not None and r["availability"] in ("", "general")] or \
-        [r for r in costs if r["_before"] is not None]
     rec_row = next(r for r in costs if r["model"] == model.id)
-    top = max(priced, key=lambda r: (r["_before"], r["model"]))
-    saving = {
-        "baseline_model": top["model"], "baseline_model_name": top["model_name"],
-        "baseline_monthly": _money(top["_before"]),
-        "recommended_monthly": _money(rec_row["_after"]),
-        "saving_monthly": _money(top["_before"] - rec_row["_after"]),
-        "saving_percent": _pct((top["_before"] - rec_row["_after"]) / top["_before"]) if top["_before"] else "0%",
-        "recommended_without_levers": _money(rec_row["_before"]),
-        "levers_saving_monthly": _money(rec_row["_before"] - rec_row["_after"]),
-    }
+    saving = _saving(next(r for r in costs if r["model"] == current.id), rec_row)
     lo_plan = _plan(model, shape(model, "low"), wl, feats, pricing, day, True, "", 0)
     hi_plan = _plan(model, shape(model, "high"), wl, feats, pricing, day, True, "", 0)
     # The cheapest and dearest outcome over the low, middle and high token estimates. Not always the low and
     # high estimates themselves: a prefix at the low end may fall below the minimum cacheable length.
-    outcomes = [price_workload(model, p.with_levers, at=day, pricing=pricing).monthly
+    outcomes = [workload_cost(model, p.with_levers, wl, at=day, pricing=pricing).monthly
                 for p in (lo_plan, plan, hi_plan) if p.with_levers is not None]
     monthly_range = {"low": _money(min(outcomes)), "high": _money(max(outcomes))}
     costs.sort(key=lambda r: (r["_after"] is None, r["_after"] or 0, r["model"]))
@@ -258,6 +294,57 @@ def recommend(prompt: str = "", *, system: str = "", tools: str = "",
         "saving": saving,
         "code": code,
     })
+
+
+def _saving(cur: dict, rec: dict) -> dict:
+    """The recommendation with its levers against everything on the user's current model without any lever.
+
+    ``saving_monthly`` is negative when the recommendation costs more (a prompt that needs a bigger model than
+    the one in use); ``direction`` says which (``saves``, ``costs_more`` or ``same``) and ``amount`` is the
+    difference without its sign, for display."""
+    out = {
+        "baseline_model": cur["model"], "baseline_model_name": cur["model_name"],
+        "recommended_monthly": _money(rec["_after"]),
+        "recommended_without_levers": _money(rec["_before"]),
+        "levers_saving_monthly": _money(rec["_before"] - rec["_after"]),
+    }
+    if cur["_before"] is None:
+        return {**out, "baseline_monthly": None, "saving_monthly": None, "amount": None, "saving_percent": None,
+                "direction": None,
+                "label": f"Your current model, {cur['model_name']}, cannot run this workload ({cur['reason']})"}
+    diff = cur["_before"] - rec["_after"]
+    direction = "saves" if diff > 0 else "costs_more" if diff < 0 else "same"
+    label = {"saves": "Saved against everything on {} without levers",
+             "costs_more": "Extra against everything on {} without levers",
+             "same": "The same as everything on {} without levers"}[direction].format(cur["model_name"])
+    return {**out, "baseline_monthly": _money(cur["_before"]), "saving_monthly": _money(diff),
+            "amount": _money(abs(diff)), "direction": direction, "label": label,
+            "saving_percent": _pct(abs(diff) / cur["_before"]) if cur["_before"] else "0%"}
+
+
+def _choices(pricing: Pricing, day: _dt.date, current: Model) -> list[Model]:
+    """The models the form offers as "the model you use now": every model priced on the day."""
+    models = [m for m in pricing.models if m.period_at(day) is not None]
+    if current not in models:
+        models.append(current)
+    return models
+
+
+def _placement_display(platform: str, endpoint: str) -> str:
+    name = _PLATFORM_NAMES[platform]
+    return name[0].upper() + name[1:] + (", regional endpoint" if endpoint == "regional" else "")
+
+
+def _overhead_json(model: Model, wl: RecommendWorkload, pricing: Pricing) -> dict:
+    """What the request's tools add on ``model``: the tool-use system prompt and each Anthropic-defined tool."""
+    o = tool_overhead(model, wl.tool_set, tool_choice=wl.tool_choice, pricing=pricing)
+    parts = ([f"the tool-use system prompt ({o.system_prompt:,} tokens for tool_choice {wl.tool_choice})"]
+             if o.system_prompt else []) + [f"{t.replace('_', ' ')} ({n:,})" for t, n in o.tools]
+    text = (f"On {model.name} the tools add {o.total:,} input tokens to every request: " + ", ".join(parts)
+            + "; counted as uncached input." if o.total else "")
+    return {"model": model.id, "system_prompt": o.system_prompt, "tools": [{"tool": t, "tokens": n}
+                                                                          for t, n in o.tools],
+            "total": o.total, "text": " ".join(filter(None, [text, *o.notes]))}
 
 
 def _astuple(s: Shape) -> tuple[int, int, int]:
@@ -318,6 +405,7 @@ def _code(model: Model, plan: Plan, wl: RecommendWorkload, system: str, prompt: 
     elif plan.ttl == "1h":
         cache = '{"type": "ephemeral", "ttl": "1h"}'
     has_system, has_tools = bool(system.strip()), bool(tools.strip())
+    named = [t.replace("_", " ") for t in wl.tool_set if t != "custom"]
     multi = wl.turns > 1
     docs, question = _split_documents(prompt) if wl.repeats == "system_and_documents" and not multi else ("", "")
     docs_cached = cache is not None and bool(docs)
@@ -333,7 +421,8 @@ def _code(model: Model, plan: Plan, wl: RecommendWorkload, system: str, prompt: 
         lines.append("import json")
     if any(len(t) > 4000 for t in texts) or (has_tools and not tools_ok):
         lines.append("from pathlib import Path")
-    lines += ["", "client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY", ""]
+    client, model_id = _client(model, wl)
+    lines += ["", client, ""]
     if has_system:
         lines.append(f"SYSTEM_PROMPT = {_literal(system, 'system_prompt.txt')}")
     if has_tools:
@@ -344,19 +433,28 @@ def _code(model: Model, plan: Plan, wl: RecommendWorkload, system: str, prompt: 
                          'definitions are not valid JSON: save a valid tools array there')
         if cache and not has_system and not docs_cached:
             lines.append(f'TOOLS[-1]["cache_control"] = {cache}  # caches every tool definition')
+    if named:
+        if not has_tools:
+            lines.append("TOOLS = []")
+        lines.append(f"# Add the entries of the Anthropic-defined tools you use ({', '.join(named)}) to TOOLS, with "
+                     "the tool type\n# their documentation gives for this model.")
     if plan.stop:
         tag = plan.stop[2:-1]
         lines.append(f"# In the prompt, ask for the answer inside <{tag}>…</{tag}>; generation stops at {plan.stop} "
                      f"(which is not returned).")
     lines.append("")
-    params = [f'model="{model.id}"', f"max_tokens={plan.cap}"]
+    params = [f'model="{model_id}"', f"max_tokens={plan.cap}"]
     if has_system:
         if cache and not docs_cached:
             params.append(f'system=[{{"type": "text", "text": SYSTEM_PROMPT, "cache_control": {cache}}}]')
         else:
             params.append("system=SYSTEM_PROMPT")
-    if has_tools:
+    if has_tools or named:
         params.append("tools=TOOLS")
+        if wl.tool_choice == "tool":
+            params.append('tool_choice={"type": "tool", "name": "YOUR_TOOL"}')
+        elif wl.tool_choice != "auto":
+            params.append(f'tool_choice={{"type": "{wl.tool_choice}"}}')
     if docs_cached:
         params.append('messages=[{"role": "user", "content": [\n'
                       f'            {{"type": "text", "text": documents, "cache_control": {cache}}},  '
@@ -415,12 +513,33 @@ def _code(model: Model, plan: Plan, wl: RecommendWorkload, system: str, prompt: 
     return {"python": "\n".join(lines) + "\n", "batch": plan.batch}
 
 
+def _client(model: Model, wl: RecommendWorkload) -> tuple[str, str]:
+    """The client line of the request code and the model id to send, for the workload's platform."""
+    ids = dict(model.platform_ids)
+    if wl.platform == "bedrock" and "bedrock" in ids:
+        # A global inference profile for global endpoints; a geographic profile (us., eu., ...) is regional.
+        mid = f"global.{ids['bedrock']}" if wl.endpoint == "global" else f"us.{ids['bedrock']}"
+        return ("client = anthropic.AnthropicBedrock()  # AWS credentials and region from the environment"
+                + ("" if wl.endpoint == "global" else "; use the profile prefix of your geography (us., eu., ...)"),
+                mid)
+    if wl.platform == "vertex" and "vertex" in ids:
+        region = "global" if wl.endpoint == "global" else "us-east5"
+        return (f'client = anthropic.AnthropicVertex(region="{region}", project_id="YOUR_PROJECT")'
+                + ("" if wl.endpoint == "global" else "  # or your region"), ids["vertex"])
+    if wl.platform == "foundry":
+        return ("client = anthropic.Anthropic()  # Microsoft Foundry: use the SDK's Foundry client with your "
+                "resource and deployment instead", model.id)
+    note = "" if wl.platform == "anthropic" else f"  # no {wl.platform} id is known for {model.name}"
+    return "client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY" + note, model.id
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Input parsing shared by the bridge and the CLI
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, object, list[tuple[str, str]]]:
+def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, object, str, list[tuple[str, str]]]:
+    """(system, prompt, tools, workload, at, current_model, errors) from the form's or the CLI's fields."""
     errors: list[tuple[str, str]] = []
 
     def text(name: str) -> str:
@@ -479,6 +598,14 @@ def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, objec
         out = int(o) if o else None
     repeats = choice("repeats", REPEATS, "system")
     mode = choice("mode", MODES, "interactive")
+    platform = choice("platform", PLATFORMS, "anthropic")
+    endpoint = choice("endpoint", ENDPOINTS, "global")
+    tool_choice = choice("tool_choice", TOOL_CHOICES, "auto")
+    tool_set = _tool_set(inputs.get("tool_set"), errors)
+    current = inputs.get("current_model") or ""
+    if not isinstance(current, str):
+        errors.append(("current_model", "must be a model id"))
+        current = ""
     at = inputs.get("at") or None
     if at is not None:
         try:
@@ -486,8 +613,27 @@ def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, objec
         except PriceError as exc:
             errors.append(("at", str(exc)))
             at = None
-    wl = RecommendWorkload(per_day, repeats, gap, mode, out, int(turns))
-    return system, prompt, tools, wl, at, errors
+    wl = RecommendWorkload(per_day, repeats, gap, mode, out, int(turns), platform, endpoint, tool_set, tool_choice)
+    return system, prompt, tools, wl, at, current.strip(), errors
+
+
+def _tool_set(value: object, errors: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The tools of the request: a list of names or names separated by commas (``text editor`` = ``text_editor``)."""
+    if value is None or value == "" or value is False:
+        return ()
+    if isinstance(value, str):
+        names = value.split(",")
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        names = list(value)
+    else:
+        errors.append(("tool_set", "tools must be a list of tool names or names separated by commas"))
+        return ()
+    names = [n.strip().lower().replace(" ", "_").replace("-", "_") for n in names if n.strip()]
+    unknown = [n for n in names if n not in TOOLS]
+    if unknown:
+        errors.append(("tool_set", f"unknown tool {unknown[0][:24]!r}: choose from {', '.join(TOOLS)}"))
+        return ()
+    return tuple(t for t in TOOLS if t in names)
 
 
 #: The browser bridge words messages for the recommender's form (see calculators.bridge).
@@ -498,11 +644,12 @@ FORM_WORDS = {
 
 def bridge_recommend(inputs: dict, today: _dt.date) -> dict:
     """Browser entry point: the form's fields in, the recommendation as JSON out (``at`` defaults to today)."""
-    system, prompt, tools, wl, at, errors = _parse_inputs(inputs)
+    system, prompt, tools, wl, at, current, errors = _parse_inputs(inputs)
     if errors:
         raise InputError(errors)
     try:
-        result = recommend(prompt, system=system, tools=tools, workload=wl, at=at or today).to_json()
+        result = recommend(prompt, system=system, tools=tools, workload=wl, at=at or today,
+                           current_model=current).to_json()
     except RecommendInputError as exc:
         raise InputError(exc.errors) from None
     pricing = load_pricing()
@@ -528,14 +675,14 @@ def prerender_html(name: str, inputs: dict, result: dict) -> str:
         f'<td>{e(r["without_levers"]["display"]) if r.get("without_levers") else "—"}</td>'
         f'<td>{e(r["with_levers"]["display"]) if r.get("with_levers") else "—"}</td></tr>'
         for r in result["costs"])
+    against = (f'{e(s["label"])}: <span data-testid="saving-usd" data-value="{e(s["saving_monthly"]["usd"])}" '
+               f'data-direction="{e(s["direction"])}">{e(s["amount"]["display"])}</span> '
+               f'({e(s["saving_percent"])}).' if s["saving_monthly"] else f'{e(s["label"])}.')
     return (
         f'<p>Recommended: <strong data-testid="recommended-model" data-value="{e(result["model"])}">'
         f'{e(result["model_name"])}</strong> ({e(result["tier_label"].lower())} tier). '
         f'Monthly with levers: <span data-testid="monthly-usd" data-value="{e(s["recommended_monthly"]["usd"])}">'
-        f'{e(s["recommended_monthly"]["display"])}</span>; against everything on '
-        f'{e(s["baseline_model_name"])}: <span data-testid="saving-usd" '
-        f'data-value="{e(s["saving_monthly"]["usd"])}">{e(s["saving_monthly"]["display"])}</span> saved '
-        f'({e(s["saving_percent"])}).</p>'
+        f'{e(s["recommended_monthly"]["display"])}</span>. {against}</p>'
         f'<table><thead><tr><th>Model</th><th>Monthly, no levers</th><th>Monthly, with levers</th></tr></thead>'
         f'<tbody>{rows}</tbody></table>'
     )

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..compression import simulate
-from ..cost import PriceError, Workload, decimal_fields, dstr, price, price_workload
+from ..cost import TOOL_CHOICES, TOOLS, PriceError, Workload, decimal_fields, dstr, price
+from ..cost import price_workload as _price_workload
 from ..present import money_json as _money
 from ..present import usd_display as _usd
-from ..pricing import Model, Pricing
+from ..pricing import ENDPOINTS, PLATFORMS, Model, Pricing
 from .features import Features
 from .settings import COMPACT_EVERY, DAYS_PER_MONTH, KEEP_TURNS, LONG_CONVERSATION_TURNS, MODES, REPEATS, SUMMARY_RATIO
 
@@ -28,7 +29,9 @@ class RecommendWorkload:
     definitions plus system prompt, ``system_and_documents`` = those plus the user message up to its last
     paragraph). ``gap_minutes``: the typical (mean) gap between requests that share that prefix.
     ``output_tokens``: expected output length, or ``None`` for unknown. ``turns``: 1 for single-turn work,
-    else the typical number of turns in a conversation (each turn is one request).
+    else the typical number of turns in a conversation (each turn is one request). ``platform`` and
+    ``endpoint`` say where the requests run, ``tool_set`` and ``tool_choice`` what tools they carry (the names
+    of :func:`calculators.cost.price`; ``custom`` = your own tool definitions): every cost follows them.
     """
 
     requests_per_day: Decimal = Decimal(1000)
@@ -37,9 +40,19 @@ class RecommendWorkload:
     mode: str = "interactive"
     output_tokens: int | None = None
     turns: int = 1
+    platform: str = "anthropic"
+    endpoint: str = "global"
+    tool_set: tuple[str, ...] = ()
+    tool_choice: str = "auto"
 
     def __post_init__(self) -> None:
         decimal_fields(self, ("requests_per_day", "gap_minutes"))
+        for name, allowed in (("platform", PLATFORMS), ("endpoint", ENDPOINTS), ("tool_choice", TOOL_CHOICES)):
+            if getattr(self, name) not in allowed:
+                raise PriceError(f"{name} must be one of {', '.join(allowed)}", name)
+        if isinstance(self.tool_set, str) or any(t not in TOOLS for t in self.tool_set):
+            raise PriceError(f"tool_set must be a tuple of tool names ({', '.join(TOOLS)})", "tool_set")
+        object.__setattr__(self, "tool_set", tuple(t for t in TOOLS if t in self.tool_set))
         if self.repeats not in REPEATS:
             raise PriceError(f"repeats must be one of {', '.join(REPEATS)}", "repeats")
         if self.mode not in MODES:
@@ -55,7 +68,21 @@ class RecommendWorkload:
         return {"requests_per_day": dstr(self.requests_per_day), "repeats": self.repeats,
                 "gap_minutes": dstr(self.gap_minutes), "mode": self.mode,
                 "output_tokens": self.output_tokens, "turns": self.turns,
-                "requests_per_month": dstr(self.requests_per_day * DAYS_PER_MONTH)}
+                "requests_per_month": dstr(self.requests_per_day * DAYS_PER_MONTH),
+                "platform": self.platform, "endpoint": self.endpoint, "tool_set": list(self.tool_set),
+                "tool_choice": self.tool_choice}
+
+    @property
+    def placement(self) -> dict:
+        """The keyword arguments of :func:`calculators.cost.price` for where the requests run and their tools."""
+        return {"platform": self.platform, "endpoint": self.endpoint, "tools": self.tool_set,
+                "tool_choice": self.tool_choice}
+
+
+def workload_cost(model: Model, workload: Workload, wl: RecommendWorkload, *, at: _dt.date,
+                   pricing: Pricing):
+    """:func:`calculators.cost.price_workload` on the platform, endpoint and tools of ``wl``."""
+    return _price_workload(model, workload, at=at, pricing=pricing, **wl.placement)
 
 
 #: Output length assumed when it is unknown, by what the prompt asks for (tokens).
@@ -70,7 +97,6 @@ ASSUMED_OUTPUT = (
     ("long_document", 800, "an answer with quotes"),
 )
 _DEFAULT_OUTPUT = 600
-_NICE_CAPS = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16000, 32000, 64000, 128000)
 
 
 def _assumed_output(feats: Features, user_tokens: int) -> tuple[int, str]:
@@ -83,9 +109,16 @@ def _assumed_output(feats: Features, user_tokens: int) -> tuple[int, str]:
     return _DEFAULT_OUTPUT, "a typical answer"
 
 
+def _round_up(n: int) -> int:
+    """``n`` rounded up to two significant digits (9,000 stays 9,000; 2,250 becomes 2,300; 24 stays 24)."""
+    step = 10 ** max(0, len(str(n)) - 2)
+    return -(-n // step) * step
+
+
 def _cap_for(expected: int, model: Model) -> int:
-    want = math.ceil(expected * 3 / 2)
-    cap = next((c for c in _NICE_CAPS if c >= want), _NICE_CAPS[-1])
+    """max_tokens for an expected output: 1.5 times it, rounded up to two significant digits (at most 10% more),
+    and never above the model's maximum output."""
+    cap = _round_up(math.ceil(expected * 3 / 2))
     return min(cap, model.max_output) if model.max_output else cap
 
 
@@ -177,7 +210,7 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
     # Compression for long conversations.
     conv = plain
     squeezed = simulate_conversation(turns, shape.prefix, shape.user, shape.output, True)
-    if turns >= LONG_CONVERSATION_TURNS and not _cheaper(model, squeezed, plain, per_month, pricing, day):
+    if turns >= LONG_CONVERSATION_TURNS and not _cheaper(model, squeezed, plain, per_month, wl, pricing, day):
         plan.levers.append(_not_applied(
             "compression", "Compress long conversations",
             f"the history stays short enough that the summary calls would cost more than they save "
@@ -228,8 +261,8 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
             hit = cache_hit_rate(5 if ttl == "5m" else 60, gap, wl.requests_per_day)
             trial = Workload(per_month, conv.prompt_per_request, conv.output_per_request, prefix, hit, ttl)
             without = Workload(per_month, conv.prompt_per_request, conv.output_per_request)
-            gain = (price_workload(model, without, at=day, pricing=pricing).monthly
-                    - price_workload(model, trial, at=day, pricing=pricing).monthly)
+            gain = (workload_cost(model, without, wl, at=day, pricing=pricing).monthly
+                    - workload_cost(model, trial, wl, at=day, pricing=pricing).monthly)
             if gain <= 0:
                 plan.levers.append(_not_applied(
                     "caching", "Prompt caching",
@@ -269,8 +302,11 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
     plan.cap = cap
     stop_tag = "label" if feats.has("classification") else "answer"
     plan.stop = f"</{stop_tag}>" if feats.has("classification", "extraction", "strict_format") else None
-    worst_before = price(model, output=model.max_output or cap, at=day, pricing=pricing).total
-    worst_after = price(model, output=cap, at=day, pricing=pricing).total
+    # The worst case is the output alone (on the request's platform and endpoint): the prompt is paid either way.
+    worst_before = price(model, output=model.max_output or cap, at=day, pricing=pricing, platform=wl.platform,
+                         endpoint=wl.endpoint).total
+    worst_after = price(model, output=cap, at=day, pricing=pricing, platform=wl.platform,
+                        endpoint=wl.endpoint).total
     expected_note = ("expected" if expected_known else f"assumed ({expected_why}; give --output-tokens to set it)")
     stop_note = (f"; ask for the answer inside <{stop_tag}>…</{stop_tag}> and stop on \"{plan.stop}\" so "
                  f"nothing follows it" if plan.stop else "")
@@ -282,8 +318,7 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
                                                                              else ""),
         "max_tokens": cap, "stop_sequence": plan.stop,
         "detail": (f"{shape.output:,} output tokens {expected_note}; max_tokens = {cap:,} "
-                   + ("(the model's maximum output)" if cap < math.ceil(shape.output * 3 / 2)
-                      else "(about 1.5× that, rounded up)") + f"{stop_note}. "
+                   + _cap_reason(shape.output, cap) + f"{stop_note}. "
                    + (f"The average bill does not change (the saving below is 0), but a runaway answer costs at "
                       f"most {_usd(worst_after)} instead of {_usd(worst_before)} "
                       f"({(model.max_output or cap):,} tokens)" if worst_after < worst_before else
@@ -298,10 +333,10 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
     steps.append(("caching", Workload(per_month, conv.prompt_per_request, conv.output_per_request, **cache_kw)))
     steps.append(("batch", plan.with_levers))
     steps.append(("output_cap", plan.with_levers))
-    prev = price_workload(model, plan.baseline, at=day, pricing=pricing).monthly
+    prev = workload_cost(model, plan.baseline, wl, at=day, pricing=pricing).monthly
     saved = {}
     for lid, w in steps:
-        now = price_workload(model, w, at=day, pricing=pricing).monthly
+        now = workload_cost(model, w, wl, at=day, pricing=pricing).monthly
         saved[lid] = prev - now
         prev = now
     for lever in plan.levers:
@@ -311,13 +346,23 @@ def _plan(model: Model, shape: Shape, wl: RecommendWorkload, feats: Features, pr
     return plan
 
 
-def _cheaper(model: Model, a: Conversation, b: Conversation, per_month: Decimal, pricing: Pricing,
-             day: _dt.date) -> bool:
+def _cheaper(model: Model, a: Conversation, b: Conversation, per_month: Decimal, wl: RecommendWorkload,
+             pricing: Pricing, day: _dt.date) -> bool:
     """Whether conversation ``a`` costs less per month than ``b`` (no caching, no batch)."""
     def cost(c: Conversation) -> Decimal:
-        return price_workload(model, Workload(per_month, c.prompt_per_request, c.output_per_request),
+        return workload_cost(model, Workload(per_month, c.prompt_per_request, c.output_per_request), wl,
                               at=day, pricing=pricing).monthly
     return cost(a) < cost(b)
+
+
+def _cap_reason(expected: int, cap: int) -> str:
+    """Why max_tokens is ``cap`` for ``expected`` output tokens, in words that agree with the numbers."""
+    exact = Decimal(expected) * 3 / 2
+    if cap < exact:
+        return "(the model's maximum output)"
+    if cap == exact:
+        return f"(1.5 × {expected:,})"
+    return f"(1.5 × {expected:,} = {exact.normalize():,f}, rounded up)"
 
 
 def _not_applied(lid: str, label: str, why: str) -> dict:

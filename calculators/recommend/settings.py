@@ -59,4 +59,9 @@ DEFAULT_INPUTS = {
     "output_tokens": "",
     "turns": 1,
     "at": "",
+    "current_model": "",
+    "platform": "anthropic",
+    "endpoint": "global",
+    "tool_set": "",
+    "tool_choice": "auto",
 }

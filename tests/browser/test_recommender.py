@@ -38,11 +38,15 @@ def assert_page_shows(page, want: dict) -> None:
     expect(page.get_by_test_id("monthly-without-usd")).to_have_attribute(
         "data-value", s["recommended_without_levers"]["usd"])
     expect(page.get_by_test_id("saving-usd")).to_have_attribute("data-value", s["saving_monthly"]["usd"])
-    expect(page.get_by_test_id("saving-usd")).to_have_text(s["saving_monthly"]["display"])
+    expect(page.get_by_test_id("saving-usd")).to_have_attribute("data-direction", s["direction"])
+    expect(page.get_by_test_id("saving-usd")).to_have_text(s["amount"]["display"])
+    expect(page.get_by_test_id("saving-label")).to_have_text(s["label"])
+    expect(page.get_by_test_id("saving-percent")).to_have_text(f'{s["saving_percent"]} of {s["baseline_monthly"]["display"]}')
     runner = want["runner_up"]
     expect(page.get_by_test_id("runner-up")).to_have_attribute("data-value", runner["model"])
     for row in want["costs"]:
         tr = page.locator(f'[data-testid=cost-row][data-model="{row["model"]}"]')
+        expect(tr).to_have_attribute("data-current", "true" if row["current"] else "false")
         if row["with_levers"]:
             expect(tr.get_by_test_id("cost-with-usd")).to_have_attribute("data-value", row["with_levers"]["usd"])
             expect(tr.get_by_test_id("cost-without-usd")).to_have_attribute(
@@ -60,6 +64,12 @@ def assert_page_shows(page, want: dict) -> None:
         expect(page.locator(f'[data-testid=rules] li[data-rule="{rule_id}"]')).to_have_count(1)
     expect(page.locator("[data-testid=features] li")).to_have_count(len(want["features"]))
     expect(page.get_by_test_id("code-python")).to_have_text(want["code"]["python"])
+    expect(page.get_by_test_id("costs-basis")).to_contain_text(want["placement"]["display"])
+    overhead = want["tokens"]["tool_overhead"]
+    if overhead["text"]:
+        expect(page.get_by_test_id("tool-overhead")).to_have_text(overhead["text"])
+    else:
+        expect(page.get_by_test_id("tool-overhead")).to_have_count(0)
 
 
 def test_prerendered_default_is_the_python_result_before_and_after_live(page):
@@ -178,9 +188,89 @@ def test_form_is_keyboard_usable(page):
     assert_page_shows(page, want)
     for label in ("System prompt", "User message", "Requests per day", "What repeats across requests",
                   "Typical gap between requests (minutes)", "Does someone wait for the answer?",
-                  "Expected output (tokens)", "Turns per conversation", "Prices in force on"):
-        expect(page.get_by_label(label)).to_be_visible()
+                  "Expected output (tokens)", "Turns per conversation", "Prices in force on", "Model you use now",
+                  "Platform", "Tool choice", "Bash", "Computer use"):
+        expect(page.get_by_label(label, exact=True)).to_be_visible()
     # Every input's name is its bridge field.
     names = page.eval_on_selector_all(".rec-form [name]", "els => els.map(e => e.name)")
     assert set(names) >= {"system", "prompt", "tools", "requests_per_day", "repeats", "gap_minutes", "mode",
-                          "output_tokens", "turns", "at"}
+                          "output_tokens", "turns", "at", "current_model", "platform", "endpoint", "tool_set",
+                          "tool_choice"}
+
+
+def test_platform_endpoint_tools_and_current_model_follow_the_library(page, site_url):
+    goto(page, PAGE)
+    wait_live(page)
+    # The endpoint only matters on Bedrock and Vertex AI: it appears when one of them is chosen.
+    expect(page.get_by_label("Endpoint", exact=True)).to_be_hidden()
+    page.get_by_label("Platform", exact=True).select_option("vertex")
+    expect(page.get_by_label("Endpoint", exact=True)).to_be_visible()
+    page.get_by_label("Endpoint", exact=True).select_option("regional")
+    page.get_by_label("Bash", exact=True).check()
+    page.get_by_label("Text editor", exact=True).check()
+    page.get_by_label("Tool choice", exact=True).select_option("any")
+    page.get_by_label("Model you use now").select_option("claude-fable-5-2")
+    changes = dict(platform="vertex", endpoint="regional", tool_set="bash,text_editor", tool_choice="any",
+                   current_model="claude-fable-5-2")
+    want = python_result(**changes)
+    plain = python_result(current_model="claude-fable-5-2")
+    # The inputs change the figures (a regional premium and the tools' tokens), so the check below can fail.
+    assert want["saving"]["recommended_monthly"] != plain["saving"]["recommended_monthly"]
+    assert want["tokens"]["tool_overhead"]["total"] > 0
+    assert_page_shows(page, want)
+    expect(page.get_by_test_id("saving-label")).to_contain_text("Claude Fable 5.2")
+    # The share link carries the new fields.
+    href = page.get_by_test_id("share-link").get_attribute("href")
+    other = page.context.new_page()
+    try:
+        other.goto(site_url + PAGE + href)
+        expect(other.get_by_label("Platform", exact=True)).to_have_value("vertex")
+        expect(other.get_by_label("Bash", exact=True)).to_be_checked()
+        wait_live(other)
+        assert_page_shows(other, want)
+    finally:
+        other.close()
+
+
+def test_a_dearer_recommendation_is_shown_as_extra_cost(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.get_by_label("User message").fill(DIFF)
+    page.get_by_label("Model you use now").select_option(python_result()["model"])
+    want = python_result(prompt=DIFF, current_model=python_result()["model"])
+    assert want["saving"]["direction"] == "costs_more"  # code needs a bigger model than the example's
+    assert_page_shows(page, want)
+    expect(page.get_by_test_id("saving-label")).to_contain_text("Extra against")
+
+
+def test_foundry_regional_is_refused_next_to_the_endpoint(page):
+    goto(page, PAGE)
+    wait_live(page)
+    page.get_by_label("Platform", exact=True).select_option("bedrock")
+    page.get_by_label("Endpoint", exact=True).select_option("regional")
+    page.get_by_label("Platform", exact=True).select_option("foundry")
+    want = bridge.call("recommend", {**DEFAULT_INPUTS, "platform": "foundry", "endpoint": "regional"})
+    assert not want["ok"]
+    # The endpoint stays visible while it holds a refused value, so its message can be read where it applies.
+    expect(page.get_by_test_id("error-endpoint")).to_have_text(want["errors"][0]["message"])
+    expect(page.get_by_label("Endpoint", exact=True)).to_be_visible()
+
+
+def test_a_new_prompt_marks_the_examples_volume_until_it_is_set(page):
+    goto(page, PAGE)
+    wait_live(page)
+    expect(page.get_by_test_id("example-note")).to_be_hidden()
+    page.get_by_label("User message").fill("Summarise this meeting transcript in five bullet points.")
+    # The figures are computed for the example's volume, and the page says so.
+    expect(page.get_by_test_id("example-note")).to_be_visible()
+    expect(page.get_by_test_id("example-note")).to_contain_text("20,000")
+    expect(page.get_by_test_id("example-flag-requests_per_day")).to_be_visible()
+    expect(page.get_by_label("Requests per day")).to_have_attribute("data-from-example", "true")
+    page.get_by_label("Requests per day").fill("300")
+    expect(page.get_by_test_id("example-flag-requests_per_day")).to_be_hidden()
+    expect(page.get_by_test_id("example-note")).to_contain_text("gap")
+    expect(page.get_by_test_id("example-note")).not_to_contain_text("20,000")
+    page.get_by_label("Typical gap between requests (minutes)").fill("10")
+    expect(page.get_by_test_id("example-note")).to_be_hidden()
+    assert_page_shows(page, python_result(prompt="Summarise this meeting transcript in five bullet points.",
+                                          requests_per_day="300", gap_minutes="10"))

@@ -6,7 +6,31 @@
 import { createController, hashCodec } from "./_controller.js";
 import { formFields, h } from "./_dom.js";
 
-const FIELDS = ["system", "prompt", "tools", "requests_per_day", "repeats", "gap_minutes", "mode", "output_tokens", "turns", "at"];
+const FIELDS = ["system", "prompt", "tools", "requests_per_day", "repeats", "gap_minutes", "mode", "output_tokens", "turns", "at",
+  "current_model", "platform", "endpoint", "tool_set", "tool_choice"];
+const PLATFORMS = [
+  ["anthropic", "Claude API (Anthropic)"],
+  ["bedrock", "Amazon Bedrock"],
+  ["vertex", "Google Cloud Vertex AI"],
+  ["foundry", "Microsoft Foundry"],
+];
+const REGIONAL_PLATFORMS = new Set(["bedrock", "vertex"]);
+const TOOL_SET = [
+  ["bash", "Bash"],
+  ["text_editor", "Text editor"],
+  ["computer_use", "Computer use"],
+  ["browser", "Browser"],
+  ["custom", "Your own tools"],
+];
+const TOOL_CHOICES = [
+  ["auto", "auto (the model decides)"],
+  ["none", "none"],
+  ["any", "any (must use a tool)"],
+  ["tool", "tool (a named tool)"],
+];
+// Workload fields whose example values mean nothing for another prompt: once the prompt is not the example's,
+// they are marked "from the example" until the user sets them (the figures say so too).
+const EXAMPLE_FIELDS = [["requests_per_day", "Requests per day"], ["gap_minutes", "Typical gap between requests"]];
 const DEBOUNCE_MS = 350;
 const MAX_SHARE_CHARS = 60000; // longer links are refused by some browsers and chat tools
 
@@ -14,7 +38,7 @@ let uid = 0;
 
 
 function money(testid, m, extra = {}) {
-  return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, ...extra, text: m.display });
+  return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, text: m.display, ...extra });
 }
 
 function fmtInt(n) {
@@ -54,6 +78,22 @@ export function mount(root, api) {
     h("summary", { text: "Tool definitions (optional)" }),
     field("tools", "Tool definitions (JSON)", text(5), "The tools array you send with the request, if any."));
 
+  // The model in use today: the saving is measured against it. The options come from Python (every model priced
+  // on the day); "" is the default model.
+  const currentSelect = h("select", {});
+  const platformSelect = h("select", {}, PLATFORMS.map(([value, label]) => h("option", { value, text: label })));
+  const endpointSelect = h("select", {}, h("option", { value: "global", text: "Global" }), h("option", { value: "regional", text: "Regional or multi-region" }));
+  const endpointField = field("endpoint", "Endpoint", endpointSelect, "Regional endpoints on Bedrock and Vertex AI cost more on newer models.");
+  // The tools: one checkbox each, all named "tool_set" (the bridge takes them as a list or comma-separated).
+  const toolBoxes = TOOL_SET.map(([value]) => h("input", { type: "checkbox", name: "tool_set", value, id: `${id}-tool-${value}` }));
+  fields.tool_set = toolBoxes[0];
+  for (const box of toolBoxes) box.setAttribute("aria-describedby", `${id}-tool_set-error ${id}-tool_set-hint`);
+  const toolsField = h("fieldset", { class: "calc-field calc-field-tool_set calc-checks", "data-field": "tool_set" },
+    h("legend", { text: "Tools in each request" }),
+    toolBoxes.map((box, i) => h("label", { for: box.id, class: "calc-check" }, box, " ", TOOL_SET[i][1])),
+    h("small", { class: "calc-hint", id: `${id}-tool_set-hint`, text: "Each adds its input tokens, and the tool-use system prompt, to every request. Pasted tool definitions count as your own tools." }),
+    errorSlot("tool_set"));
+
   const generalError = errorSlot("general");
   const form = h("form", { class: "rec-form calc-form", novalidate: true, "aria-label": "Recommender inputs", onsubmit: (e) => e.preventDefault() },
     h("fieldset", {},
@@ -72,8 +112,27 @@ export function mount(root, api) {
         field("mode", "Does someone wait for the answer?", select([["interactive", "Yes (interactive)"], ["offline", "No (offline work)"]]), ""),
         field("output_tokens", "Expected output (tokens)", num("numeric"), "Leave empty if unknown."),
         field("turns", "Turns per conversation", num("numeric"), "1 for single-turn work."),
-        field("at", "Prices in force on", h("input", { type: "date", min: "2023-01-01", max: "2099-12-31" }), "Empty = today (UTC)."))));
+        field("at", "Prices in force on", h("input", { type: "date", min: "2023-01-01", max: "2099-12-31" }), "Empty = today (UTC)."))),
+    h("fieldset", {},
+      h("legend", { text: "Where it runs and what it carries" }),
+      h("div", { class: "rec-grid" },
+        field("current_model", "Model you use now", currentSelect, "The saving is measured against it."),
+        field("platform", "Platform", platformSelect, "Global endpoints cost the Claude API's prices everywhere."),
+        endpointField,
+        field("tool_choice", "Tool choice", h("select", {}, TOOL_CHOICES.map(([value, label]) => h("option", { value, text: label }))),
+          "any and tool use a longer tool-use system prompt.")),
+      toolsField));
   fields.output_tokens.placeholder = "unknown";
+  // "From the example" marks (see EXAMPLE_FIELDS): a hint under each field and a note above the figures.
+  const exampleFlags = {};
+  for (const [name] of EXAMPLE_FIELDS) {
+    exampleFlags[name] = h("small", { class: "rec-example-flag", id: `${id}-${name}-example`, "data-testid": `example-flag-${name}`, hidden: true,
+      text: "The example's figure: set yours." });
+    fields[name].closest(".calc-field").insertBefore(exampleFlags[name], fields[name].nextSibling);
+    fields[name].setAttribute("aria-describedby", `${fields[name].getAttribute("aria-describedby")} ${id}-${name}-example`);
+  }
+  const exampleNote = h("p", { class: "rec-example-note", "data-testid": "example-note", role: "note", hidden: true });
+  const edited = new Set();
 
   const shareNote = h("span", { class: "calc-share-note", "data-testid": "share-note", role: "status", "aria-live": "polite" });
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
@@ -98,21 +157,67 @@ export function mount(root, api) {
 
   root.classList.add("calc-widget", "rec-widget");
   const staticFigures = root.querySelector(".calc-prerendered");
-  root.append(form, h("section", { class: "rec-output", "aria-label": "Recommendation" }, staleNote, busy, announce, output));
+  root.append(form, h("section", { class: "rec-output", "aria-label": "Recommendation" }, staleNote, exampleNote, busy, announce, output));
   if (staticFigures) staticFigures.remove();
 
   // ---- state <-> form ----------------------------------------------------------------------------------
+  function setCurrentOptions(r, wanted) {
+    // Keep the value the form holds (or the link asks for) even when this day's list does not name it: Python
+    // then says what is wrong with it next to the field.
+    const def = r && r.default_current_model;
+    const options = [h("option", { value: "", text: def ? `${def.name} (the default)` : "The default model" })];
+    for (const m of (r && r.model_choices) || []) {
+      if (!def || m.id !== def.id) options.push(h("option", { value: m.id, text: m.name }));
+    }
+    if (wanted && !options.some((o) => o.value === wanted)) options.push(h("option", { value: wanted, text: wanted }));
+    currentSelect.replaceChildren(...options);
+    currentSelect.value = wanted || "";
+  }
+
+  function showEndpoint() {
+    endpointField.hidden = !REGIONAL_PLATFORMS.has(platformSelect.value) && endpointSelect.value !== "regional";
+  }
+
   function writeForm(state) {
-    for (const name of FIELDS) fields[name].value = state[name] ?? "";
+    for (const name of FIELDS) {
+      if (name === "tool_set" || name === "current_model") continue;
+      fields[name].value = state[name] ?? "";
+    }
     if (!fields.repeats.value) fields.repeats.value = "system";
     if (!fields.mode.value) fields.mode.value = "interactive";
+    if (!platformSelect.value) platformSelect.value = "anthropic";
+    if (!endpointSelect.value) endpointSelect.value = "global";
+    if (!fields.tool_choice.value) fields.tool_choice.value = "auto";
+    setCurrentOptions(result, state.current_model || "");
+    const tools = new Set(String(state.tool_set || "").split(",").map((t) => t.trim()).filter(Boolean));
+    for (const box of toolBoxes) box.checked = tools.has(box.value);
     if (state.tools) toolsDetails.open = true;
+    showEndpoint();
+    markExample(state);
   }
 
   function readForm() {
     const next = {};
     for (const name of FIELDS) next[name] = fields[name].value;
+    next.current_model = currentSelect.value;
+    next.tool_set = toolBoxes.filter((box) => box.checked).map((box) => box.value).join(",");
     return next;
+  }
+
+  // The workload fields still hold the example's values while the prompt is the user's own.
+  function markExample(state) {
+    const ownPrompt = ["system", "prompt", "tools"].some((n) => (state[n] || "") !== (defaults[n] || ""));
+    const flagged = EXAMPLE_FIELDS.filter(([n]) => ownPrompt && !edited.has(n) && String(state[n]) === String(defaults[n]));
+    for (const [name] of EXAMPLE_FIELDS) {
+      const on = flagged.some(([n]) => n === name);
+      exampleFlags[name].hidden = !on;
+      if (on) fields[name].setAttribute("data-from-example", "true");
+      else fields[name].removeAttribute("data-from-example");
+    }
+    exampleNote.hidden = !flagged.length;
+    exampleNote.textContent = flagged.length
+      ? `The figures still use the example's ${flagged.map(([n, label]) => `${label.toLowerCase()} (${fmtInt(defaults[n])}${n === "gap_minutes" ? " min" : ""})`).join(" and ")}: set ${flagged.length > 1 ? "them" : "it"} to your own.`
+      : "";
   }
 
   // ---- rendering ---------------------------------------------------------------------------------------
@@ -130,8 +235,11 @@ export function mount(root, api) {
       parts.push(h("div", { class: "rec-figures" },
         h("div", { class: "rec-figure" }, h("span", { text: "Per month, with the levers" }), money("monthly-usd", s.recommended_monthly)),
         h("div", { class: "rec-figure" }, h("span", { text: "Per month, without them" }), money("monthly-without-usd", s.recommended_without_levers)),
-        h("div", { class: "rec-figure" }, h("span", { text: `Saved against everything on ${s.baseline_model_name}` }),
-          money("saving-usd", s.saving_monthly), h("small", { "data-testid": "saving-percent", text: `${s.saving_percent} of ${s.baseline_monthly.display}` }))));
+        s.saving_monthly
+          ? h("div", { class: `rec-figure rec-${s.direction}` }, h("span", { "data-testid": "saving-label", text: s.label }),
+            money("saving-usd", s.saving_monthly, { "data-direction": s.direction, text: s.amount.display }),
+            h("small", { "data-testid": "saving-percent", text: `${s.saving_percent} of ${s.baseline_monthly.display}` }))
+          : h("div", { class: "rec-figure" }, h("span", { "data-testid": "saving-label", text: s.label }))));
       parts.push(h("p", { class: "calc-hint", "data-testid": "monthly-range" },
         `With the token range below, the monthly cost on ${r.model_name} lies between ${r.monthly_range.low.display} and ${r.monthly_range.high.display}.`));
       if (r.runner_up) {
@@ -148,6 +256,7 @@ export function mount(root, api) {
     parts.push(h("p", { "data-testid": "tokens-estimate", "data-low": t.newer_tokenizer.low, "data-high": t.newer_tokenizer.high },
       `${fmtInt(t.newer_tokenizer.low)}–${fmtInt(t.newer_tokenizer.high)} tokens on the newer tokenizer (${fmtInt(t.older_tokenizer.low)}–${fmtInt(t.older_tokenizer.high)} on the older one); output ${fmtInt(t.output)} tokens (${t.output_source}).`));
     parts.push(h("p", { class: "calc-hint", text: t.note }));
+    if (t.tool_overhead && t.tool_overhead.text) parts.push(h("p", { "data-testid": "tool-overhead", "data-total": t.tool_overhead.total, text: t.tool_overhead.text }));
 
     parts.push(h("h2", { class: "calc-h", text: "What the prompt looks like" }));
     parts.push(r.features.length
@@ -174,12 +283,13 @@ export function mount(root, api) {
       parts.push(h("h2", { class: "calc-h", text: "Every current model, per month" }));
       parts.push(h("div", { class: "calc-table-wrap" }, h("table", { "data-testid": "costs" },
         h("thead", {}, h("tr", {}, ["Model", "Without levers", "With levers", "Notes"].map((x) => h("th", { scope: "col", text: x })))),
-        h("tbody", {}, r.costs.map((row) => h("tr", { "data-testid": "cost-row", "data-model": row.model, class: row.recommended ? "rec-recommended" : "" },
+        h("tbody", {}, r.costs.map((row) => h("tr", { "data-testid": "cost-row", "data-model": row.model, "data-current": row.current ? "true" : "false", class: row.recommended ? "rec-recommended" : "" },
           h("th", { scope: "row", text: row.model_name }),
           row.without_levers ? h("td", {}, money("cost-without-usd", row.without_levers)) : h("td", { text: "—" }),
           row.with_levers ? h("td", {}, money("cost-with-usd", row.with_levers)) : h("td", { text: "—" }),
-          h("td", { text: [row.recommended ? "Recommended" : "", row.reason || "", row.note || ""].filter(Boolean).join("; ") })))))));
-      parts.push(h("p", { class: "calc-hint", text: `${fmtInt(r.workload.requests_per_month)} requests a month (${fmtInt(r.workload.requests_per_day)} a day × 30); prices in force on ${r.at} (pricing.toml checked ${r.pricing_checked}).` }));
+          h("td", { text: [row.recommended ? "Recommended" : "", row.current ? "Your current model" : "", row.reason || "", row.note || "",
+            row.tool_tokens ? `tools add ${fmtInt(row.tool_tokens)} input tokens a request` : ""].filter(Boolean).join("; ") })))))));
+      parts.push(h("p", { class: "calc-hint", "data-testid": "costs-basis", text: `${fmtInt(r.workload.requests_per_month)} requests a month (${fmtInt(r.workload.requests_per_day)} a day × 30) on ${r.placement.display}; prices in force on ${r.at} (pricing.toml checked ${r.pricing_checked}).` }));
 
       parts.push(h("h2", { class: "calc-h", text: "Request code (Python SDK)" }));
       const copyNote = h("span", { class: "calc-hint", role: "status", "aria-live": "polite" });
@@ -205,12 +315,19 @@ export function mount(root, api) {
     for (const note of r.notes || []) parts.push(h("p", { class: "calc-hint", text: note }));
 
     output.replaceChildren(...parts);
+    if (r.model_choices) setCurrentOptions(r, currentSelect.value);
     announce.textContent = r.error ? r.error
       : `Recommended ${r.model_name}, ${r.saving.recommended_monthly.display} a month with the levers.`;
     root.dispatchEvent(new CustomEvent("calc:rendered", { detail: { model: r.model } }));
   }
 
-  form.addEventListener("input", () => ctl.update(readForm()));
+  form.addEventListener("input", (event) => {
+    if (event.target && EXAMPLE_FIELDS.some(([n]) => n === event.target.name)) edited.add(event.target.name);
+    if (event.target === platformSelect) showEndpoint();
+    const state = readForm();
+    markExample(state);
+    ctl.update(state);
+  });
   ctl.onHashChange(writeForm);
 
   // ---- first paint: the build's figures, then live -----------------------------------------------------
