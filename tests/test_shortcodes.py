@@ -21,8 +21,8 @@ from types import SimpleNamespace
 import pytest
 
 from calculators import parse_pricing
-from calculators.compression import compression_curve
 from calculators.changes import RATIO_EXCEPTIONS, WORKLOADS
+from calculators.compression import compression_curve
 
 ROOT = Path(__file__).resolve().parent.parent
 
