@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from .errors import PriceError
 from .present import dstr
 from .pricing import BUCKETS, ENDPOINTS, MILLION, PLATFORMS, Model, Period, Pricing, Rates, Resolved, load_pricing
+from .usage_object import MAX_TOKENS, usage_values
 
 __all__ = [
     "BUCKETS",
@@ -51,9 +52,8 @@ __all__ = [
 #: A month of requests when a volume is given per day (the calculator and the recommender say so on the page).
 DAYS_PER_MONTH = 30
 
-#: The largest token count (per bucket, per request) accepted anywhere: 10^15. With it and the price file's own
-#: bounds (at most 10,000 USD per MTok, 9 decimal places), every cost below is computed exactly in _EXACT.
-MAX_TOKENS = 10**15
+#: MAX_TOKENS, the largest token count (per bucket, per request) accepted anywhere, is 10^15. With it and the price
+#: file's own bounds (at most 10,000 USD per MTok, 9 decimal places), every cost below is computed exactly in _EXACT.
 #: The arithmetic context of every cost: wide enough that no product or sum of accepted values is rounded, and
 #: trapping Inexact so that a rounding can never pass silently.
 _EXACT = decimal.Context(prec=60, Emax=10**6, Emin=-(10**6), traps=[decimal.Inexact, decimal.InvalidOperation,
@@ -578,24 +578,9 @@ class ApiUsage:
     notes: tuple[str, ...] = ()
 
 
-def _count(obj: Mapping, key: str, where: str) -> int:
-    """A token count of a usage object. ``null`` (the SDKs' optional fields) counts as 0; a float, even a whole
-    one such as ``1e30`` or ``2.0``, is refused: the API sends whole numbers, and a float may already be rounded."""
-    value = obj.get(key)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PriceError(f"{where}{key} must be a whole number, got {short_value(value)}", f"{where}{key}")
-    if value < 0:
-        raise PriceError(f"{where}{key} cannot be negative (got {short_value(value)})", f"{where}{key}")
-    if value > MAX_TOKENS:
-        raise PriceError(f"{where}{key} is {short_value(value)}: counts above {MAX_TOKENS:,} (10^15) are not "
-                         "accepted", f"{where}{key}")
-    return value
-
-
 def usage_from_api(obj: Mapping) -> ApiUsage:
-    """Read a Messages API ``usage`` object, or a whole response that has one.
+    """Read a Messages API ``usage`` object, or a whole response that has one (the rules are
+    :mod:`calculators.usage_object`'s, shared with the log analyser).
 
     ``input_tokens`` is the uncached part only. Cache writes are split by ``cache_creation``
     (``ephemeral_5m_input_tokens`` / ``ephemeral_1h_input_tokens``); when that object is absent every
@@ -625,47 +610,11 @@ def usage_from_api(obj: Mapping) -> ApiUsage:
     if not known & set(u):
         raise PriceError("no usage fields found (expected input_tokens, output_tokens, ...)", "usage")
     notes: list[str] = []
-    created = _count(u, "cache_creation_input_tokens", "")
-    cc = u.get("cache_creation")
-    if isinstance(cc, Mapping):
-        w5 = _count(cc, "ephemeral_5m_input_tokens", "cache_creation.")
-        w1 = _count(cc, "ephemeral_1h_input_tokens", "cache_creation.")
-        if created and created != w5 + w1:
-            if created > w5 + w1:
-                notes.append(f"cache_creation_input_tokens ({created}) is more than the cache_creation breakdown "
-                             f"({w5 + w1}); the difference is priced as 5-minute writes")
-                w5 += created - w5 - w1
-            else:
-                notes.append(f"cache_creation_input_tokens ({created}) is less than the cache_creation breakdown "
-                             f"({w5 + w1}); the breakdown is used")
-    else:
-        w5, w1 = created, 0
-    stu = u.get("server_tool_use")
-    searches = _count(stu, "web_search_requests", "server_tool_use.") if isinstance(stu, Mapping) else 0
-    usage = Usage(
-        input=_count(u, "input_tokens", ""),
-        output=_count(u, "output_tokens", ""),
-        cache_write_5m=w5,
-        cache_write_1h=w1,
-        cache_read=_count(u, "cache_read_input_tokens", ""),
-        web_searches=searches,
-    )
-    tier = u.get("service_tier")
+    inp, w5, w1, rd, out, web, batch, geo, fast, tier = usage_values(u, notes)  # (the package's one reading)
     if tier == "priority":
         notes.append("Priority Tier has no published per-token price; priced at standard rates")
-    elif tier not in (None, "standard", "batch"):
-        raise PriceError(f"service_tier {short_value(tier)} is not one this tool knows; expected 'standard', "
-                         "'batch' or 'priority'", "service_tier")
-    geo_raw = u.get("inference_geo")
-    geo = "us" if geo_raw == "us" else "global"
-    if geo_raw not in (None, "global", "us", "not_available"):
-        raise PriceError(f"inference_geo {short_value(geo_raw)} has no published price; expected 'global' or 'us'",
-                         "inference_geo")
-    speed = u.get("speed")
-    if speed not in (None, "standard", "fast"):
-        raise PriceError(f"speed {short_value(speed)} has no published price; expected 'standard' or 'fast'",
-                         "speed")
-    return ApiUsage(usage, model, tier == "batch" or from_batch, geo, speed == "fast", tier, tuple(notes))
+    usage = Usage(input=inp, output=out, cache_write_5m=w5, cache_write_1h=w1, cache_read=rd, web_searches=web)
+    return ApiUsage(usage, model, batch or from_batch, geo, fast, tier, tuple(notes))
 
 
 def price_usage(obj: Mapping, model: str | None = None, *, at: object,

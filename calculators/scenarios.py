@@ -30,6 +30,7 @@ from .cost import (
     price,
 )
 from .errors import InputError
+from .forms import form_number
 from .present import BUCKET_LABELS, future_prices_note, short_number, usd_display
 from .present import money_json as _money
 from .pricing import ENDPOINTS, PLATFORMS, Model, Pricing, UnknownModelError, load_pricing
@@ -112,40 +113,9 @@ class _Form:
         self.errors.append((field, message))
 
     def count(self, field: str, label: str) -> int:
-        value = self.raw.get(field, 0)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return 0
-        if isinstance(value, bool):
-            self.error(field, f"{label} must be a whole number")
-            return 0
-        if isinstance(value, int):
-            number = value
-        elif isinstance(value, float) and value.is_integer():
-            number = int(value)
-        elif isinstance(value, str):
-            text = value.strip().replace(",", "").replace("_", "").replace(" ", "")
-            try:
-                exact = Decimal(text)
-            except InvalidOperation:
-                self.error(field, f"{label} must be a whole number, not {_clip(value)!r}")
-                return 0
-            if not exact.is_finite() or exact != exact.to_integral_value():
-                self.error(field, f"{label} must be a whole number of tokens, not {_clip(value)}")
-                return 0
-            if abs(exact) > 10**12:
-                self.error(field, f"{label} is implausibly large ({short_number(exact)}); enter tokens per request")
-                return 0
-            number = int(exact)
-        else:
-            self.error(field, f"{label} must be a whole number")
-            return 0
-        if number < 0:
-            self.error(field, f"{label} cannot be negative")
-            return 0
-        if number > 10**12:
-            self.error(field, f"{label} is implausibly large ({short_number(number)}); enter tokens per request")
-            return 0
-        return number
+        number = form_number(self.raw.get(field), field, label, self.errors, hi=10**12, whole=True,
+                             hint="per request")
+        return 0 if number is None else int(number)
 
     def quantity(self, field: str, label: str) -> Decimal | None:
         value = self.raw.get(field)

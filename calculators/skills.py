@@ -41,11 +41,12 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NotRequired, TypedDict
 
 from .cost import Workload, dstr, parse_at, price_workload
 from .errors import InputError, PriceError
+from .forms import form_number
 from .present import money_json as _money
 from .pricing import Model, Pricing, UnknownModelError, load_pricing
 from .recommend import DAYS_PER_MONTH, ZERO_TOKENS, TokenRange, cache_hit_rate, estimate_tokens
@@ -419,25 +420,6 @@ class SkillsReport:
         return self.data
 
 
-def _num(value: object, name: str, label: str, lo: Decimal, hi: Decimal, errors: list, whole: bool = False,
-         *, default: Decimal) -> Decimal:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return default
-    if isinstance(value, bool):
-        errors.append((name, f"{label} must be a number"))
-        return default
-    try:
-        v = Decimal(str(value).replace(",", "").replace("_", "").strip())
-    except InvalidOperation:
-        errors.append((name, f"{label} must be a number, got {str(value)[:30]!r}"))
-        return default
-    if not v.is_finite() or v < lo or v > hi or (whole and v != v.to_integral_value()):
-        kind = "a whole number" if whole else "a number"
-        errors.append((name, f"{label} must be {kind} from {dstr(lo)} to {hi:,}"))
-        return default
-    return v
-
-
 def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, root_name: str = "",
             turns_per_day: object = DEFAULT_INPUTS["turns_per_day"],
             gap_minutes: object = DEFAULT_INPUTS["gap_minutes"], model: str = "sonnet",
@@ -462,12 +444,11 @@ def analyse(files: Mapping[str, object], *, paths: Iterable[str] | None = None, 
     pricing = pricing or load_pricing()
     day = parse_at(at)
     errors: list[tuple[str, str]] = []
-    turns = _num(turns_per_day, "turns_per_day", "turns per day", Decimal(0), Decimal(10) ** 7, errors,
-                 default=Decimal(_DEFAULT_TURNS_PER_DAY))
-    gap = _num(gap_minutes, "gap_minutes", "the gap between turns", Decimal(0), Decimal(10) ** 6, errors,
-               default=Decimal(_DEFAULT_GAP_MINUTES))
-    extra = _num(mcp_tokens, "mcp_tokens", "MCP tool tokens", Decimal(0), Decimal(10) ** 7, errors, whole=True,
-                 default=Decimal(0))
+    turns = form_number(turns_per_day, "turns_per_day", "turns per day", errors, hi=10**7,
+                        default=Decimal(_DEFAULT_TURNS_PER_DAY))
+    gap = form_number(gap_minutes, "gap_minutes", "the gap between turns", errors, hi=10**6,
+                      default=Decimal(_DEFAULT_GAP_MINUTES))
+    extra = form_number(mcp_tokens, "mcp_tokens", "MCP tool tokens", errors, hi=10**7, whole=True, default=Decimal(0))
     chosen: Model | None = None
     try:
         chosen = pricing.model(str(model or "sonnet"))

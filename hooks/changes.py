@@ -1,12 +1,12 @@
-"""MkDocs hook: the "What changed" page, its Atom feed, and the "Prices checked on" date on every page.
+"""MkDocs hook: the Atom feed of price changes and the "Prices checked on" date on every page.
 
 * ``on_config`` puts the newest ``checked`` date of pricing.toml into ``config.extra.prices_checked`` (the
   footer partial ``overrides/partials/copyright.html`` prints it with a link to the pricing reference).
 * ``on_files`` adds ``changes.xml`` (an Atom feed of the price changes) to the site as a generated file.
-* ``on_page_markdown`` replaces ``<!-- pricing-changes -->``, ``<!-- pricing-ratio-exceptions -->`` and
-  ``<!-- pricing-workloads -->`` with the change log, the table of documented ratio exceptions and the list of
-  canonical workloads, computed from pricing.toml by ``calculators.changes``. The Markdown sources hold no
-  prices.
+* ``on_post_page`` advertises the feed on every page.
+
+The page itself is written with ``cc:`` shortcodes like every other page (``cc:table history layout=days``,
+``cc:table ratio-exceptions``, ``cc:table workloads``; see ``hooks/shortcodes.py`` and docs/conventions.md).
 
 The pricing file is the one the package would load (``CLAUDE_COST_PRICING`` if set), read afresh at the start
 of every build. Changes dated after the build day (``CLAUDE_COST_TODAY`` or today) are marked scheduled.
@@ -32,9 +32,6 @@ from calculators.pricing import PricingFileError, default_pricing_path, load_pri
 
 log = logging.getLogger("mkdocs.hooks.changes")
 
-CHANGES_MARKER = "<!-- pricing-changes -->"
-EXCEPTIONS_MARKER = "<!-- pricing-ratio-exceptions -->"
-WORKLOADS_MARKER = "<!-- pricing-workloads -->"
 FEED_PATH = "changes.xml"
 CHANGES_PAGE = "reference/changes.md"
 
@@ -82,16 +79,6 @@ def on_files(files, config, **kwargs):
         files.remove(existing)
     files.append(File.generated(config, FEED_PATH, content=feed))
     return files
-
-
-def on_page_markdown(markdown, page, config, files, **kwargs):
-    if not any(m in markdown for m in (CHANGES_MARKER, EXCEPTIONS_MARKER, WORKLOADS_MARKER)):
-        return markdown
-    pricing = _pricing()
-    markdown = markdown.replace(CHANGES_MARKER, _changes.changelog_markdown(pricing, _today()))
-    markdown = markdown.replace(EXCEPTIONS_MARKER, _changes.exceptions_markdown(pricing))
-    markdown = markdown.replace(WORKLOADS_MARKER, _changes.workloads_markdown())
-    return markdown
 
 
 def on_post_page(output, page, config, **kwargs):

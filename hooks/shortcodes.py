@@ -44,7 +44,7 @@ from calculators import (  # noqa: E402
     price,
     price_workload,
 )
-from calculators.changes import changelog_list  # noqa: E402
+from calculators.changes import changelog_list, changelog_markdown, exceptions_markdown, workloads_markdown  # noqa: E402
 from calculators.compression import SUMMARY_RATIO, compression_curve  # noqa: E402
 from calculators.cost import (  # noqa: E402
     TOOL_CHOICES,
@@ -795,8 +795,24 @@ def _t_all_models(args: Args) -> str:
 
 @table("history")
 def _t_history(args: Args) -> str:
-    """What changed when, newest first: the same changes and words as the "What changed" page."""
-    return changelog_list(args.ctx.pricing, args.ctx.at).rstrip("\n")
+    """What changed when, newest first, from the price periods. ``layout=list`` (default) gives one dated bullet per
+    change; ``layout=days`` one section per day with an anchor (the "What changed" page, which its feed links to).
+    Changes after the build day are marked scheduled."""
+    layout = args.choice("layout", ("list", "days"), "list")
+    render = changelog_markdown if layout == "days" else changelog_list
+    return render(args.ctx.pricing, args.ctx.at).rstrip("\n")
+
+
+@table("ratio-exceptions")
+def _t_ratio_exceptions(args: Args) -> str:
+    """The prices Anthropic publishes off the usual cache and batch ratios, which ``claude-cost check`` accepts."""
+    return exceptions_markdown(args.ctx.pricing).rstrip("\n")
+
+
+@table("workloads")
+def _t_workloads(args: Args) -> str:
+    """The canonical workloads a price change is measured on (a list)."""
+    return workloads_markdown().rstrip("\n")
 
 
 @table("platforms")

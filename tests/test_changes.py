@@ -512,40 +512,45 @@ def test_atom_feed_has_only_changes_in_force():
     assert link == "https://example.org/cc/reference/changes/#2026-10-07"
 
 
-def _load_hook():
-    spec = importlib.util.spec_from_file_location("_changes_hook_under_test", REPO / "hooks" / "changes.py")
-    module = importlib.util.module_from_spec(spec)
+def _load_hook(name: str = "changes"):
+    key = f"_{name}_hook_under_test"
+    spec = importlib.util.spec_from_file_location(key, REPO / "hooks" / f"{name}.py")
+    module = sys.modules[key] = importlib.util.module_from_spec(spec)  # dataclasses look the module up
     spec.loader.exec_module(module)
     return module
 
 
-def test_hook_renders_page_from_temporary_pricing_file(tmp_path, monkeypatch):
+def test_changes_page_renders_from_temporary_pricing_file(tmp_path, monkeypatch):
+    """The page's cc: shortcodes (history by day, ratio exceptions, workloads) follow the file and the build day."""
     pytest.importorskip("mkdocs")
     temp = tmp_path / "pricing.toml"
     shutil.copy(FIX / "price_cut.toml", temp)
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(temp))
     monkeypatch.setenv("CLAUDE_COST_TODAY", "2026-11-25")
-    hook = _load_hook()
+    hook, sc = _load_hook(), _load_hook("shortcodes")
+
+    def build(config: dict) -> str:  # one build as MkDocs runs it: every hook's on_config, then the page
+        hook.on_config(config)
+        sc.on_config(config)
+        return sc.render(source, "reference/changes.md")
+
     config = {"extra": {}}
-    hook.on_config(config)
-    assert config["extra"]["prices_checked"] == "2026-11-24"  # the newest checked date in the fixture
     source = (REPO / "docs" / "reference" / "changes.md").read_text(encoding="utf-8")
-    rendered = hook.on_page_markdown(source, page=None, config=config, files=None)
-    assert "<!-- pricing-" not in rendered
+    rendered = build(config)
+    assert config["extra"]["prices_checked"] == "2026-11-24"  # the newest checked date in the fixture
+    assert "<!-- cc:" not in rendered and "<!-- pricing-" not in rendered
     assert "### 2026-12-01 (scheduled) { #2026-12-01 }" in rendered  # after the build day of 2026-11-25
     assert "- **Claude Sonnet 5.5 price change**: input $2.00 \u2192 $1.00 per MTok (-50%)" in rendered
     assert "| `fable-5-2-cheap-read` |" in rendered  # the exceptions table
     assert "- **Long-context request**: one request with a 300,000-token prompt" in rendered
     # The next build (same process, as under `mkdocs serve`) reads the file afresh: the real file has no such cut.
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(REPO / "pricing.toml"))
-    hook.on_config(config)
-    real = hook.on_page_markdown(source, page=None, config=config, files=None)
+    real = build(config)
     assert "input $2.00 \u2192 $1.00" not in real
-    # The build day follows CLAUDE_COST_TODAY, like the shortcodes: after 2026-12-01 the cut is no longer scheduled.
+    # The build day follows CLAUDE_COST_TODAY: after 2026-12-01 the cut is no longer scheduled.
     monkeypatch.setenv("CLAUDE_COST_PRICING", str(temp))
     monkeypatch.setenv("CLAUDE_COST_TODAY", "2026-12-02")
-    hook.on_config(config)
-    later = hook.on_page_markdown(source, page=None, config=config, files=None)
+    later = build(config)
     assert "### 2026-12-01 { #2026-12-01 }" in later
 
 
@@ -572,7 +577,7 @@ def test_built_site_shows_checked_date_footer_and_feed(tmp_path, monkeypatch):
         "site_name: test\nsite_url: https://example.org/\nstrict: true\n"
         f"docs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
         f"theme:\n  name: material\n  custom_dir: {REPO / 'overrides'}\n  font: false\n"
-        f"hooks:\n  - {REPO / 'hooks' / 'changes.py'}\n"
+        f"hooks:\n  - {REPO / 'hooks' / 'shortcodes.py'}\n  - {REPO / 'hooks' / 'changes.py'}\n"
         "markdown_extensions:\n  - attr_list\n  - tables\n  - toc:\n      permalink: true\n"
         "nav:\n  - Home: index.md\n  - Pricing reference: reference/pricing.md\n"
         "  - What changed: reference/changes.md\n", encoding="utf-8")

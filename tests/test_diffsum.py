@@ -335,7 +335,7 @@ def test_bridge_reports_every_bad_field_at_once():
 
 
 def test_a_huge_diff_is_cut_at_a_file_boundary_and_says_so(monkeypatch):
-    monkeypatch.setattr(diffsum, "MAX_DIFF_CHARS", len(GIT) + 10)
+    monkeypatch.setattr(diffsum.costs, "MAX_DIFF_CHARS", len(GIT) + 10)  # (where summarize reads it)
     text = GIT + GIT.replace("src/pay.py", "src/other.py")
     r = summarize(text, at=DAY).to_json()
     assert r["truncated"]["files_left_out"] == 6

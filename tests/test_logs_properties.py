@@ -161,32 +161,47 @@ def test_generated_logs_read_the_same_on_every_path(tmp_path):
     assert records > stats["requests"]  # streaming duplicates are records before de-duplication
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["input_tokens", "output_tokens", "cache_creation_input_tokens",
                                         "cache_read_input_tokens", "service_tier", "inference_geo", "speed"]),
-                       st.one_of(st.integers(0, 10**7), st.sampled_from(["standard", "batch", "priority", "us",
-                                                                            "global", "fast"]), st.none())),
+                       st.one_of(st.integers(-2, 10**7), st.integers(2**48, 2**50),
+                                 st.sampled_from(["standard", "batch", "priority", "flex", "us", "global", "fast"]),
+                                 st.none(), st.just(1.0))),
        st.one_of(st.none(), st.fixed_dictionaries({"ephemeral_5m_input_tokens": st.integers(0, 10**6),
                                                    "ephemeral_1h_input_tokens": st.integers(0, 10**6)})))
-def test_usage_values_agree_with_cost_usage_from_api(u, cc):
-    """The analyser's usage reader and calculators.cost.usage_from_api read a usage object the same way."""
+def test_usage_shortcut_agrees_with_the_full_reading(u, cc):
+    """calculators.usage_object is the one reading of a usage object (the cost model and the analyser both call
+    it); its shortcut for the common all-integer object gives exactly what the field-by-field rules give, and
+    the analyser refuses exactly what the cost model refuses."""
     from calculators.cost import PriceError, usage_from_api
+    from calculators.usage_object import usage_values, usage_values_checked, usual_usage
 
     if cc is not None:
         u = {**u, "cache_creation": cc}
-    if not {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
-            "cache_creation"} & set(u):
-        return  # usage_from_api refuses an object without usage fields; the analyser reads it as zeros
     try:
-        api = usage_from_api(u)
+        want = usage_values_checked(u)
     except PriceError:
+        with pytest.raises(PriceError):
+            usage_values(u)
         with pytest.raises(P.BadLine):
             P.usage_values(u)
+        if {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"} & set(u):
+            with pytest.raises(PriceError):
+                usage_from_api(u)
         return
-    got = P.usage_values(u)
-    a = api.usage
-    assert got[:6] == (a.input, a.cache_write_5m, a.cache_write_1h, a.cache_read, a.output, a.web_searches)
-    assert got[6:9] == (api.batch, api.geo, api.fast)
+    assert usage_values(u) == want and P.usage_values(u) == want
+    if usual_usage(u) is not None:  # the shortcut took it: it must not change any figure
+        assert want[:6] == (*usual_usage(u)[:5], 0)
+
+
+def test_the_usage_shortcut_is_taken_for_the_common_object():
+    """(so the property above really compares two paths)"""
+    from calculators.usage_object import usual_usage
+
+    common = {"input_tokens": 3, "output_tokens": 5, "cache_read_input_tokens": 7, "cache_creation_input_tokens": 11,
+              "cache_creation": {"ephemeral_5m_input_tokens": 10, "ephemeral_1h_input_tokens": 1}}
+    assert usual_usage(common) == (3, 10, 1, 7, 5, None)
+    assert usual_usage({**common, "input_tokens": -1}) is None and usual_usage({**common, "speed": "fast"}) is None
 
 
 # ----------------------------------------------------------------------------------------------------------

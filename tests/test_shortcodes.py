@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import pytest
 
 from calculators import parse_pricing
+from calculators.changes import RATIO_EXCEPTIONS, WORKLOADS
 from calculators.compression import compression_curve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -359,6 +360,20 @@ def test_history_table():
     # test-small-1's launch: cache read 0.80 x 0.1 = 0.08; its tier's rates as written
     assert "cache reads $0.08 per MTok; above 100,000 prompt tokens: input $1.60, output $6.00 per MTok." in text
     assert [line.split("**")[1] for line in lines] == sorted((line.split("**")[1] for line in lines), reverse=True)
+    # layout=days (the "What changed" page): the same bullets without their dates, under one anchored heading per day
+    days = r("<!-- cc:table history layout=days -->").splitlines()
+    assert days[0] == "### 2026-02-01 { #2026-02-01 }"
+    assert days[2] == lines[0].replace("- **2026-02-01**: ", "- ", 1)
+    assert sum(line.startswith("### ") for line in days) == len({line.split("**")[1] for line in lines})
+    assert sum(line.startswith("- ") for line in days) == len(lines)
+
+
+def test_change_review_tables():
+    exceptions = r("<!-- cc:table ratio-exceptions -->").splitlines()
+    assert exceptions[0] == "| Exception | Model | Price | Rule | Published | Why |"
+    assert len(exceptions) == 2 + len(RATIO_EXCEPTIONS)  # one row per documented exception
+    workloads = r("<!-- cc:table workloads -->").splitlines()
+    assert len(workloads) == len(WORKLOADS) and all(line.startswith("- **") for line in workloads)
 
 
 def test_small_tables():
@@ -528,6 +543,7 @@ def test_docs_date_from_environment(monkeypatch):
     ("table nonsense", "unknown table 'nonsense'"),
     ("table lineup colour=red", "unknown argument(s) colour"),
     ("table lineup extra", "unknown argument(s) extra"),
+    ("table history layout=weeks", "layout='weeks' is not one of list, days"),
     ("skip-test", "needs reason="),
     ('price big "input', "cannot read the arguments"),
 ])

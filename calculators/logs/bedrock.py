@@ -27,7 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .records import MAX_TOKENS, BadLine, make_record, short, str_or_none
+from ..errors import PriceError
+from ..usage_object import token_count
+from .records import BadLine, make_record, str_or_none
 from .usage import usage_values
 
 __all__ = ["SCHEMA_TYPE", "model_of", "parse_record", "unpriced_reason"]
@@ -58,16 +60,11 @@ def unpriced_reason(model: str) -> str | None:
 
 
 def _count(obj: Mapping, key: str, where: str) -> int:
-    value = obj.get(key)
-    if value is None:
-        return 0
-    if type(value) is not int:
-        raise BadLine(f"{where}{key} must be a whole number of tokens (a JSON integer), got {short(value)}")
-    if value < 0:
-        raise BadLine(f"{where}{key} cannot be negative (got {short(value)})")
-    if value > MAX_TOKENS:
-        raise BadLine(f"{where}{key} is {short(value)}, more than the {MAX_TOKENS:,} tokens a record may hold")
-    return value
+    """A Bedrock token count (``inputTokenCount``...) by the usage object's rules for a count."""
+    try:
+        return token_count(obj, key, where)
+    except PriceError as exc:
+        raise BadLine(str(exc)) from None
 
 
 def _body_usage(body: object) -> dict | None:

@@ -22,6 +22,9 @@ from collections.abc import Callable
 from decimal import Context, Decimal, localcontext
 from typing import Any, NamedTuple, TypeVar
 
+from ..usage_object import MAX_TOKENS as MAX_TOKENS  # (re-exported: the analyser's modules import them from here)
+from ..usage_object import short as short
+
 
 class Record(NamedTuple):
     """The fields of a record, in order (the one definition of the layout)."""
@@ -62,31 +65,12 @@ SYNTHETIC_MODELS = frozenset({"<synthetic>"})
 #: Every input format ``--format`` accepts (``auto`` detects each file's own).
 FORMATS = ("auto", "claude-code", "api", "stream", "bedrock", "usage-report", "cost-report", "csv")
 
-#: The largest token count accepted in one bucket of one record (a log line or a report row). A quadrillion
-#: tokens is far beyond any real request or day of an organisation's usage (a million-token prompt sent a
-#: billion times), so a larger count is a broken log, and the line is reported as malformed. The bound also
-#: keeps every sum the analyser makes small enough to stay exact (calculators.cost uses the same figure).
-MAX_TOKENS = 10**15
+#: MAX_TOKENS (the largest count in one bucket of one record) and short() (a value cut for a message) are the usage
+#: object reader's (calculators.usage_object), so the analyser and the cost model accept the same counts.
 
 
 class BadLine(ValueError):
     """A line that cannot be read; the message says why (it is listed with file:line)."""
-
-
-def short(value: object, limit: int = 60) -> str:
-    """A value for a message: its repr, cut to ``limit`` characters (a log can hold a megabyte-long string or a
-    number of a million digits), and only the type of a list or an object (which may be nested very deeply)."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
-        return f"a {len(str(abs(value))):,}-digit number" if value.bit_length() < 100_000 else "a huge number"
-    try:
-        text = repr(value)
-    except (ValueError, RecursionError):  # (an int too long to print)
-        return "a huge number"
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def make_record(file, line, ts, model, uv, session, key, side, logged, kind, pos, tier_prompt=None) -> tuple:

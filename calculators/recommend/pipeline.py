@@ -6,10 +6,11 @@ import datetime as _dt
 import html
 import json
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..cost import _PLATFORM_NAMES, TOOL_CHOICES, TOOLS, PriceError, dstr, parse_at, price, tool_overhead
 from ..errors import InputError
+from ..forms import form_number
 from ..present import future_prices_note
 from ..present import money_json as _money
 from ..present import usd_display as _usd
@@ -552,29 +553,9 @@ def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, objec
         return v
 
     def number(name: str, default: Decimal, label: str, minimum: Decimal = Decimal(0),
-               whole: bool = False, maximum: Decimal | None = None) -> Decimal:
-        raw = inputs.get(name, "")
-        if raw is None or raw == "":
-            return default
-        if isinstance(raw, bool):
-            errors.append((name, f"{label} must be a number"))
-            return default
-        try:
-            v = Decimal(str(raw).replace(",", "").replace("_", "").strip())
-        except InvalidOperation:
-            errors.append((name, f"{label} must be a number, got {str(raw)[:40]!r}"))
-            return default
-        if not v.is_finite():
-            errors.append((name, f"{label} must be a finite number"))
-        elif v < minimum:
-            errors.append((name, f"{label} must be at least {dstr(minimum)}"))
-        elif maximum is not None and v > maximum:
-            errors.append((name, f"{label} must be at most {dstr(maximum)}"))
-        elif whole and v != v.to_integral_value():
-            errors.append((name, f"{label} must be a whole number"))
-        else:
-            return v
-        return default
+               whole: bool = False, maximum: Decimal = Decimal(10) ** 12) -> Decimal:
+        got = form_number(inputs.get(name), name, label, errors, lo=minimum, hi=maximum, whole=whole, default=default)
+        return default if got is None else got
 
     def choice(name: str, options: tuple[str, ...], default: str) -> str:
         v = inputs.get(name, "") or default

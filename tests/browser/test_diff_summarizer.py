@@ -107,6 +107,10 @@ def test_bad_input_is_shown_next_to_the_field(page):
     message = bridge.call("diff_summary", {"diff": "Please review my change, thanks!"})["errors"][0]["message"]
     expect(page.get_by_test_id("error-diff")).to_have_text(message)
     expect(page.get_by_test_id("stale-note")).to_be_visible()
+    # The widget runs on the shared controller (_controller.js): the figures are marked, the widget is not busy.
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "true")
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale-reason", "invalid")
+    expect(page.locator('[data-calc="diff-summarizer"]')).to_have_attribute("data-busy", "0")
     expect(page.get_by_test_id("tokens-before")).to_have_attribute("data-value", before)
     page.get_by_label("Unified diff").fill("")
     expect(page.get_by_test_id("error-diff")).to_contain_text("the input is empty")

@@ -108,4 +108,10 @@ def test_a_folder_with_nothing_to_load_says_so(page, tmp_path):
     page.get_by_test_id("skills-folder-input").set_input_files(str(root))
     expect(page.get_by_test_id("skills-error")).to_contain_text("nothing Claude Code loads was found")
     expect(page.get_by_test_id("stale-note")).to_be_visible()
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale-reason", "invalid")
+    # The example again: its figures are current, nothing is marked.
+    page.get_by_test_id("skills-example").click()
+    expect(page.get_by_test_id("stale-note")).to_be_hidden()
+    expect(page.get_by_test_id("results")).to_have_attribute("data-stale", "false")
+    expect(page.locator('[data-calc="skills-browser"]')).to_have_attribute("data-busy", "0")
     expect(page.get_by_test_id("always-total")).to_have_attribute("data-value", before)

@@ -1,4 +1,4 @@
-// The behaviour the three widgets share (not a widget itself: no mount point is named "_controller").
+// The behaviour every widget shares (not a widget itself: no mount point is named "_controller").
 //
 // A widget owns its form and its figures; the controller owns what happens between them:
 // - the state in the URL fragment (share links; a fragment never reaches a server), read on load and on
@@ -67,6 +67,8 @@ const NOTES = {
  * opts:
  *   root, api                    the mount point and the page's runtime API (calculators.js)
  *   codec                        hashCodec(...) for the URL fragment, or null
+ *   same(a, b)                   whether two states give the same figures (default: codec.same; a widget whose
+ *                                inputs include more than the link carries, such as a dropped folder, says so)
  *   defaults                     the form state the prerendered figures are for
  *   fromHash(partial)            a full state from the fields a link carries (default: defaults + partial)
  *   output                       the element holding the figures (dimmed when stale)
@@ -91,7 +93,7 @@ export function createController(opts) {
   const describe = opts.describe || (() => "your previous inputs");
   const notes = { ...NOTES, ...(opts.notes || {}) };
   const canRun = opts.canRun || (() => true);
-  const same = codec ? codec.same : (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const same = opts.same || (codec ? codec.same : (a, b) => JSON.stringify(a) === JSON.stringify(b));
   const fromHash = opts.fromHash || ((partial) => ({ ...opts.defaults, ...partial }));
 
   let state = { ...opts.defaults };

@@ -4,16 +4,18 @@
 // (debounced; the latest input wins) and lays out the answer. It never does money arithmetic: amounts are the
 // display strings Python sends, with the exact decimals in data-value. Diff text goes into the page through
 // textContent only.
+import { createController, hashCodec } from "./_controller.js";
 import { formFields, h } from "./_dom.js";
 
 const FIELDS = ["diff", "context_lines", "task", "output_tokens", "at"];
 const DEBOUNCE_MS = 400;
-const MAX_SHARE_DIFF = 40000; // characters of diff carried by a share link (longer links break in some tools)
+const MAX_SHARE_CHARS = 40000; // a longer link (a long diff, or one from a file) carries the options only
 const MAX_SHOWN = 1000000; // a dropped file larger than this is analysed but not copied into the text box
 const MAX_READ = 10 * 1000 * 1000 * 4; // bytes read from a dropped file (Python analyses the first 10 MB of text)
 let uid = 0;
 
-
+// The share link carries the diff and the options in the URL fragment (_controller.js).
+const CODEC = hashCodec(FIELDS, { longFields: ["diff"] });
 
 function int(n) {
   return Number(n).toLocaleString("en-US");
@@ -27,15 +29,6 @@ function range(r) {
   return `${int(r.low)}–${int(r.high)}`;
 }
 
-function readHash() {
-  const raw = location.hash.replace(/^#/, "");
-  if (!raw || !raw.includes("=")) return null;
-  const params = new URLSearchParams(raw);
-  const state = {};
-  for (const name of FIELDS) if (params.has(name)) state[name] = params.get(name);
-  return Object.keys(state).length ? state : null;
-}
-
 function normalise(inputs) {
   const state = {};
   for (const name of FIELDS) {
@@ -45,16 +38,10 @@ function normalise(inputs) {
   return state;
 }
 
-function same(a, b) {
-  return FIELDS.every((name) => String(a[name] ?? "") === String(b[name] ?? "")) && (a.source_chars || 0) === (b.source_chars || 0);
-}
-
 export function mount(root, api) {
   const pre = api.prerendered;
-  let result = pre && pre.response && pre.response.ok ? pre.response.result : null;
+  const result = pre && pre.response && pre.response.ok ? pre.response.result : null;
   const defaults = normalise(pre ? pre.inputs : {});
-  const shared = readHash();
-  let state = { ...defaults, ...(shared || {}) };
   const id = `diff${++uid}`;
   const { fields, errors, errorSlot, field } = formFields(id);
 
@@ -69,6 +56,7 @@ export function mount(root, api) {
   const drop = h("div", { class: "diff-drop", "data-testid": "diff-drop" },
     field("diff", "Unified diff", box, "Nothing leaves this page: the diff is analysed in your browser."));
 
+  const generalError = errorSlot("general");
   const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Diff Summarizer inputs", onsubmit: (e) => e.preventDefault() },
     drop,
     h("div", { class: "diff-buttons" }, chooseFile, example, fileInput),
@@ -78,91 +66,51 @@ export function mount(root, api) {
       field("task", "Sent for", select([["review", "a code review"], ["summary", "a summary (commit message)"], ["both", "both, minutes apart"]]), ""),
       field("output_tokens", "Expected answer (tokens)", num(), "Empty = the task's default."),
       field("at", "Prices in force on", h("input", { type: "date", min: "2023-01-01", max: "2099-12-31" }), "Empty = today (UTC).")),
-    errorSlot("general"));
+    generalError);
   fields.output_tokens.placeholder = "default";
 
-  const shareLink = h("a", { class: "calc-share-link", "data-testid": "share-link", href: "#", text: "Link to this analysis" });
   const shareNote = h("span", { class: "calc-share-note", "data-testid": "share-note", role: "status", "aria-live": "polite" });
-  const shareButton = h("button", { type: "button", class: "md-button", "data-testid": "share-button", text: "Copy share link" });
-  form.append(h("p", { class: "calc-share-row" }, shareButton, " ", shareLink, " ", shareNote));
-
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
   const busy = h("p", { class: "calc-hint", "data-testid": "busy", hidden: true, text: "Analysing…" });
   const output = h("div", { class: "diff-results", "data-testid": "results" });
-  const announce = h("p", { class: "diff-sr-only", role: "status", "aria-live": "polite" });
+  const announce = h("p", { class: "calc-sr-only", role: "status", "aria-live": "polite" });
+
+  // A dropped file too large for the text box is kept in the state's diff (the box stays empty; typing in it
+  // replaces the file). `source_chars` is the size of a file cut short on reading; it is not part of a link.
+  let fromFile = false;
+  let sourceChars = 0;
+
+  const ctl = createController({
+    root, api, codec: CODEC, defaults, output, staleNote, errors, fields, generalError, busyEl: busy, shareNote,
+    debounceMs: DEBOUNCE_MS,
+    maxShareChars: MAX_SHARE_CHARS,
+    compute: (state) => api.call("diff_summary", sourceChars ? { ...state, source_chars: sourceChars } : state),
+    render: (r) => render(r),
+    describe: (s) => (CODEC.same(s, defaults) ? "the example diff" : "your previous diff and options"),
+    notes: { failedEmpty: () => "Live recalculation is not available, so your diff cannot be analysed here." },
+  });
+  const share = ctl.shareControls("Link to this analysis");
+  form.append(h("p", { class: "calc-share-row" }, share.button, " ", share.link, " ", shareNote));
+
   root.classList.add("calc-widget", "diff-widget");
   const staticFigures = root.querySelector(".calc-prerendered");
   root.append(form, h("section", { "aria-label": "Diff summary" }, staleNote, busy, announce, output));
   if (staticFigures) staticFigures.remove();
-  root.dataset.busy = "0";
 
-  // A dropped file too large for the text box is kept here; typing in the box replaces it.
-  let fileText = null;
-  let fileName = "";
-
-  function inputs() {
-    const sent = { ...state };
-    if (fileText !== null) sent.diff = fileText;
-    return sent;
-  }
-
-  function writeForm() {
-    for (const name of FIELDS) if (name !== "diff" || fileText === null) fields[name].value = state[name] ?? "";
+  // ---- state <-> form ----------------------------------------------------------------------------------
+  function writeForm(state) {
+    fromFile = false;
+    sourceChars = 0;
+    fileNote.textContent = "";
+    for (const name of FIELDS) fields[name].value = state[name] ?? "";
     if (!fields.task.value) fields.task.value = "review";
   }
 
   function readForm() {
-    const next = { ...state };
+    const next = {};
     for (const name of FIELDS) next[name] = fields[name].value;
+    if (fromFile) next.diff = ctl.state.diff;
     return next;
-  }
-
-  function stateToHash(withDiff) {
-    const params = new URLSearchParams();
-    for (const name of FIELDS) {
-      if (name === "diff" && !withDiff) continue;
-      if (state[name] !== undefined && state[name] !== "") params.set(name, String(state[name]));
-    }
-    return "#" + params.toString();
-  }
-
-  function updateShare() {
-    const fits = fileText === null && state.diff.length <= MAX_SHARE_DIFF;
-    const hash = stateToHash(fits);
-    shareLink.href = hash;
-    shareNote.textContent = fits ? "" : "The diff is too long for a link (or came from a file): the link carries the options only.";
-    if (location.hash !== hash && (location.hash || !same(state, defaults) || fileText !== null)) {
-      history.replaceState(history.state, "", hash);
-    }
-  }
-
-  function clearErrors() {
-    for (const [name, slot] of Object.entries(errors)) {
-      slot.hidden = true;
-      slot.textContent = "";
-      if (fields[name]) fields[name].removeAttribute("aria-invalid");
-    }
-  }
-
-  function showErrors(list) {
-    clearErrors();
-    const byField = new Map();
-    for (const { field: name, message } of list) {
-      const key = errors[name] && name !== "general" ? name : "general";
-      byField.set(key, [...(byField.get(key) || []), message]);
-    }
-    for (const [name, messages] of byField) {
-      errors[name].textContent = messages.join(" ");
-      errors[name].hidden = false;
-      if (fields[name]) fields[name].setAttribute("aria-invalid", "true");
-    }
-  }
-
-  function setStale(msg) {
-    output.classList.toggle("diff-stale", Boolean(msg));
-    output.dataset.stale = msg ? "true" : "false";
-    staleNote.hidden = !msg;
-    staleNote.textContent = msg || "";
   }
 
   function download(name, text, type) {
@@ -255,94 +203,29 @@ export function mount(root, api) {
     root.dispatchEvent(new CustomEvent("calc:rendered", { detail: { tokens_after: r.tokens_after } }));
   }
 
-  // ---- talking to Python ------------------------------------------------------------------------------
-  let timer = null;
-  let inflight = false;
-  let waitingForLive = false;
-  let lastSent = null;
-
-  function schedule(delay = DEBOUNCE_MS) {
-    clearTimeout(timer);
-    if (api.status === "failed") {
-      setStale(result ? "Live recalculation is not available: these figures are the example's." : "");
-      return;
-    }
-    if (api.status !== "live") {
-      waitingForLive = true;
-      busy.hidden = false;
-      busy.textContent = "Waiting for Python to load…";
-      return;
-    }
-    timer = setTimeout(() => { if (!inflight) run(); }, delay);
-  }
-
-  async function run() {
-    inflight = true;
-    busy.hidden = false;
-    busy.textContent = "Analysing…";
-    root.dataset.busy = "1";
-    const sent = inputs();
-    lastSent = sent;
-    try {
-      const response = await api.call("diff_summary", sent);
-      if (lastSent !== sent) return;
-      if (response.ok) {
-        result = response.result;
-        clearErrors();
-        render(result);
-        setStale("");
-      } else {
-        showErrors(response.errors);
-        setStale(result ? "These figures are for your last valid input. Fix the marked field to update them." : "");
-      }
-    } catch (err) {
-      showErrors([{ field: "general", message: `Could not analyse: ${err.message}` }]);
-      setStale(result ? "These figures are for your last valid input." : "");
-    } finally {
-      inflight = false;
-      const current = inputs();
-      if (!same(current, sent) || current.diff !== sent.diff) {
-        run();
-      } else {
-        busy.hidden = true;
-        root.dataset.busy = "0";
-      }
-    }
-  }
-
   form.addEventListener("input", (event) => {
-    if (event.target === box) {
-      fileText = null;
-      fileName = "";
+    if (event.target === box && fromFile) {
+      fromFile = false;
+      sourceChars = 0;
       fileNote.textContent = "";
     }
-    state = readForm();
-    state.source_chars = fileText === null ? 0 : state.source_chars;
-    updateShare();
-    if (result) output.classList.add("diff-stale");
-    schedule();
+    ctl.update(readForm());
   });
 
   async function takeFile(file) {
     if (!file) return;
-    clearErrors();
+    ctl.clearErrors();
     const cut = file.size > MAX_READ;
     const text = await file.slice(0, MAX_READ).text();
-    fileName = file.name;
-    state.source_chars = cut ? file.size : 0;
-    if (text.length <= MAX_SHOWN) {
-      fileText = null;
-      box.value = text;
-      state.diff = text;
-      fileNote.textContent = `${file.name}: ${int(file.size)} bytes.`;
-    } else {
-      fileText = text;
-      box.value = "";
-      state.diff = "";
-      fileNote.textContent = `${file.name} (${(file.size / 1e6).toFixed(1)} MB) is analysed but too large to show in the box; type or paste in the box to replace it.`;
-    }
-    updateShare();
-    schedule(0);
+    const next = { ...readForm(), diff: text };
+    sourceChars = cut ? file.size : 0;
+    fromFile = text.length > MAX_SHOWN;
+    box.value = fromFile ? "" : text;
+    fileNote.textContent = fromFile
+      ? `${file.name} (${(file.size / 1e6).toFixed(1)} MB) is analysed but too large to show in the box; type or paste in the box to replace it.`
+      : `${file.name}: ${int(file.size)} bytes.`;
+    if (CODEC.same(next, ctl.state)) ctl.invalidate(); // the same text again (a file cut at another place)
+    else ctl.update(next, 0);
   }
 
   chooseFile.addEventListener("click", () => fileInput.click());
@@ -356,56 +239,20 @@ export function mount(root, api) {
     if (files.length) takeFile(files[0]);
   });
   example.addEventListener("click", () => {
-    fileText = null;
-    fileNote.textContent = "";
-    state = { ...defaults };
-    writeForm();
-    updateShare();
-    schedule(0);
+    writeForm(defaults);
+    ctl.update({ ...defaults }, 0);
   });
-
-  shareButton.addEventListener("click", async () => {
-    updateShare();
-    const url = new URL(shareLink.getAttribute("href"), location.href).href;
-    try {
-      await navigator.clipboard.writeText(url);
-      shareNote.textContent = "Link copied.";
-    } catch {
-      shareNote.textContent = "Copy this link: " + url;
-    }
-  });
-
-  window.addEventListener("hashchange", () => {
-    const next = readHash();
-    if (!next) return;
-    const merged = { ...defaults, ...next };
-    if (same(merged, state) && merged.diff === state.diff) return;
-    fileText = null;
-    state = merged;
-    writeForm();
-    schedule(0);
-  });
+  ctl.onHashChange(writeForm);
 
   // ---- first paint: the build's figures, then live -------------------------------------------------------
-  writeForm();
   if (result) render(result);
   else output.append(h("p", { text: "The analysis appears when live recalculation is ready." }));
-  updateShare();
-  if (shared && !same(state, defaults)) {
-    setStale(result ? "Showing the example; your linked diff is analysed as soon as live recalculation is ready." : "");
-    waitingForLive = true;
-  }
+  writeForm(ctl.start({ shownState: result ? defaults : null }));
 
   api.onStatus((status) => {
-    if (status === "live" && waitingForLive) {
-      waitingForLive = false;
-      schedule(0);
-    } else if (status === "live" && !inflight) {
+    if (status === "live" && !ctl.inflight && CODEC.same(ctl.state, defaults)) {
       // Warm up: the first call imports the module in the worker; do it now, not on the first keystroke.
       api.call("diff_summary", { ...defaults }).catch(() => undefined);
-    } else if (status === "failed") {
-      busy.hidden = true;
-      if (waitingForLive && result) setStale("Showing the example: live recalculation is not available, so your diff cannot be analysed here.");
     }
   });
 }

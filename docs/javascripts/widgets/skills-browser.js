@@ -5,6 +5,7 @@
 // the warnings and prices every model; this file shows the answer. It never does money arithmetic: amounts
 // are the display strings Python sends, with the exact decimals in data-value. File text goes into the page
 // through textContent only.
+import { createController, hashCodec } from "./_controller.js";
 import { formFields, h } from "./_dom.js";
 
 const OPTIONS = ["turns_per_day", "gap_minutes", "model", "mcp_tool_search", "mcp_tokens", "at"];
@@ -25,14 +26,8 @@ function money(testid, m) {
   return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, text: m.display });
 }
 
-function readHash() {
-  const raw = location.hash.replace(/^#/, "");
-  if (!raw || !raw.includes("=")) return null;
-  const params = new URLSearchParams(raw);
-  const out = {};
-  for (const name of OPTIONS) if (params.has(name)) out[name] = params.get(name);
-  return Object.keys(out).length ? out : null;
-}
+// The share link carries the options only (_controller.js); the folder itself never goes into a link.
+const CODEC = hashCodec(OPTIONS, { bools: ["mcp_tool_search"] });
 
 function skipped(path) {
   return path.split("/").slice(0, -1).some((part) => SKIP_DIRS.has(part));
@@ -40,14 +35,16 @@ function skipped(path) {
 
 export function mount(root, api) {
   const pre = api.prerendered;
-  let result = pre && pre.response && pre.response.ok ? pre.response.result : null;
+  const result = pre && pre.response && pre.response.ok ? pre.response.result : null;
   const example = pre ? pre.inputs : { files: {}, paths: [], root_name: "" };
-  const defaults = {};
+  // The state is the options plus `folder`, a number that changes with each folder the reader opens (0 is the
+  // page's example): the figures are for one folder and one set of options.
+  const defaults = { folder: 0 };
   for (const name of OPTIONS) defaults[name] = example[name] === undefined ? "" : example[name];
-  let options = { ...defaults, ...(readHash() || {}) };
-  options.mcp_tool_search = options.mcp_tool_search !== false && options.mcp_tool_search !== "false";
+  defaults.mcp_tool_search = defaults.mcp_tool_search !== false && defaults.mcp_tool_search !== "false";
   // The folder being analysed: the page's example until the reader drops their own.
-  let folder = { root_name: example.root_name || "", files: { ...(example.files || {}) }, paths: [...(example.paths || [])], label: "the example" };
+  let folder = { id: 0, root_name: example.root_name || "", files: { ...(example.files || {}) }, paths: [...(example.paths || [])], label: "the example" };
+  let folders = 0;
   // Live File objects of a dropped folder, by relative path, for reading what Python asks for.
   let handles = null;
   const id = `skills${++uid}`;
@@ -64,6 +61,7 @@ export function mount(root, api) {
     h("p", { class: "calc-hint", text: "Only CLAUDE.md files, .claude/, .mcp.json and *.tools.json are read; other files are only counted. Nothing is uploaded." }),
     h("div", { class: "skills-pickers" }, pickFolder, pickFiles, exampleButton));
   const num = (mode) => h("input", { type: "text", inputmode: mode, autocomplete: "off" });
+  const generalSlot = errorSlot("general");
   const modelSelect = h("select", {});
   const search = h("input", { type: "checkbox" });
   const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Skills Browser options", onsubmit: (e) => e.preventDefault() },
@@ -76,24 +74,35 @@ export function mount(root, api) {
       h("div", { class: "calc-field calc-field-mcp_tool_search" },
         h("label", {}, search, " MCP tool search is on"),
         h("small", { class: "calc-hint", text: "On by default in current Claude Code: only tool names load up front." }))),
-    errorSlot("general"));
+    generalSlot);
   search.name = "mcp_tool_search";
   fields.mcp_tool_search = search;
 
-  const shareLink = h("a", { class: "calc-share-link", "data-testid": "share-link", href: "#", text: "Link to these options" });
-  const shareNote = h("span", { class: "calc-share-note", role: "status", "aria-live": "polite", text: "The folder itself never goes into a link." });
-  form.append(h("p", { class: "calc-share-row" }, shareLink, " ", shareNote));
-
+  const shareNote = h("span", { class: "calc-share-note", "data-testid": "share-note", role: "status", "aria-live": "polite", text: "The folder itself never goes into a link." });
   const progress = h("p", { class: "calc-hint", "data-testid": "skills-progress", role: "status", "aria-live": "polite", hidden: true });
+  // Messages about the folder as a whole (and any without a field of their own).
   const message = h("p", { class: "skills-error", role: "alert", "data-testid": "skills-error", hidden: true });
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
   const output = h("div", { class: "skills-results", "data-testid": "results" });
-  const announce = h("p", { class: "skills-sr-only", role: "status", "aria-live": "polite" });
+  const announce = h("p", { class: "calc-sr-only", role: "status", "aria-live": "polite" });
+
+  const ctl = createController({
+    root, api, codec: CODEC, defaults, output, staleNote, errors, fields, generalError: message, shareNote,
+    same: (a, b) => a.folder === b.folder && CODEC.same(a, b),
+    fromHash: (partial) => ({ ...defaults, ...partial, folder: folder.id }),
+    debounceMs: DEBOUNCE_MS,
+    compute,
+    render: (r) => render(r),
+    describe: (s) => (s.folder === 0 ? "the example" : "the last folder and options that could be analysed"),
+    notes: { failedEmpty: () => "Live recalculation is not available, so a folder cannot be analysed here." },
+  });
+  const share = ctl.shareControls("Link to these options");
+  form.append(h("p", { class: "calc-share-row" }, share.button, " ", share.link, " ", shareNote));
+
   root.classList.add("calc-widget", "skills-widget");
   const staticFigures = root.querySelector(".calc-prerendered");
   root.append(drop, dirInput, fileInput, form, progress, message, h("section", { "aria-label": "What loads every turn" }, staleNote, announce, output));
   if (staticFigures) staticFigures.remove();
-  root.dataset.busy = "0";
 
   // ---- form <-> options ----------------------------------------------------------------------------------
   function fillModels(costs, selected) {
@@ -103,60 +112,19 @@ export function mount(root, api) {
     modelSelect.value = wanted;
   }
 
-  function writeForm() {
-    for (const name of ["turns_per_day", "gap_minutes", "mcp_tokens", "at"]) fields[name].value = options[name] ?? "";
-    search.checked = Boolean(options.mcp_tool_search);
+  function writeForm(state) {
+    for (const name of ["turns_per_day", "gap_minutes", "mcp_tokens", "at"]) fields[name].value = state[name] ?? "";
+    search.checked = Boolean(state.mcp_tool_search);
+    modelSelect.value = state.model;
+    if (!modelSelect.value && result) modelSelect.value = result.selected_model.id; // (a family name: "sonnet")
   }
 
   function readForm() {
-    const next = { ...options };
+    const next = { ...ctl.state };
     for (const name of ["turns_per_day", "gap_minutes", "mcp_tokens", "at"]) next[name] = fields[name].value;
-    next.model = modelSelect.value || options.model;
+    next.model = modelSelect.value || next.model;
     next.mcp_tool_search = search.checked;
     return next;
-  }
-
-  function updateShare() {
-    const params = new URLSearchParams();
-    for (const name of OPTIONS) if (options[name] !== "" && options[name] !== undefined) params.set(name, String(options[name]));
-    const hash = "#" + params.toString();
-    shareLink.href = hash;
-    const changed = OPTIONS.some((n) => String(options[n]) !== String(defaults[n]));
-    if (location.hash !== hash && (location.hash || changed)) history.replaceState(history.state, "", hash);
-  }
-
-  function clearErrors() {
-    message.hidden = true;
-    message.textContent = "";
-    for (const [name, slot] of Object.entries(errors)) {
-      slot.hidden = true;
-      slot.textContent = "";
-      if (fields[name]) fields[name].removeAttribute("aria-invalid");
-    }
-  }
-
-  function showErrors(list) {
-    clearErrors();
-    const general = [];
-    for (const { field: name, message: text } of list) {
-      if (errors[name] && name !== "general") {
-        errors[name].textContent = text;
-        errors[name].hidden = false;
-        if (fields[name]) fields[name].setAttribute("aria-invalid", "true");
-      } else {
-        general.push(text);
-      }
-    }
-    if (general.length) {
-      message.textContent = general.join(" ");
-      message.hidden = false;
-    }
-  }
-
-  function setStale(msg) {
-    output.classList.toggle("skills-stale", Boolean(msg));
-    staleNote.hidden = !msg;
-    staleNote.textContent = msg || "";
   }
 
   // ---- rendering -------------------------------------------------------------------------------------------
@@ -252,45 +220,31 @@ export function mount(root, api) {
     return file.slice(0, MAX_FILE_BYTES).text();
   }
 
-  let generation = 0;
-
-  async function analyse() {
-    const mine = ++generation;
-    root.dataset.busy = "1";
+  // One analysis for the controller: the options with the folder, again with any file a CLAUDE.md imports that
+  // Python asks for (a dropped folder only: the example has every file already).
+  async function compute(state, signal) {
+    const f = folder;
     try {
-      await whenLive();
-      for (let round = 0; round < 6; round += 1) {
-        const r = await call("skills", { ...options, root_name: folder.root_name, files: folder.files, paths: folder.paths });
-        if (mine !== generation) return;
-        const missing = handles ? r.need.filter((p) => handles.has(p) && !(p in folder.files)) : [];
-        if (!missing.length) {
-          result = r;
-          clearErrors();
-          render(r);
-          setStale("");
-          return;
-        }
+      for (let round = 0; ; round += 1) {
+        const response = await api.call("skills", { ...state, folder: undefined, root_name: f.root_name, files: f.files, paths: f.paths });
+        if (!response.ok || signal.aborted || round === 5) return response;
+        const missing = handles ? response.result.need.filter((p) => handles.has(p) && !(p in f.files)) : [];
+        if (!missing.length) return response;
         progress.hidden = false;
         progress.textContent = `Reading ${missing.length} imported file(s)…`;
-        for (const p of missing) folder.files[p] = await readText(handles.get(p));
+        for (const p of missing) f.files[p] = await readText(handles.get(p));
       }
-    } catch (err) {
-      if (mine !== generation) return;
-      showErrors(err.fields || [{ field: "general", message: err.message }]);
-      setStale(result ? "These figures are for the last folder and options that could be analysed." : "");
     } finally {
-      if (mine === generation) {
-        progress.hidden = true;
-        root.dataset.busy = "0";
-      }
+      progress.hidden = true;
     }
   }
+
+  let generation = 0;
 
   async function takeFolder(entries, rootName, label) {
     // entries: [relative path, File]
     const mine = ++generation;
-    clearErrors();
-    root.dataset.busy = "1";
+    ctl.clearErrors();
     progress.hidden = false;
     try {
       await whenLive();
@@ -308,16 +262,13 @@ export function mount(root, api) {
       }
       if (mine !== generation) return;
       handles = map;
-      folder = { root_name: rootName, files, paths, label: label || rootName || "your files" };
-      progress.textContent = "Analysing…";
-      generation -= 1; // analyse() takes over this run
-      await analyse();
+      folder = { id: ++folders, root_name: rootName, files, paths, label: label || rootName || "your files" };
+      progress.hidden = true;
+      ctl.update({ ...ctl.state, folder: folder.id }, 0);
     } catch (err) {
       if (mine !== generation) return;
-      showErrors(err.fields ? err.fields.map((f) => ({ field: f.field === "folder" ? "general" : f.field, message: f.message })) : [{ field: "general", message: err.message }]);
-      setStale(result ? "These figures are for the last folder that could be analysed." : "");
+      ctl.showErrors(err.fields || [{ field: "general", message: err.message }]);
       progress.hidden = true;
-      root.dataset.busy = "0";
     }
   }
 
@@ -372,9 +323,10 @@ export function mount(root, api) {
   pickFiles.addEventListener("click", (e) => { e.stopPropagation(); fileInput.click(); });
   exampleButton.addEventListener("click", (e) => {
     e.stopPropagation();
+    generation += 1; // (a folder still being read is dropped)
     handles = null;
-    folder = { root_name: example.root_name || "", files: { ...(example.files || {}) }, paths: [...(example.paths || [])], label: "the example" };
-    analyse();
+    folder = { id: 0, root_name: example.root_name || "", files: { ...(example.files || {}) }, paths: [...(example.paths || [])], label: "the example" };
+    ctl.update({ ...ctl.state, folder: 0 }, 0);
   });
   dirInput.addEventListener("change", () => { fromInput(dirInput.files); dirInput.value = ""; });
   fileInput.addEventListener("change", () => { fromInput(fileInput.files); fileInput.value = ""; });
@@ -384,35 +336,15 @@ export function mount(root, api) {
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.dataset.over = "false";
-    fromDrop(e.dataTransfer).catch((err) => showErrors([{ field: "general", message: `Could not read the folder: ${err.message}` }]));
+    fromDrop(e.dataTransfer).catch((err) => ctl.showErrors([{ field: "general", message: `Could not read the folder: ${err.message}` }]));
   });
 
-  let timer = null;
-  form.addEventListener("input", () => {
-    options = readForm();
-    updateShare();
-    if (result) output.classList.add("skills-stale");
-    clearTimeout(timer);
-    timer = setTimeout(analyse, DEBOUNCE_MS);
-  });
-  form.addEventListener("change", (e) => {
-    if (e.target === modelSelect || e.target === search) {
-      options = readForm();
-      updateShare();
-      clearTimeout(timer);
-      analyse();
-    }
-  });
+  // A choice (the model, the tool-search box) applies at once; typing waits for a pause.
+  form.addEventListener("input", (e) => ctl.update(readForm(), e.target === modelSelect || e.target === search ? 0 : undefined));
+  ctl.onHashChange(writeForm);
 
   // ---- first paint: the build's figures, then live ---------------------------------------------------------
-  writeForm();
   if (result) render(result);
   else output.append(h("p", { text: "The analysis appears when live recalculation is ready." }));
-  modelSelect.value = result ? result.selected_model.id : options.model;
-  updateShare();
-  const linked = OPTIONS.some((n) => String(options[n]) !== String(defaults[n]));
-  if (linked) {
-    setStale(result ? "Showing the example with the default options; your linked options apply as soon as live recalculation is ready." : "");
-    analyse();
-  }
+  writeForm(ctl.start({ shownState: result ? defaults : null }));
 }
