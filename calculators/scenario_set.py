@@ -23,13 +23,14 @@ import datetime as _dt
 import io
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._charts import value_axis
 from .cost import PriceError, usage_from_api
 from .errors import InputError
-from .present import BUCKET_LABELS, approx_money, dstr, short_number, tokens, usd_display
+from .forms import form_number
+from .present import BUCKET_LABELS, approx_money, dstr, tokens, usd_display
 from .present import money_json as _money
 from .presets import presets_json
 from .pricing import Pricing, UnknownModelError, load_pricing
@@ -57,31 +58,13 @@ def _blank(value) -> bool:
 
 
 def _number(raw: dict, name: str, label: str, errors: list, *, lowest: Decimal, highest: Decimal,
-            suffix: str = "") -> Decimal | None:
-    """A decimal number between ``lowest`` and ``highest``, or None when the field is empty."""
+            suffix: str = "", whole: bool = False) -> Decimal | None:
+    """A decimal number from ``lowest`` to ``highest`` (read by :func:`calculators.forms.form_number`, with an
+    optional unit such as ``%`` after it), or None when the field is empty or wrong (the error is in ``errors``)."""
     value = raw.get(name)
-    if _blank(value):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        errors.append((name, f"{label} must be a number"))
-        return None
-    text = str(value).strip().replace(",", "").replace("_", "")
-    if suffix and text.endswith(suffix):
-        text = text[: -len(suffix)].strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        shown = str(value).strip()
-        errors.append((name, f"{label} must be a number, not {shown[:23] + '…' if len(shown) > 24 else shown!r}"))
-        return None
-    if not number.is_finite():
-        errors.append((name, f"{label} must be a finite number"))
-        return None
-    if number < lowest or number > highest:
-        errors.append((name, f"{label} must be between {short_number(lowest)} and {short_number(highest)}, "
-                             f"not {short_number(number)}"))
-        return None
-    return number
+    if suffix and isinstance(value, str) and value.strip().endswith(suffix):
+        value = value.strip()[: -len(suffix)]
+    return form_number(value, name, label, errors, lo=lowest, hi=highest, whole=whole)
 
 
 def read_currency(raw: dict, errors: list) -> tuple[str, Decimal] | None:
@@ -241,9 +224,8 @@ def add_extras(result: dict, sc: Scenario, inputs: dict, today: _dt.date, pricin
     """``result`` (the calculator's answer for ``sc``) with presets, projection, currency and side by side."""
     errors: list[tuple[str, str]] = []
     currency = read_currency(inputs, errors)
-    months_raw = _number(inputs, "months", "Months", errors, lowest=Decimal(1), highest=Decimal(MAX_MONTHS))
-    if months_raw is not None and months_raw != months_raw.to_integral_value():
-        errors.append(("months", "Months must be a whole number"))
+    months_raw = _number(inputs, "months", "Months", errors, lowest=Decimal(1), highest=Decimal(MAX_MONTHS),
+                         whole=True)
     growth = _number(inputs, "growth", "Growth", errors, lowest=Decimal(-99), highest=Decimal(1000), suffix="%")
     budget = _number(inputs, "budget", "The monthly budget", errors, lowest=Decimal(0),
                      highest=Decimal(10) ** 15)

@@ -62,7 +62,7 @@ def test_one_scenario_has_no_side_by_side():
 
 def test_errors_in_another_scenario_name_the_scenario():
     errs = errors("calculator", {**SONNET, "scenarios": [SONNET, {**SONNET, "output": "lots"}]})
-    assert errs == [{"field": "scenarios", "message": "Scenario B: Output must be a whole number, not 'lots'"}]
+    assert errs == [{"field": "scenarios", "message": "Scenario B: Output must be a whole number, got 'lots'"}]
     errs = errors("calculator", {**SONNET, "scenarios": [SONNET] * 5})
     assert "at most 4 scenarios" in errs[0]["message"]
 
@@ -99,11 +99,11 @@ def test_projection_defaults_and_decline():
 
 
 @pytest.mark.parametrize("field,value,words", [
-    ("months", "0", "Months must be between 1 and 120"),
+    ("months", "0", "Months must be a whole number from 1 to 120"),
     ("months", "2.5", "Months must be a whole number"),
-    ("growth", "-100", "Growth must be between -99 and 1,000"),
+    ("growth", "-100", "Growth must be a number from -99 to 1,000"),
     ("growth", "fast", "Growth must be a number"),
-    ("budget", "-5", "budget must be between 0"),
+    ("budget", "-5", "The monthly budget cannot be negative"),
 ])
 def test_projection_errors_name_the_field(field, value, words):
     errs = errors("calculator", {**SONNET, field: value})
