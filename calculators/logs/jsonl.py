@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from . import bedrock
 from .records import (
@@ -417,7 +418,7 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     cc = inline and st.fmt in ("auto", "claude-code")
     counted = st.fmt == "bedrock"  # (Bedrock records name their counts "...TokenCount")
     append = out.append
-    blank = ignored = records = synthetic = 0
+    blank = ignored = records = synthetic = extra = 0
     for raw in buf.split(b"\n"):
         lineno += 1
         here = pos
@@ -434,12 +435,21 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
             elif line.startswith((b"event:", b"id:", b"retry:", b":")):
                 ignored += 1
                 continue
+            elif line[:1].isdigit() and (stamp := TS_PREFIX.match(line)) is not None:
+                line = line[stamp.end():]  # a CloudWatch Logs export line: "<timestamp> <message>"
         # (rfind: a Claude Code line's usage sits at its end, so the search stops early)
         if line.rfind(b'"usage"') < 0 and b'_tokens"' not in line and b'"message_stop"' not in line \
                 and not (counted and b'TokenCount"' in line):
             # Cannot hold a billed request: skip it unparsed unless it does not even look like an object.
             if line[:1] == b"{" and line[-1:] == b"}":
-                ignored += 1
+                events = _envelope(line, st, lineno, here, out, counts, accel, inline) \
+                    if b'"logEvents"' in line else None
+                if events is None:
+                    ignored += 1
+                elif events:  # each log event counts as a line (counted by _envelope), this line does not
+                    extra -= 1
+                else:
+                    ignored += 1
             else:
                 counts.bad(file, lineno, "not a JSON object (cut short or not JSON Lines?)")
             continue
@@ -493,8 +503,62 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     counts.ignored += ignored
     counts.records += records
     counts.synthetic += synthetic
-    counts.lines += lineno - first_line + 1
+    counts.lines += lineno - first_line + 1 + extra
     return lineno - first_line + 1
+
+
+# ----------------------------------------------------------------------------------------------------------
+# CloudWatch Logs wrappings (Amazon Bedrock invocation logs as CloudWatch Logs delivers or exports them)
+# ----------------------------------------------------------------------------------------------------------
+
+#: The timestamp CloudWatch Logs writes before each message in an export to S3 (``2026-10-08T12:00:01.000Z``).
+TS_PREFIX = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)? +(?=\S)")
+_DECODER = json.JSONDecoder()
+
+
+def _objects(text: str) -> list:
+    """The JSON values of ``text``, one after another (Firehose writes subscription payloads back to back)."""
+    found, at, end = [], 0, len(text)
+    while at < end:
+        value, at = _DECODER.raw_decode(text, at)
+        found.append(value)
+        while at < end and text[at] in " \t\r":
+            at += 1
+    return found
+
+
+def _envelope(line: bytes, st: LineState, lineno: int, pos: int, out: list, counts: Counts, accel,
+              inline: bool) -> int | None:
+    """Read a CloudWatch Logs subscription payload (``{"messageType": "DATA_MESSAGE", "logEvents":
+    [{"message": "<a log record>"}...]}``; several may follow each other on one line). Each event's message is
+    read as a line of its own, with this line's number (a bad one is reported as ``log event N: ...``).
+    Returns the number of log events read, or None when the line is not such a payload."""
+    try:
+        values = _objects(line.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return None
+    events: list = []
+    for v in values:
+        if not (isinstance(v, dict) and isinstance(v.get("logEvents"), list) and "messageType" in v):
+            return None
+        if v.get("messageType") == "DATA_MESSAGE":  # (CONTROL_MESSAGE only checks the destination is reachable)
+            events.extend(v["logEvents"])
+    for k, event in enumerate(events, 1):
+        message = event.get("message") if isinstance(event, dict) else None
+        if not isinstance(message, str):
+            counts.lines += 1
+            counts.bad(st.file, lineno, f"log event {k}: no message string")
+            continue
+        sub = Counts()
+        # (a raw line break can only be whitespace between JSON tokens: the message stays one line)
+        _parse_each(message.replace("\n", " ").encode("utf-8", "replace"), st, lineno, pos, out, sub, accel,
+                    inline)
+        for name in ("lines", "records", "ignored", "synthetic", "blank"):
+            setattr(counts, name, getattr(counts, name) + getattr(sub, name))
+        for f, n, why in sub.malformed_list:
+            counts.bad(f, n, f"log event {k}: {why}")
+        counts.malformed += sub.malformed - len(sub.malformed_list)
+    return len(events)
 
 
 def finish_lines(st: LineState, out: list, counts: Counts) -> None:
