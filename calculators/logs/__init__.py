@@ -1,7 +1,7 @@
 """The usage-log analyser: real logs in, the true cost and what each lever would have saved out.
 
 Inputs (auto-detected per file; ``--format`` overrides): JSON Lines of Messages API responses,
-``{model, usage, timestamp}`` objects or bare ``usage`` objects (with ``--model``); streaming event logs
+``{model, usage, timestamp}`` objects or bare ``usage`` objects (with ``--default-model``); streaming event logs
 (``message_start`` + cumulative ``message_delta`` usage, raw or as server-sent ``data:`` lines); Claude Code
 session logs (directory trees of ``*.jsonl``); Admin API usage-report and cost-report pages; Console CSV
 exports. Amazon Bedrock model-invocation logs (JSON Lines as CloudWatch Logs or S3 deliver them).

@@ -42,6 +42,7 @@ from .records import (
     TOKEN_FIELDS,
     BadLine,
     Counts,
+    folder_project,
     logged_cost,
     make_record,
     str_or_none,
@@ -55,7 +56,7 @@ __all__ = ["F_BATCH", "F_FAST", "F_GEO", "F_IN", "F_LOGGED", "F_MODEL", "F_OUT",
 _USAGE_KEYS = frozenset({"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"})
 
 
-def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost):
+def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost, cwd, folder):
     """The record of a Claude Code assistant line whose usage object is the usual one (``usual`` from
     :func:`_usual_usage`), by parse_object's rules; None for a costUSD float beyond 64-bit integers (that line is
     left to parse_object). Model names and session ids are kept as one string object each (see _SAME)."""
@@ -71,10 +72,11 @@ def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost
         sid = None
     else:
         sid = _SAME.setdefault(sid, sid)
+    cwd = _SAME.setdefault(cwd, cwd) if type(cwd) is str and cwd else folder
     inp, w5, w1, rd, out, tier = usual
     return (file, line, ts, _SAME.setdefault(model, model), inp, w5, w1, rd, out, 0, tier == "batch", "global",
             False, tier, sid, (mid, rid) if mid else None, sidechain is True,
-            None if cost is None else logged_cost(cost), "request", pos, None)
+            None if cost is None else logged_cost(cost), "request", pos, None, cwd)
 
 # ----------------------------------------------------------------------------------------------------------
 # JSONL: Claude Code session logs, API responses, streaming events (one reference parser per line)
@@ -87,10 +89,12 @@ class LineState:
     ``streamed`` says that a streaming event was read: such a file is sequential (a message's events follow
     each other), so the CLI reads it in one piece (see calculators.logs._read_all)."""
 
-    __slots__ = ("default_model", "file", "fmt", "stream", "stream_line", "stream_pos", "streamed")
+    __slots__ = ("default_model", "file", "fmt", "folder", "stream", "stream_line", "stream_pos", "streamed")
 
     def __init__(self, file: str, fmt: str = "auto", default_model: str | None = None):
         self.file = file
+        #: the Claude Code project the file's place names (for records without a cwd)
+        self.folder = folder_project(file)
         self.fmt = fmt
         self.default_model = default_model
         self.stream: dict | None = None
@@ -134,7 +138,8 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
         cost = g("costUSD")
         out.append((st.file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
                     sid, (mid, rid) if mid else None, g("isSidechain") is True,
-                    None if cost is None else logged_cost(cost), "request", pos, None))
+                    None if cost is None else logged_cost(cost), "request", pos, None,
+                    str_or_none(g("cwd")) or st.folder))
         return RECORD
     if fmt == "claude-code":
         return IGNORED
@@ -151,7 +156,7 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
                 raise BadLine("message_start without message.usage")
             model = msg.get("model")
             if not (isinstance(model, str) and model) and not st.default_model:
-                raise BadLine("message_start without message.model (give --model)")
+                raise BadLine("message_start without message.model (give --default-model)")
             usage_values(msg["usage"])  # raises BadLine: negative or non-numeric tokens, unknown inference_geo
             st.stream = {"usage": dict(msg["usage"]), "model": model, "id": msg.get("id"),
                          "ts": str_or_none(obj.get("timestamp")) or str_or_none(obj.get("created_at")),
@@ -189,7 +194,7 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
     else:
         return IGNORED
     if not model:
-        raise BadLine("no model: the line has usage but no 'model' field (give --model)")
+        raise BadLine("no model: the line has usage but no 'model' field (give --default-model)")
     if model in SYNTHETIC_MODELS:
         return SYNTHETIC
     uv = usage_values(u)
@@ -279,6 +284,7 @@ try:
         sessionId: Any = None
         isSidechain: Any = None
         costUSD: Any = None
+        cwd: Any = None
 
     _decode_lines = _msgspec.json.Decoder(_CCLine).decode_lines
 except ImportError:
@@ -367,6 +373,7 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
     lineno = first_line - 1
     ignored = records = passed_on = 0
     start = 0
+    folder = st.folder
     for o, end in zip(objs, ends, strict=True):
         lineno += 1
         t = o.type
@@ -382,7 +389,8 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
                     and (usual := _usual_usage(u)) is not None \
                     and (rfind(b'"usage"', start, end) >= 0 or find(b'_tokens"', start, end) >= 0) \
                     and (r := _cc_record(file, lineno, base_pos + start, model, usual, msg.id, o.requestId,
-                                         o.timestamp, o.sessionId, o.isSidechain, o.costUSD)) is not None:
+                                         o.timestamp, o.sessionId, o.isSidechain, o.costUSD, o.cwd,
+                                         folder)) is not None:
                 append(r)
                 records += 1
                 start = end + 1
@@ -477,7 +485,7 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
                         and (usual := _usual_usage(u)) is not None:
                     g = obj.get
                     r = _cc_record(file, lineno, here, model, usual, msg.get("id"), g("requestId"), g("timestamp"),
-                                   g("sessionId"), g("isSidechain"), g("costUSD"))
+                                   g("sessionId"), g("isSidechain"), g("costUSD"), g("cwd"), st.folder)
                     if r is not None:
                         append(r)
                         records += 1
