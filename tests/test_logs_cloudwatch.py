@@ -24,12 +24,11 @@ import json
 from decimal import Decimal
 
 from conftest import PINNED_TODAY
+from test_logs_bedrock import LOG, TOTAL
 
 from calculators import bridge, logs
 from calculators.cli import main
 from calculators.logs.reader import sniff
-
-from test_logs_bedrock import LOG, TOTAL
 
 LINES = LOG.read_text().splitlines()
 BAD = "input.inputTokenCount cannot be negative (got -5)"
