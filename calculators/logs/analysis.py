@@ -375,6 +375,7 @@ class Analysis:
             "by_day": [{"day": d, **_money("total", usd(v[0])), "records": v[1], "tokens": v[2],
                         "of_max": _ratio(v[0], top_day)}
                        for d, v in sorted(by_day.items())],
+            "by_day_total": {"records": len(priced), "tokens": sum(tokens[:5]), **_money("total", total_usd)},
             "by_project": [{"project": p, **_money("total", usd(v[0])), "records": v[1]}
                            for p, v in sorted(self._by_project.items(), key=lambda kv: (-kv[1][0], kv[0]))],
             "filter": self.o.only.to_json(),

@@ -79,7 +79,9 @@ def _session(inputs: dict) -> dict:
 
 
 def bridge_analyze_chunk(inputs: dict, today: _dt.date | None = None) -> dict:
-    """Feed one chunk of one file: {session, file, text, final}. Lines may be split across chunks."""
+    """Feed one chunk of one file: {session, file, text, final}. Lines may be split across chunks. The page
+    gunzips a gzip file itself; ``damaged`` (with ``final``) says why such a file ended early: like the command
+    line, the rest of it counts as one malformed line."""
     s = _session(inputs)
     name = inputs.get("file")
     if not isinstance(name, str) or not name:
@@ -117,6 +119,10 @@ def bridge_analyze_chunk(inputs: dict, today: _dt.date | None = None) -> dict:
     if final:
         col.add(reader.close())
         col.billed.extend(reader.billed)
+        damaged = inputs.get("damaged")
+        if isinstance(damaged, str) and damaged:
+            col.counts.lines += 1
+            col.counts.bad(name, reader.lines + 1, damaged)
         f["done"] = True
     return _progress(s)
 
