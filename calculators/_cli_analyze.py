@@ -22,7 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "*.jsonl, *.ndjson, *.json, *.csv); default: Claude Code's projects folder "
                         "($CLAUDE_CONFIG_DIR/projects, ~/.claude/projects, ~/.config/claude/projects)")
     parser.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detect per file)")
-    parser.add_argument("--model", help="model of bare usage objects that do not name one")
+    parser.add_argument("--default-model", metavar="MODEL", help="model of bare usage objects and streams that do "
+                        "not name one")
+    parser.add_argument("--model", metavar="MODEL", help="only the records of this model (an id or any spelling of "
+                        "it, matched exactly; a wrong one lists the nearest models in the logs)")
+    parser.add_argument("--session", metavar="ID", help="only the records of this session (Claude Code session id, "
+                        "API key or workspace, Bedrock caller; '(none)' for records without one)")
+    parser.add_argument("--project", metavar="NAME", help="only the records of this project (a Claude Code "
+                        "project's folder as its sessions ran in it, or a workspace of a usage report or CSV)")
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="first UTC day to include")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="last UTC day to include")
     parser.add_argument("--at", metavar="YYYY-MM-DD", help="prices for records without a timestamp (default: today)")
@@ -57,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``claude-cost analyze``: read, price and print the report (or the CSV)."""
     pricing = load_pricing(args.pricing) if getattr(args, "pricing", None) else load_pricing()
     opts = Options(since=args.since, until=args.until, at=args.at, batch_share=args.batch_share,
-                   route_to=args.route_to, model=args.model, fmt=args.format, today=args.today)
+                   route_to=args.route_to, model=args.default_model, fmt=args.format, today=args.today,
+                   only_model=args.model, only_session=args.session, only_project=args.project)
     if opts.since and opts.until and opts.since > opts.until:
         raise InputError(f"--since {opts.since} is after --until {opts.until}")
     if args.jobs is not None and args.jobs < 1:

@@ -1,10 +1,11 @@
 """The usage-log analyser: real logs in, the true cost and what each lever would have saved out.
 
 Inputs (auto-detected per file; ``--format`` overrides): JSON Lines of Messages API responses,
-``{model, usage, timestamp}`` objects or bare ``usage`` objects (with ``--model``); streaming event logs
+``{model, usage, timestamp}`` objects or bare ``usage`` objects (with ``--default-model``); streaming event logs
 (``message_start`` + cumulative ``message_delta`` usage, raw or as server-sent ``data:`` lines); Claude Code
 session logs (directory trees of ``*.jsonl``); Admin API usage-report and cost-report pages; Console CSV
-exports. Amazon Bedrock model-invocation logs (JSON Lines as CloudWatch Logs or S3 deliver them).
+exports. Amazon Bedrock model-invocation logs (JSON Lines as CloudWatch Logs or S3 deliver them, also
+CloudWatch Logs export lines and subscription payloads). Any file may be gzipped (told by its first bytes).
 
 Rules, in one place:
 
@@ -35,7 +36,8 @@ The modules, by job: :mod:`~calculators.logs.records` (the record layout, exact 
 :mod:`~calculators.logs.usage` (the usage object), :mod:`~calculators.logs.jsonl`, :mod:`~calculators.logs.bedrock`
 and :mod:`~calculators.logs.documents` (parsing per format), :mod:`~calculators.logs.reader` (finding, planning and
 reading inputs: the one :class:`~calculators.logs.reader.ChunkReader`), :mod:`~calculators.logs.workers` (the
-worker processes), :mod:`~calculators.logs.prices` (pre-pricing), :mod:`~calculators.logs.analysis` (the
+worker processes), :mod:`~calculators.logs.prices` (pre-pricing), :mod:`~calculators.logs.filters` (only one
+model, session or project), :mod:`~calculators.logs.analysis` (the
 analysis and what-ifs), :mod:`~calculators.logs.report` (text and JSON) and :mod:`~calculators.logs.session`
 (the browser). The command line is :mod:`calculators._cli_analyze`.
 """

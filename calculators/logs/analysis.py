@@ -19,6 +19,7 @@ from typing import Any
 from ..cost import BUCKETS, PriceError, parse_at
 from ..present import BUCKET_LABELS, percent, usd_display
 from ..pricing import Pricing, UnknownModelError
+from .filters import Filter
 from .prices import Pricer, Unpriced, day_of, epoch
 from .records import (
     EXACT,
@@ -35,6 +36,7 @@ from .records import (
     F_MODEL,
     F_OUT,
     F_PRE,
+    F_PROJECT,
     F_RD,
     F_SESSION,
     F_SIDE,
@@ -62,10 +64,12 @@ FIVE_MIN, ONE_HOUR = 300, 3600
 class Options:
     """What to analyse and how. ``at`` prices records that carry no timestamp; ``today`` is the day whose
     prices the routing what-if uses. Give either (each defaults to the other); the library never reads the
-    clock, so giving neither is an error."""
+    clock, so giving neither is an error. ``model`` is the model of lines that name none; ``only_model``,
+    ``only_session`` and ``only_project`` keep only the records of one model, session or project
+    (:mod:`calculators.logs.filters`)."""
 
     def __init__(self, since=None, until=None, at=None, batch_share="0.5", route_to="haiku", model=None,
-                 fmt="auto", today=None):
+                 fmt="auto", today=None, only_model=None, only_session=None, only_project=None):
         self.since = _date_opt(since, "since")
         self.until = _date_opt(until, "until")
         if at is None and today is None:
@@ -84,6 +88,7 @@ class Options:
         if fmt not in FORMATS:
             raise PriceError(f"unknown format {short(fmt)}: use one of {', '.join(FORMATS)}", "format")
         self.fmt = fmt
+        self.only = Filter(only_model, only_session, only_project)
 
 
 def _date_opt(value, name):
@@ -148,6 +153,9 @@ class Analysis:
         self._names: dict = {}
         self._by_day: dict = {}
         self._by_session: dict = {}
+        self._by_project: dict = {}
+        self.o.only.reset()
+        self.o.only.bind(self.pricing)
         self._logged = Decimal(0)
         self._logged_n = 0
         self._priority = 0
@@ -178,6 +186,8 @@ class Analysis:
         notes = pricer.notes
         priced = self.priced
         rate_groups, names, by_day, by_session = self._rate_groups, self._names, self._by_day, self._by_session
+        by_project = self._by_project
+        only = o.only if o.only.active else None
         req_costs, outs = self._req_costs, self._outs
         plain, cached = self._session_groups
         total = self._total
@@ -191,6 +201,8 @@ class Analysis:
                 day = at
             if (since and day < since) or (until and day > until):
                 self.filtered += 1
+                continue
+            if only is not None and not only.keeps(r):
                 continue
             pre = r[F_PRE]
             if pre is not None:  # priced by the worker that read it
@@ -255,11 +267,20 @@ class Analysis:
                 names[mid] = m.name
             g.append(r)
             d = by_day.get(day)
+            toks = r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD] + r[F_OUT]
             if d is None:
-                by_day[day] = [cost, 1]
+                by_day[day] = [cost, 1, toks]
             else:
                 d[0] += cost
                 d[1] += 1
+                d[2] += toks
+            proj = r[F_PROJECT] or "(none)"
+            pj = by_project.get(proj)
+            if pj is None:
+                by_project[proj] = [cost, 1]
+            else:
+                pj[0] += cost
+                pj[1] += 1
             sess = r[F_SESSION] or "(none)"
             ss = by_session.get(sess)
             if ss is None:
@@ -283,6 +304,7 @@ class Analysis:
     # -- the report --------------------------------------------------------------------------------------------
     @exact
     def report(self) -> dict:
+        self.o.only.check()  # a filter value no record has: an error naming the nearest ones
         pricing = self.pricing
         priced = self.priced
         by_model: dict[str, dict] = {}
@@ -350,8 +372,18 @@ class Analysis:
                 place: {**_money("total", usd(v[0])), "records": v[1]}
                 for place, v in sorted(by_place.items(), key=lambda kv: (-kv[1][0], kv[0]))
             },
-            "by_day": [{"day": d, **_money("total", usd(v[0])), "records": v[1], "of_max": _ratio(v[0], top_day)}
+            "by_day": [{"day": d, **_money("total", usd(v[0])), "records": v[1], "tokens": v[2],
+                        "of_max": _ratio(v[0], top_day)}
                        for d, v in sorted(by_day.items())],
+            "by_day_total": {"records": len(priced), "tokens": sum(tokens[:5]), **_money("total", total_usd)},
+            "by_project": [{"project": p, **_money("total", usd(v[0])), "records": v[1]}
+                           for p, v in sorted(self._by_project.items(), key=lambda kv: (-kv[1][0], kv[0]))],
+            "filter": self.o.only.to_json(),
+            "choices": self.o.only.choices({
+                "model": {**{m: bm["records"] for m, bm in by_model.items()},
+                          **{m: u["records"] for m, u in self.unpriced.items()}},
+                "session": {s: v[1] for s, v in by_session.items()},
+                "project": {p: v[1] for p, v in self._by_project.items()}}),
             "by_session": [{"session": s, **_money("total", usd(v[0])), "records": v[1], "first_day": v[2],
                             "last_day": v[3]}
                            for s, v in sorted(by_session.items(), key=lambda kv: (-kv[1][0], kv[0]))],
@@ -376,6 +408,11 @@ class Analysis:
     def notes(self, logged, logged_n, priority) -> list[str]:
         notes = list(self.c.input_notes)
         c = self.c.counts
+        only = self.o.only
+        if only.active:
+            said = "; ".join(f"{name} {value}" for name, value in
+                             (("model", only.model), ("session", only.session), ("project", only.project)) if value)
+            notes.append(f"filtered to {said}: {only.left_out:,} other records were left out of every figure")
         if self.c.skipped:
             first = self.c.skipped[0]
             notes.append(f"{len(self.c.skipped):,} path(s) could not be read and were skipped (see 'skipped'; "
@@ -429,6 +466,8 @@ class Analysis:
             found.append(f"{_n(unpriced, 'record')} could not be priced: {names}{more}: {models[0][1]['reason']}")
         if self.filtered:
             found.append(f"{_n(self.filtered, 'record')} outside --since/--until")
+        if self.o.only.left_out:
+            found.append(f"{_n(self.o.only.left_out, 'record')} left out by --model/--session/--project")
         if c.malformed:
             f, n, why = c.malformed_list[0] if c.malformed_list else ("?", 0, "")
             found.append(f"{c.malformed:,} malformed (first: {f}:{n}: {why})")
@@ -627,10 +666,12 @@ class Analysis:
     @exact
     def write_csv(self, fh) -> None:
         w = csv.writer(fh)
-        w.writerow(["file", "line", "timestamp", "day", "model", "session", *BUCKETS, "web_searches", "batch",
-                    "geo", "fast", "sidechain", "usd"])
-        for r, day, m, _, _, cost, _ in sorted(self.priced, key=lambda p: (p[0][F_FILE], p[0][F_LINE])):
-            w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, _cell(r[F_SESSION] or ""),
+        w.writerow(["file", "line", "timestamp", "day", "model", "platform", "endpoint", "session", "project",
+                    *BUCKETS, "web_searches", "batch", "geo", "fast", "sidechain", "usd"])
+        for r, day, m, _, _, cost, place in sorted(self.priced, key=lambda p: (p[0][F_FILE], p[0][F_LINE])):
+            platform, endpoint = _place(place)
+            w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, platform, endpoint,
+                        _cell(r[F_SESSION] or ""), _cell(r[F_PROJECT] or ""),
                         r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(usd(cost))])
 

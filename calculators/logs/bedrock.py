@@ -5,7 +5,8 @@ JSON object per invocation with ``schemaType: "ModelInvocationLog"``, ``timestam
 ``modelId``, ``region``, ``operation``, ``input.inputTokenCount``, ``input.cacheReadInputTokenCount``,
 ``input.cacheWriteInputTokenCount``, ``output.outputTokenCount`` and, when bodies are logged, the request and
 response bodies (``input.inputBodyJson``, ``output.outputBodyJson``). Read as JSON Lines (one record a line, as
-CloudWatch Logs exports and S3 delivery write them, uncompressed).
+S3 delivery writes them); gzip is unpacked by :mod:`calculators.logs.reader` (the command line) or the page, and
+CloudWatch Logs export lines and subscription payloads are unwrapped by :mod:`calculators.logs.jsonl`.
 
 Rules:
 

@@ -62,7 +62,8 @@ def parse_usage_report(text: str, file: str, counts: Counts) -> list:
             continue
         session = str_or_none(r.get("api_key_id")) or str_or_none(r.get("workspace_id"))
         out.append(make_record(file, n, str_or_none(bucket.get("starting_at")), model, uv, session, None, False, None,
-                           "aggregate", len(out), tier_prompt_of(r.get("context_window"))))
+                           "aggregate", len(out), tier_prompt_of(r.get("context_window")),
+                           str_or_none(r.get("workspace_id"))))
         counts.records += 1
     return out
 
@@ -283,7 +284,7 @@ def parse_csv(text: str, file: str, counts: Counts) -> tuple[list, list]:
             continue
         session = get("session") or get("workspace") or None
         records.append(make_record(file, n, day, model, uv, session, None, False, None, "aggregate", n,
-                               tier_prompt_of(get("context_window"))))
+                               tier_prompt_of(get("context_window")), get("workspace") or None))
         counts.records += 1
     return records, billed
 

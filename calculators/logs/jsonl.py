@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from . import bedrock
 from .records import (
@@ -41,6 +42,7 @@ from .records import (
     TOKEN_FIELDS,
     BadLine,
     Counts,
+    folder_project,
     logged_cost,
     make_record,
     str_or_none,
@@ -54,7 +56,7 @@ __all__ = ["F_BATCH", "F_FAST", "F_GEO", "F_IN", "F_LOGGED", "F_MODEL", "F_OUT",
 _USAGE_KEYS = frozenset({"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"})
 
 
-def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost):
+def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost, cwd, folder):
     """The record of a Claude Code assistant line whose usage object is the usual one (``usual`` from
     :func:`_usual_usage`), by parse_object's rules; None for a costUSD float beyond 64-bit integers (that line is
     left to parse_object). Model names and session ids are kept as one string object each (see _SAME)."""
@@ -70,10 +72,11 @@ def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost
         sid = None
     else:
         sid = _SAME.setdefault(sid, sid)
+    cwd = _SAME.setdefault(cwd, cwd) if type(cwd) is str and cwd else folder
     inp, w5, w1, rd, out, tier = usual
     return (file, line, ts, _SAME.setdefault(model, model), inp, w5, w1, rd, out, 0, tier == "batch", "global",
             False, tier, sid, (mid, rid) if mid else None, sidechain is True,
-            None if cost is None else logged_cost(cost), "request", pos, None)
+            None if cost is None else logged_cost(cost), "request", pos, None, cwd)
 
 # ----------------------------------------------------------------------------------------------------------
 # JSONL: Claude Code session logs, API responses, streaming events (one reference parser per line)
@@ -86,10 +89,12 @@ class LineState:
     ``streamed`` says that a streaming event was read: such a file is sequential (a message's events follow
     each other), so the CLI reads it in one piece (see calculators.logs._read_all)."""
 
-    __slots__ = ("default_model", "file", "fmt", "stream", "stream_line", "stream_pos", "streamed")
+    __slots__ = ("default_model", "file", "fmt", "folder", "stream", "stream_line", "stream_pos", "streamed")
 
     def __init__(self, file: str, fmt: str = "auto", default_model: str | None = None):
         self.file = file
+        #: the Claude Code project the file's place names (for records without a cwd)
+        self.folder = folder_project(file)
         self.fmt = fmt
         self.default_model = default_model
         self.stream: dict | None = None
@@ -133,7 +138,8 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
         cost = g("costUSD")
         out.append((st.file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
                     sid, (mid, rid) if mid else None, g("isSidechain") is True,
-                    None if cost is None else logged_cost(cost), "request", pos, None))
+                    None if cost is None else logged_cost(cost), "request", pos, None,
+                    str_or_none(g("cwd")) or st.folder))
         return RECORD
     if fmt == "claude-code":
         return IGNORED
@@ -150,7 +156,7 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
                 raise BadLine("message_start without message.usage")
             model = msg.get("model")
             if not (isinstance(model, str) and model) and not st.default_model:
-                raise BadLine("message_start without message.model (give --model)")
+                raise BadLine("message_start without message.model (give --default-model)")
             usage_values(msg["usage"])  # raises BadLine: negative or non-numeric tokens, unknown inference_geo
             st.stream = {"usage": dict(msg["usage"]), "model": model, "id": msg.get("id"),
                          "ts": str_or_none(obj.get("timestamp")) or str_or_none(obj.get("created_at")),
@@ -188,7 +194,7 @@ def parse_object(obj: object, st: LineState, line: int, pos: int, out: list) -> 
     else:
         return IGNORED
     if not model:
-        raise BadLine("no model: the line has usage but no 'model' field (give --model)")
+        raise BadLine("no model: the line has usage but no 'model' field (give --default-model)")
     if model in SYNTHETIC_MODELS:
         return SYNTHETIC
     uv = usage_values(u)
@@ -278,6 +284,7 @@ try:
         sessionId: Any = None
         isSidechain: Any = None
         costUSD: Any = None
+        cwd: Any = None
 
     _decode_lines = _msgspec.json.Decoder(_CCLine).decode_lines
 except ImportError:
@@ -366,6 +373,7 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
     lineno = first_line - 1
     ignored = records = passed_on = 0
     start = 0
+    folder = st.folder
     for o, end in zip(objs, ends, strict=True):
         lineno += 1
         t = o.type
@@ -381,7 +389,8 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
                     and (usual := _usual_usage(u)) is not None \
                     and (rfind(b'"usage"', start, end) >= 0 or find(b'_tokens"', start, end) >= 0) \
                     and (r := _cc_record(file, lineno, base_pos + start, model, usual, msg.id, o.requestId,
-                                         o.timestamp, o.sessionId, o.isSidechain, o.costUSD)) is not None:
+                                         o.timestamp, o.sessionId, o.isSidechain, o.costUSD, o.cwd,
+                                         folder)) is not None:
                 append(r)
                 records += 1
                 start = end + 1
@@ -417,7 +426,7 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     cc = inline and st.fmt in ("auto", "claude-code")
     counted = st.fmt == "bedrock"  # (Bedrock records name their counts "...TokenCount")
     append = out.append
-    blank = ignored = records = synthetic = 0
+    blank = ignored = records = synthetic = extra = 0
     for raw in buf.split(b"\n"):
         lineno += 1
         here = pos
@@ -434,12 +443,21 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
             elif line.startswith((b"event:", b"id:", b"retry:", b":")):
                 ignored += 1
                 continue
+            elif line[:1].isdigit() and (stamp := TS_PREFIX.match(line)) is not None:
+                line = line[stamp.end():]  # a CloudWatch Logs export line: "<timestamp> <message>"
         # (rfind: a Claude Code line's usage sits at its end, so the search stops early)
         if line.rfind(b'"usage"') < 0 and b'_tokens"' not in line and b'"message_stop"' not in line \
                 and not (counted and b'TokenCount"' in line):
             # Cannot hold a billed request: skip it unparsed unless it does not even look like an object.
             if line[:1] == b"{" and line[-1:] == b"}":
-                ignored += 1
+                events = _envelope(line, st, lineno, here, out, counts, accel, inline) \
+                    if b'"logEvents"' in line else None
+                if events is None:
+                    ignored += 1
+                elif events:  # each log event counts as a line (counted by _envelope), this line does not
+                    extra -= 1
+                else:
+                    ignored += 1
             else:
                 counts.bad(file, lineno, "not a JSON object (cut short or not JSON Lines?)")
             continue
@@ -467,7 +485,7 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
                         and (usual := _usual_usage(u)) is not None:
                     g = obj.get
                     r = _cc_record(file, lineno, here, model, usual, msg.get("id"), g("requestId"), g("timestamp"),
-                                   g("sessionId"), g("isSidechain"), g("costUSD"))
+                                   g("sessionId"), g("isSidechain"), g("costUSD"), g("cwd"), st.folder)
                     if r is not None:
                         append(r)
                         records += 1
@@ -493,8 +511,62 @@ def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
     counts.ignored += ignored
     counts.records += records
     counts.synthetic += synthetic
-    counts.lines += lineno - first_line + 1
+    counts.lines += lineno - first_line + 1 + extra
     return lineno - first_line + 1
+
+
+# ----------------------------------------------------------------------------------------------------------
+# CloudWatch Logs wrappings (Amazon Bedrock invocation logs as CloudWatch Logs delivers or exports them)
+# ----------------------------------------------------------------------------------------------------------
+
+#: The timestamp CloudWatch Logs writes before each message in an export to S3 (``2026-10-08T12:00:01.000Z``).
+TS_PREFIX = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)? +(?=\S)")
+_DECODER = json.JSONDecoder()
+
+
+def _objects(text: str) -> list:
+    """The JSON values of ``text``, one after another (Firehose writes subscription payloads back to back)."""
+    found, at, end = [], 0, len(text)
+    while at < end:
+        value, at = _DECODER.raw_decode(text, at)
+        found.append(value)
+        while at < end and text[at] in " \t\r":
+            at += 1
+    return found
+
+
+def _envelope(line: bytes, st: LineState, lineno: int, pos: int, out: list, counts: Counts, accel,
+              inline: bool) -> int | None:
+    """Read a CloudWatch Logs subscription payload (``{"messageType": "DATA_MESSAGE", "logEvents":
+    [{"message": "<a log record>"}...]}``; several may follow each other on one line). Each event's message is
+    read as a line of its own, with this line's number (a bad one is reported as ``log event N: ...``).
+    Returns the number of log events read, or None when the line is not such a payload."""
+    try:
+        values = _objects(line.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return None
+    events: list = []
+    for v in values:
+        if not (isinstance(v, dict) and isinstance(v.get("logEvents"), list) and "messageType" in v):
+            return None
+        if v.get("messageType") == "DATA_MESSAGE":  # (CONTROL_MESSAGE only checks the destination is reachable)
+            events.extend(v["logEvents"])
+    for k, event in enumerate(events, 1):
+        message = event.get("message") if isinstance(event, dict) else None
+        if not isinstance(message, str):
+            counts.lines += 1
+            counts.bad(st.file, lineno, f"log event {k}: no message string")
+            continue
+        sub = Counts()
+        # (a raw line break can only be whitespace between JSON tokens: the message stays one line)
+        _parse_each(message.replace("\n", " ").encode("utf-8", "replace"), st, lineno, pos, out, sub, accel,
+                    inline)
+        for name in ("lines", "records", "ignored", "synthetic", "blank"):
+            setattr(counts, name, getattr(counts, name) + getattr(sub, name))
+        for f, n, why in sub.malformed_list:
+            counts.bad(f, n, f"log event {k}: {why}")
+        counts.malformed += sub.malformed - len(sub.malformed_list)
+    return len(events)
 
 
 def finish_lines(st: LineState, out: list, counts: Counts) -> None:

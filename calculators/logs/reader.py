@@ -15,6 +15,7 @@ import stat
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Generator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..pricing import Pricing, load_pricing
 from . import prices
 from .analysis import Analysis, Options
 from .documents import parse_cost_report, parse_csv, parse_usage_report
-from .jsonl import LineState, finish_lines, parse_lines
+from .jsonl import TS_PREFIX, LineState, finish_lines, parse_lines
 from .prices import Pricer, stamped
 from .records import F_LINE, Collector, Counts
 from .workers import in_workers
@@ -37,6 +38,8 @@ MIN_PARALLEL_BYTES = 16 << 20  # below this, starting worker processes costs mor
 SNIFF_BYTES = 1 << 14
 #: Formats read as one document (a report or a CSV), not line by line.
 DOC_FORMATS = ("usage-report", "cost-report", "csv")
+#: The first bytes of a gzip file (Bedrock's S3 delivery, CloudWatch Logs exports and Firehose payloads).
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -50,6 +53,12 @@ def sniff(head: bytes) -> str:
     if not text:
         return "api"
     first_line = text.split(b"\n", 1)[0]
+    stamp = TS_PREFIX.match(first_line)
+    if stamp is not None and first_line[stamp.end():stamp.end() + 1] == b"{":  # a CloudWatch Logs export
+        text = text[stamp.end():]
+        first_line = first_line[stamp.end():]
+    if b'"logEvents"' in head and b'"messageType"' in head and b"ModelInvocationLog" in head:
+        return "bedrock"  # CloudWatch Logs subscription payloads of Bedrock invocation logs
     if text[:1] not in (b"{", b"[") and not first_line.startswith((b"data:", b"event:")):
         if b"," in first_line:
             return "csv"
@@ -161,29 +170,83 @@ def _os_reason(exc: OSError) -> str:
 def _read_piece_or_fail(path: str, name: str, fmt: str | None, start: int, end: int, model: str | None,
                         fast: bool) -> tuple:
     with open(path, "rb") as fh:
-        if fmt is None:  # the format is told from the file's head, whichever piece this is
-            fmt, label = choose_format(None, fh.read(SNIFF_BYTES))
-        else:
-            label = fmt
-        reader = ChunkReader(name, fmt, model, fast, base_pos=start)
+        packed = fh.read(2) == GZIP_MAGIC  # (a gzip file is one piece: start 0, end its size)
+        fh.seek(0 if packed else start)
+        blocks = _gunzip(fh) if packed else _blocks(fh, end - start)
+        reader: ChunkReader | None = None
         out: list = []
-        if fmt in DOC_FORMATS:  # (one piece: the whole file)
-            fh.seek(0)
-            out += reader.feed(fh.read())
+        try:
+            first = b""
+            if fmt is None:  # the format is told from the file's head, whichever piece this is
+                if start and not packed:
+                    fh.seek(0)
+                    fmt, label = choose_format(None, fh.read(SNIFF_BYTES))
+                    fh.seek(start)
+                else:
+                    for block in blocks:
+                        first += block
+                        if len(first) >= SNIFF_BYTES:
+                            break
+                    fmt, label = choose_format(None, first[:SNIFF_BYTES])
+            else:
+                label = fmt
+            reader = ChunkReader(name, fmt, model, fast, base_pos=start)
+            if fmt in DOC_FORMATS and start == 0:  # (one piece: the whole file)
+                out += reader.feed(first + b"".join(blocks))
+            else:
+                if first:
+                    out += reader.feed(first)
+                for block in blocks:
+                    out += reader.feed(block)
+        except (EOFError, zlib.error) as exc:
+            # A gzip file cut short or damaged: what was read before the damage is kept, the rest is one
+            # malformed line (so every line is still accounted for).
+            if reader is None:  # (damaged within its first bytes)
+                fmt, label = choose_format(fmt, first[:SNIFF_BYTES])
+                reader = ChunkReader(name, fmt, model, fast, base_pos=start)
+                out += reader.feed(first)
+            out += reader.close()
+            reader.counts.lines += 1
+            reader.counts.bad(name, reader.lines + 1, f"gzip data {exc}: the rest of the file could not be read")
         else:
-            fh.seek(start)
-            left = end - start
-            while left > 0:
-                block = fh.read(min(BLOCK, left))
-                if not block:
-                    break
-                left -= len(block)
-                out += reader.feed(block)
-    out += reader.close()
+            out += reader.close()
     local = Collector()
     local.add(out)
     return (stamped(local.records()), reader.counts, reader.lines, local.duplicates, reader.billed, label,
             reader.streamed)
+
+
+def _blocks(fh, left: int):
+    """The next ``left`` bytes of ``fh``, in blocks."""
+    while left > 0:
+        block = fh.read(min(BLOCK, left))
+        if not block:
+            return
+        left -= len(block)
+        yield block
+
+
+def _gunzip(fh):
+    """The decompressed bytes of a gzip file, in blocks (several members one after another are one file, as
+    gzip writes them). What was decompressed before damage is given first; then EOFError or zlib.error."""
+    unpack = zlib.decompressobj(wbits=31)
+    fed = False  # whether the current member has begun
+    while True:
+        data = fh.read(BLOCK // 4)
+        if not data:
+            if fed and not unpack.eof:
+                raise EOFError("cut short (the gzip stream has no end)")
+            return
+        while data:
+            fed = True
+            block = unpack.decompress(data, BLOCK)
+            data = unpack.unconsumed_tail
+            if block:
+                yield block
+            if unpack.eof:
+                data = (unpack.unused_data + data).lstrip(b"\x00")  # (zero padding may follow a member)
+                unpack = zlib.decompressobj(wbits=31)
+                fed = False
 
 
 def _run_task(task: list) -> list:
@@ -194,7 +257,7 @@ def _run_task(task: list) -> list:
 # Finding files and planning the work
 # ----------------------------------------------------------------------------------------------------------
 
-_DIR_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
+_DIR_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".gz")
 
 
 def expand_paths(paths: list[str], skipped: list | None = None, special: list | None = None) -> list[Path]:
@@ -483,9 +546,11 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         try:
             size = path.stat().st_size
             fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
-            if fmt is None and size >= 2 * PIECE and fi not in whole:  # big files are split, unless streams
-                with open(path, "rb") as fh:
-                    fmt = sniff(fh.read(SNIFF_BYTES))
+            with open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES if fmt is None and size >= 2 * PIECE else 2)
+            packed = head[:2] == GZIP_MAGIC  # (read in one piece; the worker detects the format inside)
+            if fmt is None and size >= 2 * PIECE and fi not in whole and not packed:  # big files are split,
+                fmt = sniff(head)  # unless they hold streams
                 if fmt in ("claude-code", "api"):
                     fmt = None
         except OSError as exc:
@@ -494,7 +559,8 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
             parts.append(0)
             continue
         col.files.append({"file": name, "format": fmt, "bytes": size})
-        split = (fmt is None or fmt in ("auto", "claude-code", "api", "bedrock")) and fi not in whole
+        split = (fmt is None or fmt in ("auto", "claude-code", "api", "bedrock")) and fi not in whole \
+            and not packed
         n = -(-size // PIECE) if split and size >= 2 * PIECE else 1
         bounds = _line_starts(path, size, n) if n > 1 else [0, size]
         parts.append(len(bounds) - 1)

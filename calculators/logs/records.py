@@ -50,14 +50,17 @@ class Record(NamedTuple):
     kind: str  #: "request" (one API call) or "aggregate" (a row summing many)
     pos: int  #: byte offset of the line (row number for reports)
     tier_prompt: int | None  #: None: the request's own prompt picks the tier; else a stand-in size (report rows)
+    #: what the request was made for: the Claude Code project (its ``cwd``, or the folder under ``projects/``
+    #: the log is in), the workspace of an Admin API report or Console CSV row; None when the log does not say
+    project: str | None
 
 
 (F_FILE, F_LINE, F_TS, F_MODEL, F_IN, F_W5, F_W1, F_RD, F_OUT, F_WEB, F_BATCH, F_GEO, F_FAST, F_TIER,
- F_SESSION, F_KEY, F_SIDE, F_LOGGED, F_KIND, F_POS, F_TIER_PROMPT) = range(len(Record._fields))
+ F_SESSION, F_KEY, F_SIDE, F_LOGGED, F_KIND, F_POS, F_TIER_PROMPT, F_PROJECT) = range(len(Record._fields))
 TOKEN_FIELDS = (F_IN, F_W5, F_W1, F_RD, F_OUT)
 #: Fields added to each record by the reader: its UTC day, epoch seconds, and its price
 #: ``(model id, rates, web rate, femto total, notes, placement)`` when the reader could price it (else None).
-F_DAY, F_EPOCH, F_PRE = F_TIER_PROMPT + 1, F_TIER_PROMPT + 2, F_TIER_PROMPT + 3
+F_DAY, F_EPOCH, F_PRE = F_PROJECT + 1, F_PROJECT + 2, F_PROJECT + 3
 
 #: Models Claude Code writes for messages it makes up locally (API errors, interruptions); never billed.
 SYNTHETIC_MODELS = frozenset({"<synthetic>"})
@@ -73,10 +76,21 @@ class BadLine(ValueError):
     """A line that cannot be read; the message says why (it is listed with file:line)."""
 
 
-def make_record(file, line, ts, model, uv, session, key, side, logged, kind, pos, tier_prompt=None) -> tuple:
+def make_record(file, line, ts, model, uv, session, key, side, logged, kind, pos, tier_prompt=None,
+                project=None) -> tuple:
     """A record from its parts; ``uv`` is the usage tuple of :func:`calculators.logs.usage.usage_values`."""
     return (file, line, ts, model, uv[0], uv[1], uv[2], uv[3], uv[4], uv[5], uv[6], uv[7], uv[8], uv[9],
-            session, key, side, logged, kind, pos, tier_prompt)
+            session, key, side, logged, kind, pos, tier_prompt, project)
+
+
+def folder_project(file: str) -> str | None:
+    """The Claude Code project a log file belongs to by where it is: the folder under a ``projects`` folder
+    (``~/.claude/projects/-home-me-app/<session>.jsonl`` -> ``-home-me-app``), else None."""
+    parts = file.replace("\\", "/").split("/")
+    for i in range(len(parts) - 2, 0, -1):
+        if parts[i - 1] == "projects" and parts[i]:
+            return parts[i]
+    return None
 
 
 def tier_prompt_of(context_window: object) -> int:

@@ -40,6 +40,12 @@ def render_text(rep: dict) -> str:
     add(f"Read {c['lines']:,} lines in {len(rep['files'])} file(s): {rep['records']:,} priced records, "
         f"{rep['duplicates_merged']:,} duplicates merged, {c['ignored']:,} lines ignored, "
         f"{rep['malformed']:,} malformed.")
+    f = rep["filter"]
+    if f["model"] or f["session"] or f["project"]:
+        said = ", ".join(f"{name} {safe(f[name])}" + (f" ({f['model_id']})" if name == "model" and f["model_id"]
+                                                       and f["model_id"] != f["model"] else "")
+                         for name in ("model", "session", "project") if f[name])
+        add(f"Only {said}: {f['left_out']:,} other records left out.")
     add("")
     add(f"Total: {rep['total_display']}")
     t = rep["per_turn"]
@@ -70,7 +76,7 @@ def render_text(rep: dict) -> str:
     add("")
     add("By day")
     for d in rep["by_day"][-31:]:
-        add(f"  {d['day']}  {d['total_display']:>15}  {d['records']:>9,} records")
+        add(f"  {d['day']}  {d['total_display']:>15}  {d['records']:>9,} records  {d['tokens']:>15,} tokens")
     if len(rep["by_day"]) > 31:
         add(f"  ({len(rep['by_day']) - 31} earlier days in --json)")
     sessions = rep["by_session"]
@@ -79,6 +85,14 @@ def render_text(rep: dict) -> str:
         add("Top sessions / API keys")
         for s in sessions[:10]:
             add(f"  {safe(s['session'])[:40]:<40} {s['total_display']:>13}  {s['records']:>7,} records")
+    projects = rep["by_project"]
+    if projects and not (len(projects) == 1 and projects[0]["project"] == "(none)"):
+        add("")
+        add("By project")
+        for p in projects[:10]:
+            add(f"  {safe(p['project'])[:40]:<40} {p['total_display']:>13}  {p['records']:>7,} records")
+        if len(projects) > 10:
+            add(f"  ({len(projects) - 10:,} more in --json)")
     add("")
     add("What if (each lever alone, against the total above)")
     for w in rep["what_if"]:

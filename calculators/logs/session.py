@@ -40,17 +40,23 @@ FORM_WORDS = {
     "--since: ": "From: ",
     "--until: ": "Until: ",
     "in --json": "in the downloaded JSON report",
+    "--model ": "Model ",
+    "--session ": "Session ",
+    "--project ": "Project ",
+    "left out by --model/--session/--project": "left out by the filters",
 }
 
 
 def bridge_analyze_start(inputs: dict, today: _dt.date) -> dict:
-    """Start an analysis. Inputs: format, model, since, until, at, batch_share, route_to (all optional)."""
+    """Start an analysis. Inputs (all optional): format, default_model, since, until, at, batch_share, route_to,
+    and the filters model, session, project."""
     try:
         opts = Options(since=inputs.get("since"), until=inputs.get("until"), at=inputs.get("at") or None,
                        today=today,
                        batch_share=inputs.get("batch_share", "0.5") or "0.5",
-                       route_to=inputs.get("route_to") or "haiku", model=inputs.get("model"),
-                       fmt=inputs.get("format") or "auto")
+                       route_to=inputs.get("route_to") or "haiku", model=inputs.get("default_model"),
+                       fmt=inputs.get("format") or "auto", only_model=inputs.get("model") or None,
+                       only_session=inputs.get("session") or None, only_project=inputs.get("project") or None)
     except PriceError as exc:
         raise _input_error(exc.field, str(exc)) from None
     if opts.since and opts.until and opts.since > opts.until:
@@ -73,7 +79,9 @@ def _session(inputs: dict) -> dict:
 
 
 def bridge_analyze_chunk(inputs: dict, today: _dt.date | None = None) -> dict:
-    """Feed one chunk of one file: {session, file, text, final}. Lines may be split across chunks."""
+    """Feed one chunk of one file: {session, file, text, final}. Lines may be split across chunks. The page
+    gunzips a gzip file itself; ``damaged`` (with ``final``) says why such a file ended early: like the command
+    line, the rest of it counts as one malformed line."""
     s = _session(inputs)
     name = inputs.get("file")
     if not isinstance(name, str) or not name:
@@ -111,6 +119,10 @@ def bridge_analyze_chunk(inputs: dict, today: _dt.date | None = None) -> dict:
     if final:
         col.add(reader.close())
         col.billed.extend(reader.billed)
+        damaged = inputs.get("damaged")
+        if isinstance(damaged, str) and damaged:
+            col.counts.lines += 1
+            col.counts.bad(name, reader.lines + 1, damaged)
         f["done"] = True
     return _progress(s)
 

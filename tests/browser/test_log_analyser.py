@@ -169,15 +169,28 @@ def test_charts_have_axes_and_their_values_in_tables(page):
     chart = page.get_by_test_id("log-day-chart")
     shown = chart.locator("text[data-value]").evaluate_all("ts => ts.map(t => t.textContent)")
     assert shown == [t["display"] for t in axis["ticks"]] and len(shown) >= 2
-    # The per-day table: reachable by keyboard (its summary), one row per day with Python's figures.
-    summary = page.locator(".log-chart-data summary").first
-    summary.focus()
-    page.keyboard.press("Enter")
-    rows = page.get_by_test_id("log-day-table").locator("tbody tr")
+    # The per-day table beside the chart (shown, not folded away): a focusable, named scroll region, one row
+    # per day with Python's figures (day, requests, tokens, cost) and the totals.
+    table = page.get_by_test_id("log-day-table")
+    expect(table).to_be_visible()
+    region = page.locator(".log-day-table[role=region]")
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label").startswith("Per day")
+    rows = table.locator("tbody tr")
     expect(rows).to_have_count(len(want["by_day"]))
     for i, day in enumerate(want["by_day"]):
         expect(rows.nth(i).locator("th")).to_have_text(day["day"])
+        expect(rows.nth(i).locator("td").nth(0)).to_have_text(f"{day['records']:,}")
+        expect(rows.nth(i).locator("td").nth(1)).to_have_text(f"{day['tokens']:,}")
         expect(rows.nth(i).get_by_test_id("log-day-usd")).to_have_attribute("data-value", day["total_usd"])
+        expect(rows.nth(i).get_by_test_id("log-day-usd")).to_have_text(day["total_display"])
+    total = want["by_day_total"]
+    expect(table.get_by_test_id("log-day-total-usd")).to_have_attribute("data-value", want["total_usd"])
+    expect(table.get_by_test_id("log-day-total-records")).to_have_text(f"{total['records']:,}")
+    expect(table.get_by_test_id("log-day-total-tokens")).to_have_text(f"{total['tokens']:,}")
+    # the chart and the table sit side by side on a desktop
+    chart_box = page.locator(".log-day-figure .log-chart").bounding_box()
+    table_box = region.bounding_box()
+    assert table_box["x"] > chart_box["x"] + chart_box["width"] - 1 and abs(table_box["y"] - chart_box["y"]) < 40
     # Figures are right-aligned; models are shown by their names.
     align = page.get_by_test_id("log-by-model").locator("td.num").first.evaluate("td => getComputedStyle(td).textAlign")
     assert align == "right"
@@ -200,3 +213,80 @@ def test_the_charts_keep_readable_labels_on_a_phone(browser, site_url):
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         ctx.close()
+
+
+def cli_filtered(paths, **only) -> dict:
+    o = logs.Options(today=PINNED_TODAY, **only)
+    return logs.analyze_paths([str(p) for p in paths], o, jobs=1).report()
+
+
+def test_filters_rerun_on_the_kept_files_and_travel_in_the_url(page):
+    goto(page, PAGE)
+    wait_live(page)
+    drop(page, {p.name: p.read_text() for p in CC_FILES})
+    wait_report(page)
+    want = cli_report(*CC_FILES)
+    filters = page.get_by_test_id("log-filters")
+    expect(filters).to_be_visible()
+    # the selects list every value in the files (the report's choices), after "All"
+    for name in ("model", "session", "project"):
+        values = page.locator(f'select[name="{name}"] option').evaluate_all("os => os.map(o => o.value)")
+        assert values == ["", *want["choices"][name]], name
+    # choosing a project re-reads the kept files (progress shows) and the page matches the CLI's --project
+    page.select_option('select[name="project"]', "/home/me/app")
+    got = cli_filtered(CC_FILES, only_project="/home/me/app")
+    assert got["total_usd"] == "0.02474"  # sess-a only: 6,780 + 17,610 + 350 per MTok units (tests/test_logs.py)
+    expect(page.get_by_test_id("log-total-usd")).to_have_attribute("data-value", got["total_usd"],
+                                                                    timeout=TIMEOUT_MS * 2)
+    note = page.get_by_test_id("log-filter-note")
+    expect(note).to_contain_text("Only project /home/me/app")
+    expect(note).to_have_attribute("data-left-out", str(got["filter"]["left_out"]))
+    expect(page.get_by_test_id("log-day-table").locator("tbody tr")).to_have_count(len(got["by_day"]))
+    assert "project=%2Fhome%2Fme%2Fapp" in page.evaluate("location.hash")
+    # a second filter narrows further: a model, shown by its name
+    page.select_option('select[name="model"]', "claude-haiku-4-5-20251001")
+    got = cli_filtered(CC_FILES, only_project="/home/me/app", only_model="claude-haiku-4-5-20251001")
+    expect(page.get_by_test_id("log-total-usd")).to_have_attribute("data-value", got["total_usd"],
+                                                                    timeout=TIMEOUT_MS * 2)
+    expect(note).to_have_attribute("data-left-out", str(got["filter"]["left_out"]))
+    # "Show all" clears the filters
+    page.get_by_test_id("log-filter-clear").click()
+    expect(page.get_by_test_id("log-total-usd")).to_have_attribute("data-value", want["total_usd"],
+                                                                    timeout=TIMEOUT_MS * 2)
+    expect(page.get_by_test_id("log-filter-note")).to_have_count(0)
+
+
+def test_a_shared_filter_link_applies_to_the_next_files(page):
+    goto(page, PAGE + "#session=sess-b")
+    wait_live(page)
+    expect(page.locator('select[name="session"]')).to_have_value("sess-b")
+    drop(page, {p.name: p.read_text() for p in CC_FILES})
+    wait_report(page)
+    got = cli_filtered(CC_FILES, only_session="sess-b")
+    assert got["total_usd"] == "0.9585"  # msg_E only (tests/test_logs.py)
+    expect(page.get_by_test_id("log-total-usd")).to_have_attribute("data-value", got["total_usd"])
+    expect(page.get_by_test_id("log-filter-note")).to_contain_text("Only session or api key sess-b")
+
+
+def test_gzipped_bedrock_logs_are_read_in_the_browser(page, tmp_path):
+    import gzip
+
+    log = FIX / "bedrock" / "invocations.jsonl"
+    s3 = tmp_path / "20261008T1200Z_0a1b2c.json.gz"
+    s3.write_bytes(gzip.compress(log.read_bytes()))
+    export = tmp_path / "000000.gz"
+    export.write_bytes(gzip.compress("".join(f"2026-10-08T12:00:{i:02d}.000Z {line}\n"
+                                             for i, line in enumerate(log.read_text().splitlines())).encode()))
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(gzip.compress(log.read_bytes())[:-8])
+    goto(page, PAGE)
+    wait_live(page)
+    for path in (s3, export, cut):
+        page.get_by_test_id("log-file-input").set_input_files(str(path))
+        want = cli_report(path)
+        # $0.0587375, worked by hand in tests/test_logs_bedrock.py
+        assert want["total_usd"] == "0.0587375"
+        expect(page.get_by_test_id("log-total-usd")).to_have_attribute("data-value", want["total_usd"],
+                                                                        timeout=TIMEOUT_MS * 2)
+        expect(page.get_by_test_id("log-malformed")).to_have_attribute("data-value", str(want["malformed"]))
+    expect(page.get_by_test_id("log-malformed-lines")).to_contain_text("gzip data cut short")

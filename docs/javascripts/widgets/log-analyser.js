@@ -9,7 +9,7 @@ import { createController, hashCodec } from "./_controller.js";
 import { formFields, h } from "./_dom.js";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
-const FOLDER_SUFFIXES = [".jsonl", ".ndjson", ".json", ".csv"];
+const FOLDER_SUFFIXES = [".jsonl", ".ndjson", ".json", ".csv", ".gz"];
 const LEVER_LABELS = {
   caching: "Prompt caching",
   cache_ttl_1h: "1-hour cache TTL",
@@ -17,8 +17,11 @@ const LEVER_LABELS = {
   routing: "Routing to a cheaper model",
   output_cap: "Output cap at p95",
 };
-const OPTION_FIELDS = ["since", "until", "batch_share", "route_to", "format"];
-const DEFAULTS = { since: "", until: "", batch_share: "0.5", route_to: "haiku", format: "auto" };
+// The filters (model, session, project) are bridge fields too: changing one re-reads the files the page keeps.
+const FILTER_FIELDS = ["model", "session", "project"];
+const FILTER_LABELS = { model: "Model", session: "Session or API key", project: "Project" };
+const OPTION_FIELDS = ["since", "until", "batch_share", "route_to", "format", ...FILTER_FIELDS];
+const DEFAULTS = { since: "", until: "", batch_share: "0.5", route_to: "haiku", format: "auto", model: "", session: "", project: "" };
 const CODEC = hashCodec(OPTION_FIELDS);
 const FIRST_BAD_LINES = 5;
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -49,6 +52,60 @@ function money(testid, value, display, extra = {}) {
   return h("span", { class: "calc-money", "data-testid": testid, "data-value": value, ...extra, text: display ?? "–" });
 }
 
+// A gzip file (Bedrock's S3 delivery, a CloudWatch Logs export) starts with these two bytes.
+async function isGzip(file) {
+  if (file.size < 2) return false;
+  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+// The text of a file in pieces of about CHUNK_BYTES, gunzipped when it is gzip (DecompressionStream), with the
+// compressed bytes read so far (for the progress bar). Yields {text, read, last, error}: error says why a
+// damaged gzip file stopped early (what came before it is still read).
+async function* pieces(file, signal) {
+  const decoder = new TextDecoder("utf-8");
+  if (!(await isGzip(file))) {
+    for (let at = 0; at < file.size || at === 0; at += CHUNK_BYTES) {
+      if (signal.aborted) throw abortError();
+      const buf = await file.slice(at, at + CHUNK_BYTES).arrayBuffer();
+      const last = at + CHUNK_BYTES >= file.size;
+      yield { text: decoder.decode(buf, { stream: !last }), read: at + buf.byteLength, last };
+      if (file.size === 0) return;
+    }
+    return;
+  }
+  let read = 0;
+  const counted = file.stream().pipeThrough(new TransformStream({
+    transform(chunk, ctl) { read += chunk.byteLength; ctl.enqueue(chunk); },
+  }));
+  const reader = counted.pipeThrough(new DecompressionStream("gzip")).getReader();
+  let parts = [];
+  let size = 0;
+  for (;;) {
+    if (signal.aborted) {
+      reader.cancel().catch(() => undefined);
+      throw abortError();
+    }
+    let got;
+    try {
+      got = await reader.read();
+    } catch (err) {
+      const text = parts.length ? decoder.decode(await new Blob(parts).arrayBuffer()) : "";
+      yield { text, read: file.size, last: true, error: "gzip data cut short or damaged: the rest of the file could not be read" };
+      return;
+    }
+    if (got.done) break;
+    parts.push(got.value);
+    size += got.value.byteLength;
+    if (size >= CHUNK_BYTES) {
+      yield { text: decoder.decode(await new Blob(parts).arrayBuffer(), { stream: true }), read, last: false };
+      parts = [];
+      size = 0;
+    }
+  }
+  yield { text: decoder.decode(await new Blob(parts).arrayBuffer()), read: file.size, last: true };
+}
+
 function abortError() {
   return new DOMException("cancelled", "AbortError");
 }
@@ -74,13 +131,13 @@ export function mount(element, api) {
   let files = [];
 
   const fileInput = h("input", { type: "file", multiple: true, hidden: true, "data-testid": "log-file-input",
-    "aria-label": "Log files", accept: ".jsonl,.ndjson,.json,.csv,.txt,.log" });
+    "aria-label": "Log files", accept: ".jsonl,.ndjson,.json,.csv,.txt,.log,.gz" });
   const dirInput = h("input", { type: "file", multiple: true, hidden: true, webkitdirectory: true,
     "aria-label": "A folder of log files", "data-testid": "log-folder-input" });
   // The drop zone is a plain region: the two buttons in it are the keyboard's way in, dropping is the mouse's.
   const drop = h("section", { class: "log-drop", "data-testid": "log-drop", "aria-labelledby": "log-drop-title" },
     h("p", { class: "log-drop-title", id: "log-drop-title" }, h("strong", { text: "Drop log files or folders here, or choose them" })),
-    h("p", { class: "calc-hint", text: "Claude Code ~/.claude/projects folders, API response or streaming JSONL, Admin API usage and cost reports, Console CSV. The files stay on this computer." }),
+    h("p", { class: "calc-hint", text: "Claude Code ~/.claude/projects folders, API response or streaming JSONL, Amazon Bedrock invocation logs (also gzipped .json.gz from S3 and CloudWatch Logs exports), Admin API usage and cost reports, Console CSV. The files stay on this computer." }),
     h("div", { class: "log-pickers" },
       h("button", { type: "button", class: "md-button md-button--primary", "data-testid": "log-pick-files", onclick: () => fileInput.click() }, "Choose files"),
       h("button", { type: "button", class: "md-button", "data-testid": "log-pick-folder", onclick: () => dirInput.click() }, "Choose a folder")));
@@ -95,8 +152,17 @@ export function mount(element, api) {
       field("batch_share", "Batch share", opt("batch_share", { type: "text", inputmode: "decimal" }), "Share of traffic the batch what-if moves (0–1)."),
       field("route_to", "Route to", opt("route_to", { type: "text", spellcheck: "false" }), "Cheaper model for the routing what-if (id or haiku, sonnet, opus)."),
       field("format", "Format", h("select", { name: "format" },
-        ["auto", "claude-code", "api", "stream", "usage-report", "cost-report", "csv"].map((f) => h("option", { value: f, text: f }))),
+        ["auto", "claude-code", "api", "stream", "bedrock", "usage-report", "cost-report", "csv"].map((f) => h("option", { value: f, text: f }))),
       "auto detects each file.")));
+
+  // Filters: filled from the report's choices (every value in the files, whatever the filter); a change
+  // re-reads the files this page keeps, and the URL fragment carries the filter (a shareable view).
+  const filterSelect = (name) => h("select", { name }, h("option", { value: "", text: `All (${FILTER_LABELS[name].toLowerCase()})` }));
+  const filters = h("fieldset", { class: "log-filters calc-form", "data-testid": "log-filters", hidden: true },
+    h("legend", { text: "Show only" }),
+    field("model", "Model", filterSelect("model"), null),
+    field("session", "Session or API key", filterSelect("session"), null),
+    field("project", "Project", filterSelect("project"), "A Claude Code project (the folder its sessions ran in) or a workspace."));
 
   const bar = h("progress", { max: "1000", value: "0", "data-testid": "log-progress", "aria-label": "Analysis progress" });
   const progressText = h("span", { "aria-live": "polite", "data-testid": "log-progress-text" });
@@ -105,7 +171,28 @@ export function mount(element, api) {
   const message = h("p", { class: "calc-field-error log-error", role: "alert", "data-testid": "log-error", hidden: true });
   const staleNote = h("p", { class: "calc-stale-note", "data-testid": "stale-note", role: "status", hidden: true });
   const report = h("div", { class: "log-report calc-results", "data-testid": "log-report", hidden: true });
-  element.append(drop, fileInput, dirInput, options, progress, message, staleNote, report);
+  element.append(drop, fileInput, dirInput, options, filters, progress, message, staleNote, report);
+
+  // Make sure a select can show ``value`` (a filter from a shared link, before a report lists the choices).
+  function ensureOption(select, value, label = value) {
+    if (value && !Array.from(select.options).some((o) => o.value === value)) select.append(h("option", { value, text: label }));
+  }
+
+  function fillFilters(rep) {
+    const names = {};
+    for (const [id, m] of Object.entries(rep.by_model || {})) names[id] = m.name || id;
+    for (const name of FILTER_FIELDS) {
+      const select = fields[name];
+      const keep = select.value;
+      select.replaceChildren(select.options[0]);
+      for (const value of (rep.choices && rep.choices[name]) || []) {
+        select.append(h("option", { value, text: name === "model" && names[value] ? `${names[value]} (${value})` : value }));
+      }
+      ensureOption(select, keep);
+      select.value = keep;
+    }
+    filters.hidden = false;
+  }
 
   function readOptions() {
     const next = {};
@@ -114,8 +201,10 @@ export function mount(element, api) {
   }
 
   function writeOptions(state) {
+    for (const name of FILTER_FIELDS) ensureOption(fields[name], state[name] ?? "");
     for (const name of OPTION_FIELDS) fields[name].value = state[name] ?? DEFAULTS[name];
-    if (!CODEC.same(state, DEFAULTS)) options.open = true;
+    if (FILTER_FIELDS.some((name) => state[name])) filters.hidden = false;
+    if (OPTION_FIELDS.some((name) => !FILTER_FIELDS.includes(name) && (state[name] ?? DEFAULTS[name]) !== DEFAULTS[name])) options.open = true;
   }
 
   function setState(value) {
@@ -148,23 +237,20 @@ export function mount(element, api) {
         let name = file.webkitRelativePath || file.name;
         for (let k = 2; used.has(name); k += 1) name = `${file.webkitRelativePath || file.name} (${k})`;
         used.add(name);
-        const decoder = new TextDecoder("utf-8");
-        for (let at = 0; at < file.size || at === 0; at += CHUNK_BYTES) {
-          if (signal.aborted) throw abortError();
-          const buf = await file.slice(at, at + CHUNK_BYTES).arrayBuffer();
-          const last = at + CHUNK_BYTES >= file.size;
-          const text = decoder.decode(buf, { stream: !last });
-          const r = await call("analyze_chunk", { session, file: name, text, final: last });
+        const before = done;
+        for await (const piece of pieces(file, signal)) {
+          const inputs = { session, file: name, text: piece.text, final: piece.last };
+          if (piece.error) inputs.damaged = piece.error;
+          const r = await call("analyze_chunk", inputs);
           if (!r.ok) {
             setState("error");
             progress.hidden = true;
             return r;
           }
           const p = r.result;
-          done += buf.byteLength;
+          done = before + piece.read;
           bar.value = Math.round((done / total) * 1000);
           progressText.textContent = `${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB · ${int(p.records)} records · ${int(p.malformed)} malformed lines`;
-          if (file.size === 0) break;
         }
       }
       progressText.textContent = "Pricing…";
@@ -216,7 +302,7 @@ export function mount(element, api) {
 
   function analyse(list) {
     if (!list.length) {
-      message.textContent = "No log files found (looked for .jsonl, .ndjson, .json and .csv).";
+      message.textContent = "No log files found (looked for .jsonl, .ndjson, .json, .csv and .gz).";
       message.hidden = false;
       return;
     }
@@ -235,7 +321,8 @@ export function mount(element, api) {
   });
 
   for (const name of OPTION_FIELDS) {
-    fields[name].addEventListener(name === "format" || fields[name].type === "date" ? "change" : "input", () => ctl.update(readOptions()));
+    const onChange = fields[name].tagName === "SELECT" || fields[name].type === "date";
+    fields[name].addEventListener(onChange ? "change" : "input", () => ctl.update(readOptions()));
   }
   ctl.onHashChange(writeOptions);
 
@@ -285,8 +372,22 @@ export function mount(element, api) {
       rep.malformed_lines.slice(0, most || undefined).map((m) => h("li", {}, h("code", { text: `${m.file}:${m.line}` }), ` ${m.reason}`)));
   }
 
+  function filterNote(rep) {
+    const f = rep.filter || {};
+    const on = FILTER_FIELDS.filter((name) => f[name]);
+    if (!on.length) return null;
+    const said = on.map((name) => `${FILTER_LABELS[name].toLowerCase()} ${f[name]}`).join(", ");
+    return h("p", { class: "log-filter-note", "data-testid": "log-filter-note", "data-left-out": f.left_out, role: "status" },
+      h("strong", { text: `Only ${said}: ` }), `${int(f.left_out)} other record${f.left_out === 1 ? " was" : "s were"} left out of every figure below. `,
+      h("button", { type: "button", class: "md-button log-filter-clear", "data-testid": "log-filter-clear", onclick: () => {
+        for (const name of FILTER_FIELDS) fields[name].value = "";
+        ctl.update(readOptions());
+      } }, "Show all"));
+  }
+
   function render(rep) {
     report.replaceChildren();
+    fillFilters(rep);
     const unpriced = Object.entries(rep.unpriced);
     const nothing = rep.records === 0 && !unpriced.length;
     if (nothing) {
@@ -300,6 +401,8 @@ export function mount(element, api) {
     } else {
       const first = rep.first_day;
       report.append(h("h2", { class: "calc-h", text: first ? `Usage from ${first} to ${rep.last_day}` : "No priced records" }));
+      const note = filterNote(rep);
+      if (note) report.append(note);
       if (rep.malformed) {
         report.append(h("p", { class: "calc-stale-note", "data-testid": "log-malformed-note",
           text: `${int(rep.malformed)} line${rep.malformed === 1 ? "" : "s"} could not be read; the rest is analysed. They are listed at the end.` }));
@@ -319,7 +422,7 @@ export function mount(element, api) {
     report.append(h("p", { class: "calc-hint", text: `${int(rep.lines.lines)} lines read, ${int(rep.duplicates_merged)} streamed duplicates merged, ${int(rep.lines.ignored)} lines without a billed request. Prices from pricing.toml (checked ${rep.pricing_checked}); each request at the prices of its own day.` }));
 
     if (!nothing) {
-      report.append(h("h3", { text: "Cost by day" }), dayChart(rep.by_day, rep.charts && rep.charts.by_day));
+      report.append(h("h3", { text: "Cost by day" }), dayChart(rep, rep.charts && rep.charts.by_day));
       report.append(h("h3", { text: "Spend by bucket" }), bucketChart(rep.spend_by_bucket));
 
       report.append(table("By model", [["Model", "text"], ["Cost", "num"], ["Requests", "num"], ["Input (tokens)", "num"],
@@ -352,6 +455,13 @@ export function mount(element, api) {
         rep.reconciliation.map((r) => h("tr", {}, h("th", { scope: "row", text: r.day }), cell("text", r.model),
           cell("num", money("log-rec-estimate", r.estimated_usd, r.estimated_display)), cell("num", money("log-rec-billed", r.billed_usd, r.billed_display)),
           cell("num", money("log-rec-diff", r.difference_usd, r.difference_display)), cell("text", r.explanation))), { "data-testid": "log-reconciliation" }));
+    }
+
+    const projects = (rep.by_project || []).filter((p) => p.project !== "(none)").slice(0, 15);
+    if (projects.length) {
+      report.append(table("By project", [["Project", "text"], ["Cost", "num"], ["Requests", "num"]],
+        projects.map((p) => h("tr", {}, h("th", { scope: "row", text: p.project }), cell("num", money("log-project-usd", p.total_usd, p.total_display)),
+          cell("num", int(p.records)))), { "data-testid": "log-by-project" }));
     }
 
     const sessions = rep.by_session.filter((s) => s.session !== "(none)").slice(0, 15);
@@ -394,7 +504,8 @@ export function mount(element, api) {
     return box;
   }
 
-  function dayChart(days, axis) {
+  function dayChart(rep, axis) {
+    const days = rep.by_day;
     const heights = axis ? axis.heights : days.map((d) => d.of_max || "0");
     const ticks = axis ? axis.ticks : [];
     const peak = days.reduce((best, d, i) => (Number(heights[i]) > Number(heights[best] || 0) ? i : best), 0);
@@ -436,11 +547,19 @@ export function mount(element, api) {
       });
       return s;
     });
-    const data = table("Cost by day (table)", [["Day", "text"], ["Requests", "num"], ["Cost", "num"]],
+    // The per-day table beside the chart: every day's requests, tokens and cost, and the totals (Python's).
+    const data = table(`Per day (${days.length} day${days.length === 1 ? "" : "s"})`,
+      [["Day", "text"], ["Requests", "num"], ["Tokens", "num"], ["Cost", "num"]],
       days.map((d) => h("tr", {}, h("th", { scope: "row", text: d.day }), cell("num", int(d.records)),
-        cell("num", money("log-day-usd", d.total_usd, d.total_display)))), { "data-testid": "log-day-table" });
-    return h("figure", { class: "log-figure-chart" }, chart,
-      h("details", { class: "log-chart-data" }, h("summary", { text: `Daily values (${days.length} day${days.length === 1 ? "" : "s"})` }), data));
+        cell("num", int(d.tokens)), cell("num", money("log-day-usd", d.total_usd, d.total_display)))),
+      { "data-testid": "log-day-table" });
+    const totals = rep.by_day_total;
+    data.querySelector("table").append(h("tfoot", {}, h("tr", {},
+      h("th", { scope: "row", text: "Total" }), cell("num", h("span", { "data-testid": "log-day-total-records", text: int(totals.records) })),
+      cell("num", h("span", { "data-testid": "log-day-total-tokens", text: int(totals.tokens) })),
+      cell("num", money("log-day-total-usd", totals.total_usd, totals.total_display)))));
+    data.classList.add("log-day-table");
+    return h("figure", { class: "log-figure-chart log-day-figure" }, chart, data);
   }
 
   function bucketChart(buckets) {
