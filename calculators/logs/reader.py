@@ -28,7 +28,7 @@ from .prices import Pricer, stamped
 from .records import F_LINE, Collector, Counts
 from .workers import in_workers
 
-__all__ = ["STREAM_LIMIT", "ChunkReader", "analyze_paths", "choose_format", "expand_paths", "sniff"]
+__all__ = ["DUCKDB_FROM_BYTES", "ENGINES", "STREAM_LIMIT", "ChunkReader", "analyze_paths", "choose_format", "expand_paths", "pick_engine", "sniff"]
 
 BLOCK = 8 << 20
 PIECE = 48 << 20
@@ -330,16 +330,20 @@ FIFO_WAIT_SECONDS = 10.0
 
 def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None = None,
                   jobs: int | None = None, fast: bool = True, progress=None,
-                  stream_limit: int = STREAM_LIMIT) -> Analysis:
+                  stream_limit: int = STREAM_LIMIT, engine: str = "stdlib") -> Analysis:
     """Read every file under ``paths`` and return the priced :class:`Analysis` (``options`` carries the day).
 
     Paths that cannot be read are listed in the report's ``skipped`` with the reason; ``-`` reads standard
-    input, and inputs that are not regular files are read up to ``stream_limit`` bytes."""
+    input, and inputs that are not regular files are read up to ``stream_limit`` bytes. ``engine`` is
+    ``"stdlib"`` (this module's reader, the reference) or ``"duckdb"``
+    (:mod:`calculators.logs.engine_duckdb`, imported only then); ``"auto"`` picks with :func:`pick_engine`."""
     pricing = pricing or load_pricing()
     jobs = jobs or _default_jobs()
     skipped: list[dict] = []
     special: list[int] = []
     files = expand_paths(paths, skipped, special)
+    if engine == "auto":
+        engine = pick_engine(files, options)
     names = ["<stdin>" if i in special and str(f) == "-" else str(f) for i, f in enumerate(files)]
     notes: list[str] = []
     spool = None
@@ -372,6 +376,13 @@ def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None
             col.input_notes.extend(notes)
             analysis = Analysis(col, options, pricing, feed=False)  # fed while the workers read on
             prices.PREP = (Pricer(pricing), options.at)  # one Pricer (and its caches) for every piece a process reads
+            if engine == "duckdb":
+                from . import engine_duckdb
+
+                col.engine = "duckdb"
+                engine_duckdb.read_all(files, col, options, fast, progress, names)
+                analysis.finish()
+                return analysis
             try:
                 _read_all(files, col, options, jobs, fast, progress, analysis.catch_up, names, whole)
             except _ReadWhole as again:
@@ -385,6 +396,30 @@ def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None
             gc.enable()
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
+
+
+#: ``--engine auto`` picks DuckDB (when it is installed) from this many bytes of input on: below it, starting
+#: DuckDB costs more than it saves (bench/bench_logs.py --engines prints both at each size).
+DUCKDB_FROM_BYTES = 32 << 20
+ENGINES = ("auto", "stdlib", "duckdb")
+
+
+def pick_engine(files: list[Path], options: Options) -> str:
+    """``"duckdb"`` when DuckDB is installed, the format is detected per file, and the regular files add up to at
+    least :data:`DUCKDB_FROM_BYTES`; else ``"stdlib"``. (Pyodide: always the standard library.)"""
+    if sys.platform == "emscripten" or options.fmt != "auto":
+        return "stdlib"
+    total = 0
+    for f in files:
+        try:
+            total += f.stat().st_size if str(f) != "-" else 0
+        except OSError:
+            continue
+        if total >= DUCKDB_FROM_BYTES:
+            from .engine_duckdb import available
+
+            return "duckdb" if available() else "stdlib"
+    return "stdlib"
 
 
 class _ReadWhole(Exception):
