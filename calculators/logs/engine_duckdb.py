@@ -33,6 +33,7 @@ analysis, as on the standard-library path (the report's what-ifs need every requ
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import tempfile
@@ -409,6 +410,14 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
                 con.executemany("INSERT INTO cc_refer VALUES (?)",
                                 [(inv[fi],) for fi in refer if fi in inv] or [(-1,)])
             firsts = {inv[fi]: v[5] for fi, v in per_file.items() if fi in inv}
+            starts = sorted((f0, k) for k, f0 in firsts.items())
+            start_o = [f0 for f0, _ in starts]
+
+            def place(o: int) -> tuple[int, int, int]:
+                """(file index, line - 1, 0) of the line DuckDB read as ordinal ``o``."""
+                f0, k = starts[bisect.bisect_right(start_o, o) - 1]
+                return (index_of[k], o - f0, 0)
+
             cur = con.execute(_RECORDS)
             while True:
                 batch = cur.fetchmany(FETCH)
@@ -422,7 +431,7 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
                     r = (names[fi], o - f0 + 1, ts, model, t_in, w5, w1, rd, out, web, tier == "batch",
                          "us" if geo_us else "global", fast_, tier, session, (mid, rid) if mid else None,
                          bool(side), logged, "request", None, None)
-                    groups.append(((fi, o - f0, 0), (fi, o - f0, 0), copies, r))
+                    groups.append((place(first_o) if first_o != o else (fi, o - f0, 0), (fi, o - f0, 0), copies, r))
             done = sum(plan.sizes[fi] for fi in ok if fi not in refer)
             if progress:
                 progress(done, total)
@@ -465,5 +474,6 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
     kept, dups = merge(groups)
     col.kept.extend(kept)
     col.duplicates += dups
-    return {"duckdb_files": len([fi for fi in plan.duck if fi not in refer]),
-            "reference_files": len([fi for fi in refer if fi not in plan.errors])}
+    col.engine_files = {"duckdb": len([fi for fi in plan.duck if fi not in refer]),
+                        "reference": len([fi for fi in refer if fi not in plan.errors])}
+    return col.engine_files
