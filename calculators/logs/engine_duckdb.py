@@ -76,14 +76,19 @@ _COLUMNS = ("{type: 'JSON', message: 'STRUCT(id JSON, model JSON, usage " + _USA
             "api_key: 'JSON', metadata: 'JSON', input_tokens: 'JSON', output_tokens: 'JSON', "
             "cache_creation_input_tokens: 'JSON', cache_read_input_tokens: 'JSON'}")
 
+#: DuckDB hands each JSON-typed field over as JSON text written afresh by yyjson: a string is always quoted (a
+#: backslash only where JSON needs an escape), an integer is digits only, any other number has a "." or an "e".
+#: So a token count is read by looking at that text (no second parse), and a string is its text without the
+#: quotes unless it holds an escape (then DuckDB's own ->> reads it).
 _MACROS = """
 CREATE OR REPLACE TEMP MACRO cc_tok(x, lim) AS
-    CASE WHEN x IS NULL THEN 0::HUGEINT
-         WHEN json_type(x) IN ('UBIGINT', 'BIGINT') AND TRY_CAST(x AS HUGEINT) BETWEEN 0 AND lim
-              THEN TRY_CAST(x AS HUGEINT)
+    CASE WHEN x IS NULL THEN 0::BIGINT
+         WHEN length(x::VARCHAR) <= 16 AND (x::VARCHAR)[1] BETWEEN '0' AND '9' AND NOT contains(x::VARCHAR, '.')
+              AND NOT contains(x::VARCHAR, 'e') AND TRY_CAST(x::VARCHAR AS BIGINT) <= lim
+              THEN TRY_CAST(x::VARCHAR AS BIGINT)
          ELSE NULL END;
 CREATE OR REPLACE TEMP MACRO cc_text(x) AS
-    CASE WHEN json_type(x) <> 'VARCHAR' THEN NULL
+    CASE WHEN x IS NULL OR NOT starts_with(x::VARCHAR, '"') THEN NULL
          WHEN contains(x::VARCHAR, '\\') THEN x ->> '$'
          ELSE (x::VARCHAR)[2:-2] END;
 CREATE OR REPLACE TEMP MACRO cc_str(x) AS nullif(cc_text(x), '');
@@ -93,43 +98,42 @@ CREATE OR REPLACE TEMP MACRO cc_str(x) AS nullif(cc_text(x), '');
 #: records the fields of the record (usage read by calculators.logs.usage.usage_values_checked's rules).
 _LINES = """
 WITH raw AS (
-    SELECT file_index AS fi, ordinality AS o, type, message, requestId, timestamp, sessionId, isSidechain,
-           costUSD, usage AS top_usage, model AS top_model, id AS top_id, created_at, session_id, api_key_id,
-           api_key, metadata, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens
+    SELECT file_index AS fi, ordinality AS o, type::VARCHAR AS tj, message IS NOT NULL AS has_msg,
+           message.usage IS NOT NULL AS m_has_usage, message.model AS m_model, message.id AS m_id,
+           usage IS NOT NULL AS a_has_usage, model AS a_model, id AS a_id,
+           CASE WHEN type::VARCHAR = '"assistant"' THEN message.usage ELSE usage END AS u0,
+           requestId, timestamp, sessionId, isSidechain, costUSD, created_at, session_id, api_key_id, api_key,
+           metadata,
+           input_tokens IS NOT NULL OR output_tokens IS NOT NULL OR cache_creation_input_tokens IS NOT NULL
+               OR cache_read_input_tokens IS NOT NULL AS bare
     FROM read_json($files, format = 'newline_delimited', columns = {columns})
          WITH ORDINALITY
-), kinds AS (
-    SELECT *,
-        json_type(type) AS tt, cc_text(type) AS tv
-    FROM raw
 ), shaped AS (
     SELECT *,
         CASE
-            WHEN tv = 'assistant' AND message IS NOT NULL THEN
-                CASE WHEN message.usage IS NULL THEN 'I'
-                     WHEN cc_str(message.model) IS NULL THEN 'F'
-                     WHEN cc_str(message.model) = '<synthetic>' THEN 'S'
-                     ELSE 'C' END
-            WHEN tv IN ('message_start', 'message_delta', 'message_stop') THEN 'F'
-            WHEN tt = 'VARCHAR' AND tv NOT IN ('assistant', 'message') THEN 'I'
-            WHEN tv = 'assistant' THEN 'I'
-            WHEN tt IS NOT NULL AND tt <> 'VARCHAR' THEN 'I'
-            -- type absent or null, or "message": an API response, or a bare usage object
-            WHEN top_usage IS NOT NULL THEN
-                CASE WHEN json_type(top_model) = 'VARCHAR' AND (top_model ->> '$') = '' THEN 'F'
-                     WHEN json_type(top_model) = 'VARCHAR' AND (top_model ->> '$') = '<synthetic>' THEN 'S'
-                     WHEN json_type(top_model) = 'VARCHAR' THEN 'A'
+            WHEN tj IS NULL OR tj = '"message"' THEN
+                CASE WHEN NOT a_has_usage THEN (CASE WHEN tj IS NULL AND bare THEN 'F' ELSE 'I' END)
+                     WHEN cc_text(a_model) = '' THEN 'F'
+                     WHEN cc_text(a_model) = '<synthetic>' THEN 'S'
+                     WHEN cc_text(a_model) IS NOT NULL THEN 'A'
                      WHEN $model IS NULL THEN 'F'
                      WHEN $model = '<synthetic>' THEN 'S'
                      ELSE 'A' END
-            WHEN tt IS NULL AND (input_tokens IS NOT NULL OR output_tokens IS NOT NULL
-                                 OR cache_creation_input_tokens IS NOT NULL
-                                 OR cache_read_input_tokens IS NOT NULL) THEN 'F'
+            WHEN tj = '"assistant"' THEN
+                CASE WHEN NOT has_msg OR NOT m_has_usage THEN 'I'
+                     WHEN cc_str(m_model) IS NULL THEN 'F'
+                     WHEN cc_str(m_model) = '<synthetic>' THEN 'S'
+                     ELSE 'C' END
+            WHEN tj IN ('"message_start"', '"message_delta"', '"message_stop"') THEN 'F'
+            WHEN contains(tj, '\\') THEN 'F'
             ELSE 'I'
         END AS shape
-    FROM kinds
-), usage_of AS (
-    SELECT *, CASE shape WHEN 'C' THEN message.usage WHEN 'A' THEN top_usage END AS u
+    FROM raw
+), used AS (
+    -- the usage object the record is read from: message.usage (Claude Code) or the top-level one (API)
+    SELECT fi, o, shape, m_model, m_id, a_model, a_id, requestId, timestamp, sessionId, isSidechain, costUSD,
+        created_at, session_id, api_key_id, api_key, metadata,
+        CASE WHEN shape IN ('C', 'A') THEN u0 END AS u
     FROM shaped
 ), tokens AS (
     SELECT *,
@@ -141,39 +145,35 @@ WITH raw AS (
         cc_tok(u.cache_read_input_tokens, 1000000000000000) AS t_rd,
         cc_tok(u.output_tokens, 1000000000000000) AS t_out,
         cc_tok(u.server_tool_use.web_search_requests, 1000000000000000) AS t_web,
-        u.service_tier AS j_tier, u.speed AS j_speed, u.inference_geo AS j_geo
-    FROM usage_of
+        u.service_tier::VARCHAR AS j_tier, u.speed::VARCHAR AS j_speed, u.inference_geo::VARCHAR AS j_geo
+    FROM used
 ), split AS (
     SELECT *,
         CASE WHEN has_split THEN (CASE WHEN t_created > t_5m + t_1h THEN t_created - t_1h ELSE t_5m END)
              ELSE t_created END AS w5,
-        CASE WHEN has_split THEN t_1h ELSE 0::HUGEINT END AS w1
+        CASE WHEN has_split THEN t_1h ELSE 0::BIGINT END AS w1
     FROM tokens
 )
 SELECT fi, o,
     CASE WHEN shape NOT IN ('C', 'A') THEN shape
          WHEN t_in IS NULL OR t_created IS NULL OR t_rd IS NULL OR t_out IS NULL OR t_web IS NULL
               OR (has_split AND (t_5m IS NULL OR t_1h IS NULL)) OR w5 > 1000000000000000 THEN 'F'
-         WHEN j_tier IS NOT NULL AND cc_text(j_tier) IS DISTINCT FROM 'standard'
-              AND cc_text(j_tier) IS DISTINCT FROM 'batch' AND cc_text(j_tier) IS DISTINCT FROM 'priority' THEN 'F'
-         WHEN j_speed IS NOT NULL AND cc_text(j_speed) IS DISTINCT FROM 'standard'
-              AND cc_text(j_speed) IS DISTINCT FROM 'fast' THEN 'F'
-         WHEN j_geo IS NOT NULL AND cc_text(j_geo) IS DISTINCT FROM 'global' AND cc_text(j_geo) IS DISTINCT FROM 'us'
-              AND cc_text(j_geo) IS DISTINCT FROM 'not_available' THEN 'F'
+         WHEN j_tier IS NOT NULL AND j_tier NOT IN ('"standard"', '"batch"', '"priority"') THEN 'F'
+         WHEN j_speed IS NOT NULL AND j_speed NOT IN ('"standard"', '"fast"') THEN 'F'
+         WHEN j_geo IS NOT NULL AND j_geo NOT IN ('"global"', '"us"', '"not_available"') THEN 'F'
          ELSE 'R' END AS cat,
-    CASE shape WHEN 'C' THEN cc_str(message.model) ELSE coalesce(cc_text(top_model), $model) END AS model,
-    t_in::BIGINT AS t_in, w5::BIGINT AS w5, w1::BIGINT AS w1, t_rd::BIGINT AS t_rd, t_out::BIGINT AS t_out,
-    t_web::BIGINT AS t_web, cc_text(j_tier) AS tier, cc_text(j_geo) = 'us' AS geo_us,
-    coalesce(cc_text(j_speed) = 'fast', false) AS fast,
-    CASE shape WHEN 'C' THEN cc_str(timestamp) ELSE coalesce(cc_str(timestamp), cc_str(created_at)) END AS ts,
+    CASE shape WHEN 'C' THEN cc_str(m_model) WHEN 'A' THEN coalesce(cc_text(a_model), $model) END AS model,
+    t_in, w5, w1, t_rd, t_out, t_web, (j_tier)[2:-2] AS tier, j_geo = '"us"' AS geo_us,
+    coalesce(j_speed = '"fast"', false) AS fast,
+    CASE shape WHEN 'C' THEN cc_str(timestamp) WHEN 'A' THEN coalesce(cc_str(timestamp), cc_str(created_at)) END
+        AS ts,
     CASE shape WHEN 'C' THEN cc_str(sessionId)
-         ELSE coalesce(cc_str(session_id), cc_str(sessionId), cc_str(api_key_id), cc_str(api_key),
-                       CASE WHEN json_type(metadata) = 'OBJECT' THEN cc_text(metadata -> '$.user_id') END) END
-        AS session,
-    CASE shape WHEN 'C' THEN cc_str(message.id) ELSE cc_str(top_id) END AS mid,
+         WHEN 'A' THEN coalesce(cc_str(session_id), cc_str(sessionId), cc_str(api_key_id), cc_str(api_key),
+                                CASE WHEN starts_with(metadata::VARCHAR, '{') THEN cc_text(metadata -> '$.user_id')
+                                END) END AS session,
+    CASE shape WHEN 'C' THEN cc_str(m_id) WHEN 'A' THEN cc_str(a_id) END AS mid,
     CASE shape WHEN 'C' THEN cc_str(requestId) END AS rid,
-    shape = 'C' AND isSidechain IS NOT NULL AND json_type(isSidechain) = 'BOOLEAN' AND isSidechain::VARCHAR = 'true'
-        AS side,
+    shape = 'C' AND isSidechain IS NOT NULL AND isSidechain::VARCHAR = 'true' AS side,
     CASE shape WHEN 'C' THEN costUSD::VARCHAR END AS cost
 FROM split
 """
@@ -216,6 +216,7 @@ def _connect():
     spill = tempfile.mkdtemp(prefix="claude-cost-duckdb-")
     con = duckdb.connect(config={"threads": threads, "memory_limit": memory, "temp_directory": spill,
                                  "preserve_insertion_order": False})
+    con.execute("SET enable_progress_bar = false")
     con.execute(_MACROS)
     return con, spill
 
@@ -279,6 +280,8 @@ def _query_lines(con, paths: list[str], model: str | None) -> set[int]:
         try:
             con.execute(sql, {"files": [paths[i] for i in todo], "model": model})
         except Exception as exc:  # a file DuckDB cannot read: find it by its name in the message, else halve
+            if type(exc).__name__ in ("OutOfMemoryException", "InterruptException", "IOException"):
+                raise  # (not about one file: read_all hands every file to the reference reader)
             text = str(exc)
             bad = [i for i in todo if f'"{paths[i]}"' in text]
             if not bad:
@@ -385,7 +388,15 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
         if plan.duck:
             con, spill = _connect()
             paths = [str(files[i]) for i in plan.duck]
-            failed = _query_lines(con, paths, options.model)
+            try:
+                failed = _query_lines(con, paths, options.model)
+            except Exception as exc:  # out of memory or disk: the reference reader reads everything
+                col.input_notes.append(f"DuckDB could not read the logs ({str(exc).splitlines()[0][:120]}); they "
+                                       f"were read by the standard-library engine")
+                failed = set(range(len(paths)))
+                con.execute("CREATE OR REPLACE TEMP TABLE cc_lines AS SELECT * FROM ("
+                            + _LINES.replace("{columns}", _COLUMNS) + ") WHERE false",
+                            {"files": paths[:1], "model": options.model})
             refer.update(plan.duck[i] for i in failed)
             ok = [plan.duck[i] for i in range(len(paths)) if i not in failed]
             index_of = dict(enumerate(plan.duck))  # (cc_lines.fi is the index into ``paths``)
