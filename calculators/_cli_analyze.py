@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .logs import FORMATS, STREAM_LIMIT, Analysis, Options, analyze_paths, json_text, render_text
-from .logs.reader import DUCKDB_FROM_BYTES, ENGINES
+from .logs.reader import ENGINES
 from .logs.report import safe
 from .pricing import load_pricing
 
@@ -37,8 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (default: the number of CPUs, at most 8; or $CLAUDE_COST_JOBS)")
     parser.add_argument("--engine", choices=ENGINES, default="auto",
                         help="what reads the logs: 'stdlib' (the standard-library reader, the reference), 'duckdb' "
-                             "(DuckDB, from pip install 'claude-cost[fast]'), or 'auto' (default: DuckDB when it "
-                             f"is installed and the logs add up to {DUCKDB_FROM_BYTES >> 20} MB or more)")
+                             "(DuckDB, from pip install 'claude-cost[fast]'), or 'auto' (default: the "
+                             "standard-library reader, measured faster here at every size)")
     parser.add_argument("--pure-python", action="store_true",
                         help="parse with the standard library's json even when orjson is installed (for checks)")
     parser.add_argument("--max-stream-mb", type=int, default=STREAM_LIMIT >> 20, metavar="MB",

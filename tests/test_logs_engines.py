@@ -176,16 +176,19 @@ def test_cut_and_spliced_logs_give_the_same_report(tmp_path_factory, cut1, cut2,
     both([str(folder)])
 
 
-def test_auto_picks_duckdb_only_for_large_inputs(tmp_path):
+def test_auto_picks_duckdb_only_from_its_threshold(tmp_path):
     small = tmp_path / "small.jsonl"
     small.write_bytes(CC_LINES)
     opts = Options(today=PINNED_TODAY)
-    assert pick_engine([small], opts) == "stdlib"
+    limit = 1 << 20
+    assert pick_engine([small], opts, limit) == "stdlib"
     big = tmp_path / "big.jsonl"
     with big.open("wb") as fh:
-        fh.truncate(DUCKDB_FROM_BYTES)
-    assert pick_engine([small, big], opts) == "duckdb"
-    assert pick_engine([small, big], Options(today=PINNED_TODAY, fmt="claude-code")) == "stdlib"
+        fh.truncate(limit)
+    assert pick_engine([small, big], opts, limit) == "duckdb"
+    assert pick_engine([small, big], Options(today=PINNED_TODAY, fmt="claude-code"), limit) == "stdlib"
+    assert pick_engine([small, big], opts, DUCKDB_FROM_BYTES) == ("stdlib" if DUCKDB_FROM_BYTES is None
+                                                                  or DUCKDB_FROM_BYTES > limit else "duckdb")
 
 
 def test_cli_engine_option(capsys):

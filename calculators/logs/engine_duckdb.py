@@ -37,6 +37,7 @@ import bisect
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from .reader import DOC_FORMATS, SNIFF_BYTES, ChunkReader, choose_format
@@ -221,18 +222,28 @@ def _connect():
     return con, spill
 
 
-def _line_count(path: str) -> tuple[int, bool]:
-    """(lines as the reference reader counts them, whether every line ends where DuckDB's rows would)."""
+def _line_count(path: str) -> int:
+    """Lines as the reference reader counts them (a last line without a newline counts)."""
     n = 0
-    last = b"\n"
+    last = bytearray(b"\n")
+    buf = bytearray(1 << 22)
+    view = memoryview(buf)
     with open(path, "rb", buffering=0) as fh:
         while True:
-            block = fh.read(1 << 22)
-            if not block:
+            got = fh.readinto(buf)
+            if not got:
                 break
-            n += block.count(b"\n")
-            last = block[-1:]
-    return n + (last != b"\n"), True
+            n += view[:got].tobytes().count(b"\n") if got < len(buf) else buf.count(b"\n")
+            last = buf[got - 1:got]
+    return n + (last != b"\n")
+
+
+def _count_lines(files: list[Path], which: list[int], into: dict[int, int]) -> None:
+    for fi in which:
+        try:
+            into[fi] = _line_count(str(files[fi]))
+        except OSError:
+            into[fi] = -1  # (read by the reference reader, which reports it)
 
 
 class _Plan:
@@ -388,6 +399,11 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
         if plan.duck:
             con, spill = _connect()
             paths = [str(files[i]) for i in plan.duck]
+            # Lines per file (to find blank lines, which DuckDB skips) are counted by a thread while DuckDB reads:
+            # reading a file and counting its newlines let go of the interpreter lock almost all the time.
+            counted: dict[int, int] = {}
+            counter = threading.Thread(target=_count_lines, args=(files, plan.duck, counted), daemon=True)
+            counter.start()
             try:
                 failed = _query_lines(con, paths, options.model)
             except Exception as exc:  # out of memory or disk: the reference reader reads everything
@@ -403,16 +419,15 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
             for k, nrows, records, synthetic, ignored, n_refer, first_o in con.execute(_PER_FILE).fetchall():
                 per_file[index_of[k]] = (nrows, records, synthetic, ignored, n_refer, first_o)
             # files with a line DuckDB leaves to the reference, or with lines that are not rows (blank lines)
+            counter.join()
             bad = []
             for fi in ok:
                 got = per_file.get(fi)
+                lines = counted.get(fi, -1)
                 if got is None:
-                    lines = _line_count(str(files[fi]))[0]
                     if lines:
                         bad.append(fi)
-                    continue
-                lines = _line_count(str(files[fi]))[0]
-                if got[4] or lines != got[0]:
+                elif got[4] or lines != got[0]:
                     bad.append(fi)
             refer.update(bad)
             inv = {v: k for k, v in index_of.items()}
