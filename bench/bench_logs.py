@@ -236,6 +236,7 @@ def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int, engines: li
 def run_browser(data: Path) -> dict:
     """Drop a ~100 MB log on the built page and time the analysis (needs Chromium and the site build)."""
     sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(REPO / "tests"))  # (tests/browser/conftest.py imports tests/conftest.py as conftest)
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM_ARGS, build_site, serve
