@@ -347,6 +347,7 @@ class Analysis:
         bucket_names = (*BUCKETS, "web_search")
         out = {
             "pricing_checked": pricing.last_checked.isoformat(),
+            "engine": self.c.engine,
             "files": [f for f in self.c.files if not f.get("skipped")],
             "skipped": self.c.skipped,
             "total_usd": dstr(total_usd),

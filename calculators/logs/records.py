@@ -208,6 +208,10 @@ class Collector:
         self.skipped: list[dict] = []
         #: what the reader has to say about particular inputs (a capped stream, for one)
         self.input_notes: list[str] = []
+        #: the engine that read the logs: "stdlib" (the reference) or "duckdb" (calculators.logs.engine_duckdb)
+        self.engine = "stdlib"
+        #: with the DuckDB engine: how many files DuckDB read and how many went to the reference reader
+        self.engine_files: dict[str, int] = {}
 
     def add(self, records) -> None:
         best, kept = self.best, self.kept
