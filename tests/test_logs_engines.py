@@ -197,3 +197,26 @@ def test_cli_engine_option(capsys):
     for engine in ("stdlib", "duckdb"):
         assert main(["analyze", str(FIX / "claude_code"), "--json", "--engine", engine]) == 0
         assert json.loads(capsys.readouterr().out)["engine"] == engine
+
+
+def test_gzip_cloudwatch_and_projects_give_the_same_report(tmp_path):
+    """Gzipped logs and CloudWatch Logs export lines go to the reference reader; a Claude Code line's project (its
+    cwd, else the folder under ``projects``) and the filters agree between the engines."""
+    import gzip
+
+    sessions = sorted((FIX / "claude_code").rglob("*.jsonl"))
+    good = [x for x in sessions[0].read_bytes().split(b"\n") if x.strip()]
+    # one copy with cwd taken out of every line (project from the folder), in a folder under "projects"
+    folder = tmp_path / "projects" / "-srv-tool"
+    folder.mkdir(parents=True)
+    (folder / "s.jsonl").write_bytes(b"\n".join(x.replace(b'"cwd":"/home/me/app",', b"") for x in good) + b"\n")
+    (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress((FIX / "api_responses.jsonl").read_bytes()))
+    bedrock = (FIX / "bedrock" / "invocations.jsonl").read_bytes().splitlines()
+    export = b"".join(b"2026-10-08T12:00:00.000Z " + line + b"\n" for line in bedrock if line.strip())
+    (tmp_path / "000000.gz").write_bytes(gzip.compress(export))
+    stdlib, _, a = both([str(tmp_path), str(sessions[1])])
+    assert a.c.engine_files["reference"] >= 2  # (the two gzip files)
+    projects = {row["project"] for row in stdlib["by_project"]}
+    assert {"/home/me/web", "-srv-tool"} <= projects
+    only, _, _ = both([str(tmp_path), str(sessions[1])], only_project="-srv-tool")
+    assert 0 < only["records"] < stdlib["records"]

@@ -46,8 +46,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .reader import DOC_FORMATS, SNIFF_BYTES, ChunkReader, choose_format
-from .records import F_IN, F_KEY, F_OUT, F_RD, F_W1, F_W5, F_WEB, Collector, Counts, logged_cost
+from .jsonl import TS_PREFIX
+from .reader import GZIP_MAGIC, SNIFF_BYTES, _read_piece, choose_format
+from .records import F_IN, F_KEY, F_OUT, F_RD, F_W1, F_W5, F_WEB, Collector, Counts, folder_project, logged_cost
 
 __all__ = ["MEMORY_LIMIT", "THREADS", "available", "merge", "read_all"]
 
@@ -79,7 +80,7 @@ _USAGE = ("STRUCT(input_tokens JSON, cache_creation_input_tokens JSON, cache_rea
           "server_tool_use STRUCT(web_search_requests JSON), service_tier JSON, speed JSON, inference_geo JSON)")
 _COLUMNS = ("{type: 'JSON', message: 'STRUCT(id JSON, model JSON, usage " + _USAGE + ")', requestId: 'JSON', "
             "timestamp: 'JSON', sessionId: 'JSON', isSidechain: 'JSON', costUSD: 'JSON', usage: '" + _USAGE + "', "
-            "model: 'JSON', id: 'JSON', created_at: 'JSON', session_id: 'JSON', api_key_id: 'JSON', "
+            "cwd: 'JSON', model: 'JSON', id: 'JSON', created_at: 'JSON', session_id: 'JSON', api_key_id: 'JSON', "
             "api_key: 'JSON', metadata: 'JSON', input_tokens: 'JSON', output_tokens: 'JSON', "
             "cache_creation_input_tokens: 'JSON', cache_read_input_tokens: 'JSON'}")
 
@@ -109,8 +110,8 @@ WITH raw AS (
            message.usage IS NOT NULL AS m_has_usage, message.model AS m_model, message.id AS m_id,
            usage IS NOT NULL AS a_has_usage, model AS a_model, id AS a_id,
            CASE WHEN type::VARCHAR = '"assistant"' THEN message.usage ELSE usage END AS u0,
-           requestId, timestamp, sessionId, isSidechain, costUSD, created_at, session_id, api_key_id, api_key,
-           metadata,
+           requestId, timestamp, sessionId, isSidechain, costUSD, cwd, created_at, session_id, api_key_id,
+           api_key, metadata,
            input_tokens IS NOT NULL OR output_tokens IS NOT NULL OR cache_creation_input_tokens IS NOT NULL
                OR cache_read_input_tokens IS NOT NULL AS bare
     FROM read_json($files, format = 'newline_delimited', columns = {columns})
@@ -138,7 +139,7 @@ WITH raw AS (
     FROM raw
 ), used AS (
     -- the usage object the record is read from: message.usage (Claude Code) or the top-level one (API)
-    SELECT fi, o, shape, m_model, m_id, a_model, a_id, requestId, timestamp, sessionId, isSidechain, costUSD,
+    SELECT fi, o, shape, m_model, m_id, a_model, a_id, requestId, timestamp, sessionId, isSidechain, costUSD, cwd,
         created_at, session_id, api_key_id, api_key, metadata,
         CASE WHEN shape IN ('C', 'A') THEN u0 END AS u
     FROM shaped
@@ -181,7 +182,9 @@ SELECT fi, o,
     CASE shape WHEN 'C' THEN cc_str(m_id) WHEN 'A' THEN cc_str(a_id) END AS mid,
     CASE shape WHEN 'C' THEN cc_str(requestId) END AS rid,
     shape = 'C' AND isSidechain IS NOT NULL AND isSidechain::VARCHAR = 'true' AS side,
-    CASE shape WHEN 'C' THEN costUSD::VARCHAR END AS cost
+    CASE shape WHEN 'C' THEN costUSD::VARCHAR END AS cost,
+    -- the project: a Claude Code line's cwd ('' when it has none: then the file's folder, in Python)
+    CASE shape WHEN 'C' THEN coalesce(cc_str(cwd), '') END AS project
 FROM split
 """
 
@@ -207,10 +210,11 @@ WITH recs AS (
     FROM recs WHERE mid IS NOT NULL
 )
 SELECT fi, o, first_o, copies, ts, model, t_in, w5, w1, t_rd, t_out, t_web, tier, geo_us, fast, session, mid, rid,
-       side, cost
+       side, cost, project
 FROM ranked WHERE rn = 1
 UNION ALL
-SELECT fi, o, o, 1, ts, model, t_in, w5, w1, t_rd, t_out, t_web, tier, geo_us, fast, session, mid, rid, side, cost
+SELECT fi, o, o, 1, ts, model, t_in, w5, w1, t_rd, t_out, t_web, tier, geo_us, fast, session, mid, rid, side, cost,
+       project
 FROM recs WHERE mid IS NULL
 """
 
@@ -281,8 +285,9 @@ def _plan(files: list[Path], names: list[str], fmt: str) -> _Plan:
         plan.sizes.append(size)
         if fi in plan.errors or fmt != "auto" or label not in ("claude-code", "api") or not head:
             continue
-        if head.startswith(b"\xef\xbb\xbf") or _GLOB & set(str(path)) or "'" in str(path):
-            continue
+        if head.startswith((b"\xef\xbb\xbf", GZIP_MAGIC)) or TS_PREFIX.match(head) or _GLOB & set(str(path)) \
+                or "'" in str(path) or path.suffix == ".gz":
+            continue  # (a BOM, gzip, CloudWatch Logs export lines, names DuckDB would read as a pattern)
         plan.duck.append(fi)
     return plan
 
@@ -366,26 +371,19 @@ def merge(candidates) -> tuple[list, int]:
 
 
 def _read_reference(path: Path, name: str, model: str | None, fast: bool, counts: Counts) -> tuple:
-    """One whole file by the standard-library reader: (records in the order they were made, billed rows,
-    format label, None) or ([], [], None, reason) when it cannot be read."""
+    """One whole file by the standard-library reader (gzip, CloudWatch Logs lines and every other format as it
+    reads them): (records, billed rows, format label, None, duplicates merged within the file) or
+    ([], [], None, reason, 0) when it cannot be read."""
     try:
-        with open(path, "rb") as fh:
-            fmt, label = choose_format(None, fh.read(SNIFF_BYTES))
-            fh.seek(0)
-            reader = ChunkReader(name, fmt, model, fast, counts=counts)
-            out: list = []
-            if fmt in DOC_FORMATS:
-                out += reader.feed(fh.read())
-            else:
-                while True:
-                    block = fh.read(8 << 20)
-                    if not block:
-                        break
-                    out += reader.feed(block)
-            out += reader.close()
+        size = path.stat().st_size
     except OSError as exc:
-        return [], [], None, f"cannot read: {exc.strerror or exc}".rstrip()
-    return out, reader.billed, label, None
+        return [], [], None, f"cannot read: {exc.strerror or exc}".rstrip(), 0
+    out, got, _lines, dups, billed, label, _streamed, reason = _read_piece(str(path), name, None, 0, size, model,
+                                                                          fast)
+    if reason is not None:
+        return [], [], None, reason, 0
+    counts.merge(got)
+    return out, billed, label, None, dups
 
 
 def read_all(files: list[Path], col: Collector, options, fast: bool = True, progress=None,
@@ -394,6 +392,7 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
 
     Returns (and sets as ``col.engine_files``) how many files each reader read: ``{"duckdb": n, "reference": n}``."""
     names = names or [str(f) for f in files]
+    folders = [folder_project(n) for n in names]
     plan = _plan(files, names, options.fmt)
     total = sum(plan.sizes)
     refer: set[int] = set(i for i in range(len(files)) if i not in plan.duck)
@@ -456,13 +455,14 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
                 if not batch:
                     break
                 for (k, o, first_o, copies, ts, model, t_in, w5, w1, rd, out, web, tier, geo_us, fast_, session,
-                     mid, rid, side, cost) in batch:
+                     mid, rid, side, cost, project) in batch:
                     fi = index_of[k]
                     f0 = firsts[k]
                     logged = None if cost is None else logged_cost(json.loads(cost))
                     r = (names[fi], o - f0 + 1, ts, model, t_in, w5, w1, rd, out, web, tier == "batch",
                          "us" if geo_us else "global", fast_, tier, session, (mid, rid) if mid else None,
-                         bool(side), logged, "request", None, None)
+                         bool(side), logged, "request", None, None,
+                         None if project is None else project or folders[fi])
                     groups.append((place(first_o) if first_o != o else (fi, o - f0, 0), (fi, o - f0, 0), copies, r))
             done = sum(plan.sizes[fi] for fi in ok if fi not in refer)
             if progress:
@@ -483,7 +483,7 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
             continue
         if fi in refer:
             counts = Counts()
-            out, billed, label, reason = _read_reference(path, name, options.model, fast, counts)
+            out, billed, label, reason, dups = _read_reference(path, name, options.model, fast, counts)
             if reason is not None:
                 col.files.append({"file": name, "format": None, "bytes": 0, "skipped": True})
                 col.skipped.append({"path": name, "reason": reason})
@@ -491,6 +491,7 @@ def read_all(files: list[Path], col: Collector, options, fast: bool = True, prog
             col.files.append({"file": name, "format": label, "bytes": plan.sizes[fi]})
             col.billed.extend(billed)
             col.counts.merge(counts)
+            col.duplicates += dups
             groups.extend(((fi, k, 1), (fi, k, 1), 1, r) for k, r in enumerate(out))
             done += plan.sizes[fi]
             if progress:
