@@ -3,7 +3,8 @@
 Serves a built site (``--site DIR``, default ``site/``; run ``make docs`` first) on 127.0.0.1 and writes
 ``<page>-<width>-<scheme>.png`` into ``--out`` (default ``.cache/screenshots``): the Cost Calculator (with a
 bad token count, to show the message layout), the Recommender, and the Usage-Log Analyser with the test fixture
-logs analysed. Usage: ``.venv/bin/python scripts/screenshots.py [--site DIR] [--out DIR] [--full]``.
+logs analysed (``--parts``: also each table and chart of its report, one image each). Usage:
+``.venv/bin/python scripts/screenshots.py [--site DIR] [--out DIR] [--full] [--parts]``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 SIZES = {"1366": {"width": 1366, "height": 900}, "390": {"width": 390, "height": 844}}
 FIX = REPO / "tests" / "log_fixtures" / "claude_code"
+#: the analyser report's parts shot one by one with --parts (a table inside a figure is shot with its figure)
+PARTS = ("log-day-table", "log-bucket-chart", "log-by-model", "log-what-if", "log-by-project", "log-filters")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -35,6 +38,7 @@ def main() -> None:
     parser.add_argument("--site", default=str(REPO / "site"))
     parser.add_argument("--out", default=str(REPO / ".cache" / "screenshots"))
     parser.add_argument("--full", action="store_true", help="whole pages, not just the first screen")
+    parser.add_argument("--parts", action="store_true", help="also each table and chart of the analyser report")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -70,6 +74,16 @@ def main() -> None:
                     target = out / f"{name}-{size}-{scheme}.png"
                     page.screenshot(path=str(target), full_page=args.full)
                     print(target)
+                    if name == "analyser" and args.parts:  # each table and chart of the report on its own
+                        for part in PARTS:
+                            loc = page.get_by_test_id(part)
+                            if loc.count():
+                                box = loc.first.locator("xpath=ancestor-or-self::figure[1]")
+                                shot = box if box.count() else loc.first
+                                shot.scroll_into_view_if_needed()
+                                target = out / f"{name}-{part}-{size}-{scheme}.png"
+                                shot.screenshot(path=str(target))
+                                print(target)
                 ctx.close()
         browser.close()
     server.shutdown()

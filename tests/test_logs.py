@@ -368,6 +368,7 @@ def test_what_if_caching_on_uncached_conversation(tmp_path):
     # net 6,000 per MTok units -> $0.006 against a total of 22,000 -> 27.27%
     assert lever["saving_usd"] == "0.006"
     assert lever["saving_share"] == "0.2727"
+    assert lever["saving_share_display"] == "27.3%"  # (27.27% to one decimal, as the page and the text report show it)
 
 
 def test_what_if_ttl_counts_rewrites_after_five_minutes(tmp_path):

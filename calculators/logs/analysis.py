@@ -391,11 +391,13 @@ class Analysis:
             "per_turn": _turn_stats(requests),
             "cache": {
                 "hit_rate": _ratio(tokens[3], prompt_all),
+                "hit_rate_display": _share_display(_ratio(tokens[3], prompt_all)),
                 "read_tokens": tokens[3], "prompt_tokens": prompt_all,
                 "requests_reading": reading,
             },
             "tokens": {b: tokens[i] for i, b in enumerate(BUCKETS)} | {"web_searches": tokens[5]},
             "spend_by_bucket": {b: {**_money("", usd(bucket_f[i])), "share": _ratio(bucket_f[i], total),
+                                    "share_display": _share_display(_ratio(bucket_f[i], total)),
                                     "label": BUCKET_LABELS[b]}
                                 for i, b in enumerate(bucket_names)},
             "logged_cost_usd": dstr(logged) if logged_n else None,
@@ -493,6 +495,7 @@ class Analysis:
             lever["saving_usd"] = dstr(saving)
             lever["saving_display"] = usd_display(saving)
             lever["saving_share"] = _ratio(int(Decimal(lever["saving_usd"]) / FEMTO), total)
+            lever["saving_share_display"] = _share_display(lever["saving_share"])
         return levers
 
     def _sessions(self, cached: bool) -> dict:
@@ -810,6 +813,11 @@ def _ratio(part: int, whole: int) -> str | None:
 def _pct(x: Decimal) -> str:
     """A share as a percentage with at most one decimal (``50%``, ``12.5%``)."""
     return percent(x, 1)
+
+
+def _share_display(ratio: str | None) -> str:
+    """A share of the report (a ratio string, or None when there is nothing to divide by) as shown to a person."""
+    return "\u2013" if ratio is None else _pct(Decimal(ratio))
 
 
 def _money(name: str, value: Decimal) -> dict[str, str]:

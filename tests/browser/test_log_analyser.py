@@ -61,12 +61,18 @@ def test_dropped_claude_code_logs_match_the_cli_and_stay_local(page, site_url):
     expect(page.get_by_test_id("log-malformed")).to_have_attribute("data-value", str(want["malformed"]))
     expect(page.get_by_test_id("log-turn-p95")).to_have_attribute("data-value", want["per_turn"]["p95_usd"])
     expect(page.get_by_test_id("log-cache-hit")).to_have_attribute("data-value", want["cache"]["hit_rate"])
+    # Shares are Python's strings too: 61,000 cache-read of 215,130 prompt tokens = 0.28355 -> 0.2835, shown 28.4%
+    assert want["cache"]["hit_rate_display"] == "28.4%"
+    expect(page.get_by_test_id("log-cache-hit")).to_have_text(want["cache"]["hit_rate_display"])
     for model, v in want["by_model"].items():
         row = page.locator(f'[data-testid="log-by-model"] tr[data-model="{model}"]')
         expect(row.get_by_test_id("log-model-usd")).to_have_attribute("data-value", v["total_usd"])
     for w in want["what_if"]:
         row = page.locator(f'[data-testid="log-what-if"] tr[data-lever="{w["lever"]}"]')
         expect(row.get_by_test_id("log-lever-usd")).to_have_attribute("data-value", w["saving_usd"])
+        expect(row.locator("td").last).to_have_text(w["saving_share_display"])
+        assumptions = page.locator(f'[data-testid="log-what-if"] tr[data-lever-assumptions="{w["lever"]}"] li')
+        expect(assumptions).to_have_count(len(w["assumptions"]))
     expect(page.get_by_test_id("log-unpriced")).to_contain_text("claude-opus-4-9")
     expect(page.get_by_test_id("log-day-chart").locator("rect")).to_have_count(len(want["by_day"]))
     csv_text = page.get_by_test_id("log-download-csv").evaluate("a => fetch(a.href).then(r => r.text())")

@@ -33,14 +33,6 @@ function svg(tag, attrs = {}, text = null) {
   return el;
 }
 
-function pct(share) {
-  if (share === null || share === undefined) return "–";
-  const [w, f = ""] = String(share).replace("-", "").split(".");
-  const basis = (w + f.padEnd(4, "0").slice(0, 4)).replace(/^0+(?=\d)/, ""); // share x 10,000
-  const p = basis.padStart(3, "0");
-  const text = `${p.slice(0, -2).replace(/^0+(?=\d)/, "")}.${p.slice(-2)}`.replace(/\.?0+$/, "");
-  return `${String(share).startsWith("-") ? "−" : ""}${text || "0"}%`;
-}
 
 function int(n) {
   return Number(n).toLocaleString("en-US");
@@ -416,7 +408,7 @@ export function mount(element, api) {
         h("span", {}, money("log-turn-mean", rep.per_turn.mean_usd, rep.per_turn.mean_display), " / ", money("log-turn-p50", rep.per_turn.p50_usd, rep.per_turn.p50_display), " / ",
           money("log-turn-p95", rep.per_turn.p95_usd, rep.per_turn.p95_display))),
       nothing ? null : h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Cache hit rate (prompt tokens)" }),
-        h("strong", { "data-testid": "log-cache-hit", "data-value": rep.cache.hit_rate ?? "", text: pct(rep.cache.hit_rate) })),
+        h("strong", { "data-testid": "log-cache-hit", "data-value": rep.cache.hit_rate ?? "", text: rep.cache.hit_rate_display })),
       h("div", { class: "log-figure" }, h("span", { class: "calc-figure-label", text: "Malformed lines" }),
         h("strong", { "data-testid": "log-malformed", "data-value": rep.malformed, text: int(rep.malformed) }))));
     report.append(h("p", { class: "calc-hint", text: `${int(rep.lines.lines)} lines read, ${int(rep.duplicates_merged)} streamed duplicates merged, ${int(rep.lines.ignored)} lines without a billed request. Prices from pricing.toml (checked ${rep.pricing_checked}); each request at the prices of its own day.` }));
@@ -442,11 +434,20 @@ export function mount(element, api) {
     }
 
     if (!nothing) {
-      report.append(table("What each lever would have saved", [["Lever", "text"], ["Saving", "num"], ["Share", "num"], ["Assumptions", "text"]],
-        rep.what_if.map((w) => h("tr", { "data-lever": w.lever },
-          h("th", { scope: "row", text: LEVER_LABELS[w.lever] || w.lever }), cell("num", money("log-lever-usd", w.saving_usd, w.saving_display)),
-          cell("num", pct(w.saving_share)),
-          cell("text", h("ul", { class: "log-assumptions" }, w.assumptions.map((a) => h("li", { text: a })))))),
+      // Each lever is a row of figures and, under it, a full-width row of its assumptions (a fourth column
+      // squeezed the text to a word a line on a phone).
+      report.append(table("What each lever would have saved", [["Lever", "text"], ["Saving", "num"], ["Share", "num"]],
+        rep.what_if.flatMap((w) => {
+          const id = `log-lever-${w.lever}`;
+          return [
+            h("tr", { "data-lever": w.lever },
+              h("th", { scope: "row", id, text: LEVER_LABELS[w.lever] || w.lever }), cell("num", money("log-lever-usd", w.saving_usd, w.saving_display)),
+              cell("num", w.saving_share_display)),
+            h("tr", { class: "log-assumptions-row", "data-lever-assumptions": w.lever },
+              h("td", { colspan: "3", headers: id, "aria-label": `Assumptions: ${LEVER_LABELS[w.lever] || w.lever}` },
+                h("ul", { class: "log-assumptions" }, w.assumptions.map((a) => h("li", { text: a }))))),
+          ];
+        }),
         { "data-testid": "log-what-if" }));
     }
 
@@ -575,13 +576,13 @@ export function mount(element, api) {
         s.append(svg("text", { x: 0, y: y + 17 }, v.label || bucket));
         const w = Number(v.share || 0) * (width - labelW - valueW - 8);
         s.append(svg("rect", { class: "bar", x: labelW, y: y + 6, width: Math.max(w, 0), height: rowH - 12 }));
-        s.append(svg("text", { x: width, y: y + 17, "text-anchor": "end", "data-bucket": bucket, "data-value": v.usd }, `${v.display} · ${pct(v.share)}`));
+        s.append(svg("text", { x: width, y: y + 17, "text-anchor": "end", "data-bucket": bucket, "data-value": v.usd }, `${v.display} · ${v.share_display}`));
       });
       return s;
     });
     const data = table("Spend by bucket (table)", [["Bucket", "text"], ["Cost", "num"], ["Share", "num"]],
       rows.map(([bucket, v]) => h("tr", {}, h("th", { scope: "row", text: v.label || bucket }),
-        cell("num", money("log-bucket-usd", v.usd, v.display)), cell("num", pct(v.share)))), { "data-testid": "log-bucket-table" });
+        cell("num", money("log-bucket-usd", v.usd, v.display)), cell("num", v.share_display))), { "data-testid": "log-bucket-table" });
     return h("figure", { class: "log-figure-chart" }, chart,
       h("details", { class: "log-chart-data" }, h("summary", { text: "Bucket values" }), data));
   }
