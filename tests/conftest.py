@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import select
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,27 @@ ROOT_PRICING = REPO / "pricing.toml"
 #: CLAUDE_COST_TODAY (set for every test below), so no test depends on the machine's clock. A test that needs
 #: the real clock says so in its name (``..._real_clock``) and deletes the variable itself.
 PINNED_TODAY = dt.date(2026, 12, 4)
+
+
+def _sleep_through_faketime(real_sleep=time.sleep):
+    """``make test-clock`` runs the suite under libfaketime, whose wrapper of clock_nanosleep fails every
+    ``time.sleep`` here with EINVAL (Python sleeps to an absolute CLOCK_MONOTONIC deadline). A test that waits
+    for a subprocess with a timeout sleeps in subprocess's wait loop, so it failed whenever the child had not
+    ended at the first look. select() with a timeout is not faked: sleep with it instead."""
+
+    def sleep(seconds: float) -> None:
+        try:
+            real_sleep(seconds)
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:
+                raise
+            select.select([], [], [], seconds)
+
+    return sleep
+
+
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    time.sleep = _sleep_through_faketime()
 
 
 @pytest.fixture(autouse=True)
