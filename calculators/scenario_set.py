@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._charts import value_axis
-from .cost import PriceError, usage_from_api
+from .cost import PriceError, price, usage_from_api
 from .errors import InputError
 from .forms import form_number
 from .present import BUCKET_LABELS, approx_money, dstr, tokens, usd_display
@@ -173,30 +173,70 @@ def side_by_side(scenarios: list[Scenario], money: _Money, active: int = 0) -> d
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _month_label(day: _dt.date, offset: int) -> str:
+def _month_start(day: _dt.date, offset: int) -> _dt.date:
     index = day.month - 1 + offset
-    return f"{_MONTH_NAMES[index % 12]} {day.year + index // 12}"
+    return _dt.date(day.year + index // 12, index % 12 + 1, 1)
 
 
-def projection(sc: Scenario, months: int, growth: Decimal, budget: Decimal | None, money: _Money) -> dict:
+def _month_label(day: _dt.date, offset: int) -> str:
+    start = _month_start(day, offset)
+    return f"{_MONTH_NAMES[start.month - 1]} {start.year}"
+
+
+def _unit_cost_on(sc: Scenario, day: _dt.date, pricing: Pricing) -> tuple[Decimal | None, str | None]:
+    """(what one request of ``sc`` costs on ``day``, None) or (None, why it has no price that day)."""
+    model = sc.model
+    if model.status_on(day) == "retired":
+        when = model.retired or model.retires
+        return None, f"{model.name} is retired from {when}"
+    if model.period_at(day) is None:
+        return None, f"{model.name} has no price from {day}"
+    try:
+        return price(model, sc.usage, batch=sc.batch, geo=sc.geo, fast=sc.fast, at=day, pricing=pricing,
+                     **sc.extras).total, None
+    except PriceError as exc:
+        return None, str(exc)
+
+
+def projection(sc: Scenario, months: int, growth: Decimal, budget: Decimal | None, money: _Money,
+               pricing: Pricing | None = None) -> dict:
     """The monthly cost for ``months`` months from the month of the price date, the requests growing by
-    ``growth`` percent a month (compounded), at the prices in force on that date."""
+    ``growth`` percent a month (compounded). The first month is at the prices in force on the price date, each
+    later month at those in force on its first day, so a scheduled price change or retirement in
+    ``pricing.toml`` shows in the month it takes effect; a month without a price counts nothing and says why."""
+    pricing = pricing or load_pricing()
     factor = 1 + growth / 100
     rows: list[dict[str, Any]] = []
     costs: list[Decimal] = []
+    changes: list[str] = []
     cumulative, first_over = Decimal(0), None
+    unit, previous, unpriced = sc.cost.total, sc.cost.total, None
     for i in range(months):
+        why = None
+        if i:
+            unit, why = _unit_cost_on(sc, _month_start(sc.day, i), pricing)
+        label = _month_label(sc.day, i)
         requests = sc.requests * factor ** i
-        cost = sc.cost.total * requests
+        if unit is None:
+            if unpriced is None:
+                unpriced = f"No price from {label}: {why}; those months count nothing."
+            cost = Decimal(0)
+        else:
+            if unit != previous and previous is not None:
+                changes.append(f"From {label} a request costs {usd_display(unit)} instead of "
+                               f"{usd_display(previous)} (the prices in force from {_month_start(sc.day, i)}).")
+            cost = unit * requests
+        previous = unit
         cumulative += cost
         over = budget is not None and cost > budget
-        label = _month_label(sc.day, i)
         if over and first_over is None:
             first_over = label
         costs.append(cost)
+        shown = money(cost) if unit is not None else {**money(Decimal(0)), "display": "no price"}
         rows.append({"month": i + 1, "label": label, "requests": dstr(requests),
                      "requests_display": f"{requests.quantize(Decimal(1), ROUND_HALF_UP):,}",
-                     "cost": money(cost), "cumulative": money(cumulative), "over_budget": over})
+                     "priced": unit is not None, "unit_cost": money(unit) if unit is not None else None,
+                     "cost": shown, "cumulative": money(cumulative), "over_budget": over})
     axis = value_axis(costs + ([budget] if budget is not None else []))
     heights = axis.pop("heights")
     for row, height in zip(rows, heights, strict=False):
@@ -209,10 +249,14 @@ def projection(sc: Scenario, months: int, growth: Decimal, budget: Decimal | Non
         summary += (f" Over the {usd_display(budget)} monthly budget from {first_over} ({over_count} of "
                     f"{months} months)." if first_over else f" Within the {usd_display(budget)} monthly budget "
                                                             f"every month.")
+    note = (f"The first month at the prices in force on {sc.day.isoformat()}, each later month at those in force "
+            f"on its first day (every change scheduled in pricing.toml is applied).")
+    for extra in changes + ([unpriced] if unpriced else []):
+        note += " " + extra
     return {"months": months, "growth": dstr(growth), "budget": money(budget) if budget is not None else None,
             "budget_at": heights[-1] if budget is not None else None, "first_over_budget": first_over,
-            "total": money(cumulative), "rows": rows, "axis": axis, "summary": summary,
-            "note": f"At the prices in force on {sc.day.isoformat()}; later price changes are not applied."}
+            "total": money(cumulative), "rows": rows, "axis": axis, "summary": summary, "note": note,
+            "changes": changes, "unpriced_from": unpriced}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -243,7 +287,7 @@ def add_extras(result: dict, sc: Scenario, inputs: dict, today: _dt.date, pricin
                 f"US dollar figures are the exact ones.",
         "per_request": approx_money(sc.cost.total, *currency), "monthly": approx_money(sc.monthly, *currency)}
     months = int(months_raw) if months_raw is not None else DEFAULT_MONTHS
-    result["projection"] = projection(sc, months, growth or Decimal(0), budget, money)
+    result["projection"] = projection(sc, months, growth or Decimal(0), budget, money, pricing)
     active = inputs.get("active", 0)
     active = active if isinstance(active, int) and not isinstance(active, bool) else 0
     result["side_by_side"] = side_by_side(scenarios, money, active) if len(scenarios) > 1 else None

@@ -98,6 +98,31 @@ def test_projection_defaults_and_decline():
     assert [row["cost"]["usd"] for row in p["rows"]] == ["900", "450"]
 
 
+def test_projection_applies_each_months_prices():
+    # Sonnet 5.5's cache reads went from $0.20 to $0.10 per MTok on 2026-10-07 (pricing.toml). From 2026-09-30,
+    # 2,000 input + 10,000 cache-read + 500 output tokens, 100,000 requests a month:
+    # Sep (prices of 09-30) and Oct (of 10-01): 2000x2 + 10000x0.20 + 500x10 = 11,000 -> $0.011 -> $1,100 a month
+    # Nov (of 11-01):                            2000x2 + 10000x0.10 + 500x10 = 10,000 -> $0.010 -> $1,000
+    p = calc(at="2026-09-30", cache_read=10000, months=3)["projection"]
+    assert [row["cost"]["usd"] for row in p["rows"]] == ["1100", "1100", "1000"]
+    assert [row["unit_cost"]["usd"] for row in p["rows"]] == ["0.011", "0.011", "0.01"]
+    assert p["total"]["usd"] == "3200"
+    assert p["changes"] == ["From Nov 2026 a request costs $0.01 instead of $0.011 (the prices in force from "
+                            "2026-11-01)."]
+    assert p["changes"][0] in p["note"]
+
+
+def test_projection_months_after_a_retirement_have_no_price():
+    # Sonnet 4.5 ($3 input, $15 output) was retired on 2026-11-30. From 2026-10-15, 2,000 input + 500 output:
+    # 2000x3 + 500x15 = 13,500 -> $0.0135 x 100,000 = $1,350 in Oct and Nov; Dec 1 is after the retirement.
+    p = calc(model="claude-sonnet-4-5", at="2026-10-15", months=3)["projection"]
+    assert [row["cost"]["usd"] for row in p["rows"]] == ["1350", "1350", "0"]
+    assert [row["priced"] for row in p["rows"]] == [True, True, False]
+    assert p["rows"][2]["cost"]["display"] == "no price"
+    assert p["total"]["usd"] == "2700"
+    assert p["unpriced_from"].startswith("No price from Dec 2026: Claude Sonnet 4.5 is retired from 2026-11-30")
+
+
 @pytest.mark.parametrize("field,value,words", [
     ("months", "0", "Months must be a whole number from 1 to 120"),
     ("months", "2.5", "Months must be a whole number"),
