@@ -382,11 +382,24 @@ def _csv_rows(letter: str, sc: Scenario):
     yield (*head, "total", "", "", "", "", dstr(sc.cost.total), requests, dstr(sc.monthly))
 
 
+def _export_projection(p: dict) -> dict:
+    """A projection as the JSON file carries it: exact amounts only (no chart heights or display strings)."""
+    return {"months": p["months"], "growth_percent": p["growth"],
+            "budget_usd": p["budget"]["usd"] if p["budget"] else None, "total_usd": p["total"]["usd"],
+            "note": p["note"],
+            "rows": [{"month": r["month"], "label": r["label"], "requests": r["requests"],
+                      "per_request_usd": r["unit_cost"]["usd"] if r["unit_cost"] else None,
+                      "cost_usd": r["cost"]["usd"] if r["priced"] else None,
+                      "cumulative_usd": r["cumulative"]["usd"], "over_budget": r["over_budget"]}
+                     for r in p["rows"]]}
+
+
 def export_handler(inputs: dict, today: _dt.date) -> dict:
     """Scenarios as a file: ``format`` ``csv`` (one row per line item, and a total row per scenario) or ``json``.
 
     ``scenarios`` is the list to export (each the calculator's form fields); ``labels`` optionally names them
-    (default A, B, ...). Returns ``{"filename", "mime", "text"}``; every amount is an exact decimal string.
+    (default A, B, ...); ``projection`` (``{"months", "growth", "budget"}``, the page's settings) adds each
+    scenario's monthly projection to the JSON file. Returns ``{"filename", "mime", "text"}``; every amount is an exact decimal string.
     """
     fmt = inputs.get("format", "csv")
     if fmt not in ("csv", "json"):
@@ -400,6 +413,15 @@ def export_handler(inputs: dict, today: _dt.date) -> dict:
     errors: list[tuple[str, str]] = []
     pricing = load_pricing()
     scenarios = _scenarios(raw, today, pricing, errors)
+    settings = inputs.get("projection")
+    months = growth = budget = None
+    if isinstance(settings, dict):  # the page's projection settings: the JSON file carries each scenario's months
+        months = _number(settings, "months", "Months", errors, lowest=Decimal(1), highest=Decimal(MAX_MONTHS),
+                         whole=True)
+        growth = _number(settings, "growth", "Growth", errors, lowest=Decimal(-99), highest=Decimal(1000),
+                         suffix="%")
+        budget = _number(settings, "budget", "The monthly budget", errors, lowest=Decimal(0),
+                         highest=Decimal(10) ** 15)
     if errors:
         raise InputError(errors)
     stem = f"claude-cost-{'scenario-' + labels[0] if len(labels) == 1 else 'scenarios'}-{today.isoformat()}"
@@ -411,6 +433,11 @@ def export_handler(inputs: dict, today: _dt.date) -> dict:
             for entry, sc in zip(doc["scenarios"], scenarios, strict=True):
                 entry["difference_from_first"] = {"per_request_usd": dstr(sc.cost.total - base.cost.total),
                                                   "monthly_usd": dstr(sc.monthly - base.monthly)}
+        if isinstance(settings, dict):
+            n = int(months) if months is not None else DEFAULT_MONTHS
+            for entry, sc in zip(doc["scenarios"], scenarios, strict=True):
+                entry["projection"] = _export_projection(projection(sc, n, growth or Decimal(0), budget,
+                                                                    _Money(None), pricing))
         return {"filename": stem + ".json", "mime": "application/json",
                 "text": json.dumps(doc, indent=2) + "\n"}
     out = io.StringIO()

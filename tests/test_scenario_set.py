@@ -269,6 +269,25 @@ def test_json_export_one_scenario_matches_the_cli_shape():
     assert "difference_from_first" not in only
 
 
+def test_json_export_carries_the_projection_of_each_scenario():
+    settings = {"months": "2", "growth": "10", "budget": "1000"}
+    out = bridge.call("calculator_export", {"format": "json", "scenarios": [SONNET, HAIKU_BATCH],
+                                            "projection": settings}, today=PINNED_TODAY)["result"]
+    a, b = json.loads(out["text"])["scenarios"]
+    # A: $0.009 a request; 100,000 then 110,000 requests -> $900, $990 (cumulative $1,890)
+    assert [r["cost_usd"] for r in a["projection"]["rows"]] == ["900", "990"]
+    assert [r["cumulative_usd"] for r in a["projection"]["rows"]] == ["900", "1890"]
+    assert a["projection"]["budget_usd"] == "1000" and a["projection"]["growth_percent"] == "10"
+    # B: $0.000225 a request -> $22.50, then 110,000 x 0.000225 = $24.75
+    assert [r["cost_usd"] for r in b["projection"]["rows"]] == ["22.5", "24.75"]
+    assert [r["label"] for r in b["projection"]["rows"]] == ["Dec 2026", "Jan 2027"]
+    # without the settings (the CLI-shaped file) there is no projection; bad settings name their field
+    plain = bridge.call("calculator_export", {"format": "json", "scenarios": [SONNET]}, today=PINNED_TODAY)
+    assert "projection" not in json.loads(plain["result"]["text"])["scenarios"][0]
+    bad = errors("calculator_export", {"format": "json", "scenarios": [SONNET], "projection": {"months": "0"}})
+    assert bad[0]["field"] == "months"
+
+
 def test_json_export_differences():
     out = bridge.call("calculator_export", {"format": "json", "scenarios": [SONNET, HAIKU_BATCH]},
                       today=PINNED_TODAY)["result"]

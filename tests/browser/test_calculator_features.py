@@ -157,7 +157,12 @@ def test_export_downloads_what_python_writes(page, fmt):
         page.get_by_test_id(f"export-{fmt}").click()
     download = info.value
     a, b = full_state(), full_state(model="claude-haiku-5-5", batch=True)
-    expected = bridge.call("calculator_export", {"format": fmt, "scenarios": [a, b], "labels": ["A", "B"]})["result"]
+    # (the page sends its projection settings, here the defaults: the JSON file carries a 12-month projection)
+    settings = {"months": "", "growth": "", "budget": ""}
+    expected = bridge.call("calculator_export", {"format": fmt, "scenarios": [a, b], "labels": ["A", "B"],
+                                                 "projection": settings})["result"]
+    if fmt == "json":
+        assert len(json.loads(expected["text"])["scenarios"][1]["projection"]["rows"]) == 12
     assert download.suggested_filename == expected["filename"]
     with open(download.path(), encoding="utf-8") as fh:
         assert fh.read() == expected["text"]

@@ -543,7 +543,8 @@ export function mount(root, api) {
     const labels = scope === "all" ? LETTERS.slice(0, list.length) : [LETTERS[Number(scope)]];
     exportNote.textContent = "Preparing the file…";
     try {
-      const response = await api.call("calculator_export", { format, scenarios: chosen, labels });
+      const settings = Object.fromEntries(["months", "growth", "budget"].map((k) => [k, ctl.state[k] ?? ""]));
+      const response = await api.call("calculator_export", { format, scenarios: chosen, labels, projection: settings });
       if (!response.ok) {
         exportNote.textContent = `Not exported: ${response.errors.map((e) => e.message).join(" ")}`;
         return;
