@@ -274,3 +274,22 @@ def test_a_new_prompt_marks_the_examples_volume_until_it_is_set(page):
     expect(page.get_by_test_id("example-note")).to_be_hidden()
     assert_page_shows(page, python_result(prompt="Summarise this meeting transcript in five bullet points.",
                                           requests_per_day="300", gap_minutes="10"))
+
+
+def test_print_keeps_the_whole_prompt(page):
+    """Printed, a text box shows only its visible rows: the page prints a copy of the whole prompt instead."""
+    goto(page, PAGE)
+    wait_live(page)
+    prompt = page.get_by_label("System prompt")
+    last_line = "Last line of a long prompt: it must reach the paper."
+    prompt.fill("\n".join(f"Rule {i}: answer briefly." for i in range(60)) + "\n" + last_line)
+    page.emulate_media(media="print")
+    expect(prompt).to_be_hidden()
+    copy = page.get_by_test_id("print-copy").first
+    expect(copy).to_be_visible()
+    expect(copy).to_contain_text(last_line)
+    # the whole text is laid out (nothing clipped): the copy is as tall as its content
+    assert copy.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+    page.emulate_media(media="screen")
+    expect(prompt).to_be_visible()
+    expect(copy).to_be_hidden()

@@ -158,6 +158,16 @@ export function mount(root, api) {
   root.classList.add("calc-widget", "rec-widget");
   const staticFigures = root.querySelector(".calc-prerendered");
   root.append(form, h("section", { class: "rec-output", "aria-label": "Recommendation" }, staleNote, exampleNote, busy, announce, output));
+
+  // Printed, a text box shows only its visible rows: each prints as a copy of its whole text instead.
+  const mirrors = [...form.querySelectorAll("textarea")].map((box) => {
+    const copy = h("pre", { class: "calc-print-only rec-print-text", "aria-hidden": "true", "data-testid": "print-copy" });
+    box.after(copy);
+    box.addEventListener("input", () => { copy.textContent = box.value; });
+    return [box, copy];
+  });
+  const syncMirrors = () => { for (const [box, copy] of mirrors) copy.textContent = box.value; };
+  window.addEventListener("beforeprint", syncMirrors);
   if (staticFigures) staticFigures.remove();
 
   // ---- state <-> form ----------------------------------------------------------------------------------
@@ -194,6 +204,7 @@ export function mount(root, api) {
     if (state.tools) toolsDetails.open = true;
     showEndpoint();
     markExample(state);
+    syncMirrors();
   }
 
   function readForm() {
