@@ -210,7 +210,9 @@ def projection(sc: Scenario, months: int, growth: Decimal, budget: Decimal | Non
     costs: list[Decimal] = []
     changes: list[str] = []
     cumulative, first_over = Decimal(0), None
-    unit, previous, unpriced = sc.cost.total, sc.cost.total, None
+    unit: Decimal | None = sc.cost.total
+    previous: Decimal | None = sc.cost.total
+    unpriced: str | None = None
     for i in range(months):
         why = None
         if i:
