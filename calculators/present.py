@@ -207,3 +207,8 @@ def future_prices_note(day, today, newest_change) -> str:
              else "")
     return (f"{day.isoformat()} is after today ({today.isoformat()}): these are the prices known today{known}; "
             f"they may change before then.")
+
+
+def csv_cell(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula (OWASP's list of leading characters)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text

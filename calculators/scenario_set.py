@@ -30,7 +30,7 @@ from ._charts import value_axis
 from .cost import PriceError, price, usage_from_api
 from .errors import InputError
 from .forms import form_number
-from .present import BUCKET_LABELS, approx_money, dstr, tokens, usd_display
+from .present import BUCKET_LABELS, approx_money, csv_cell, dstr, tokens, usd_display
 from .present import money_json as _money
 from .presets import presets_json
 from .pricing import Pricing, UnknownModelError, load_pricing
@@ -39,6 +39,8 @@ from .scenarios import PLATFORM_LABELS, TOKEN_FIELDS, Scenario, price_scenario
 __all__ = ["LETTERS", "MAX_MONTHS", "MAX_SCENARIOS", "add_extras", "export_handler", "usage_handler"]
 
 MAX_SCENARIOS = 4
+#: The longest scenario name (a name labels a tab and a table row).
+MAX_NAME = 40
 LETTERS = "ABCD"
 MAX_MONTHS = 120
 DEFAULT_MONTHS = 12
@@ -141,8 +143,35 @@ def _scenarios(raw, today: _dt.date, pricing: Pricing, errors: list) -> list[Sce
     return priced
 
 
-def side_by_side(scenarios: list[Scenario], money: _Money, active: int = 0) -> dict:
+def scenario_names(raw, errors: list) -> list[str | None]:
+    """Each scenario's optional ``name`` (what the reader calls it: "Today", "With caching"), trimmed; a name that
+    is not text or is longer than MAX_NAME characters is an error naming the scenario."""
+    names: list[str | None] = []
+    for letter, inputs in zip(LETTERS, raw if isinstance(raw, list) else [], strict=False):
+        value = inputs.get("name") if isinstance(inputs, dict) else None
+        if value is None or value == "":
+            names.append(None)
+            continue
+        if not isinstance(value, str):
+            errors.append(("scenarios", f"Scenario {letter}: the name must be text"))
+            names.append(None)
+            continue
+        value = " ".join(value.split())
+        if len(value) > MAX_NAME:
+            errors.append(("scenarios", f"Scenario {letter}: the name is {len(value)} characters; keep it to "
+                                        f"{MAX_NAME}"))
+        names.append(value or None)
+    return names
+
+
+def _who(letter: str, name: str | None) -> str:
+    return f"{letter} ({name})" if name else letter
+
+
+def side_by_side(scenarios: list[Scenario], money: _Money, active: int = 0,
+                 names: list[str | None] | None = None) -> dict:
     """Each scenario's cost per request and per month, and its difference from the first (A)."""
+    names = names or [None] * len(scenarios)
     base = scenarios[0]
     cheapest = min(range(len(scenarios)), key=lambda i: scenarios[i].monthly)
     rows: list[dict[str, Any]] = []
@@ -150,21 +179,23 @@ def side_by_side(scenarios: list[Scenario], money: _Money, active: int = 0) -> d
         d_req, d_month = sc.cost.total - base.cost.total, sc.monthly - base.monthly
         pct = (d_month / base.monthly * 100) if base.monthly else None
         rows.append({
-            "label": LETTERS[i], "model": sc.model.id, "model_name": sc.model.name, "describe": _describe(sc),
+            "label": LETTERS[i], "name": names[i], "model": sc.model.id, "model_name": sc.model.name, "describe": _describe(sc),
             "at": sc.day.isoformat(), "per_request": money(sc.cost.total), "monthly": money(sc.monthly),
             "diff_per_request": money(d_req), "diff_monthly": money(d_month),
             "diff_percent": None if pct is None else dstr(pct.quantize(Decimal("0.1"), ROUND_HALF_UP)),
             "sign": (d_month > 0) - (d_month < 0), "base": i == 0, "active": i == active, "cheapest": i == cheapest,
         })
     summary = []
+    first = _who("A", names[0])
     for row in rows[1:]:
+        who = _who(row["label"], row["name"])
         if row["sign"] == 0:
-            summary.append(f"{row['label']} costs the same as A.")
+            summary.append(f"{who} costs the same as {first}.")
         else:
             more = "more" if row["sign"] > 0 else "less"
             shown = f" ({row['diff_percent'].lstrip('-')}%)" if row["diff_percent"] is not None else ""
-            summary.append(f"{row['label']} costs {usd_display(abs(Decimal(row['diff_monthly']['usd'])))} a month "
-                           f"{more} than A{shown}.")
+            summary.append(f"{who} costs {usd_display(abs(Decimal(row['diff_monthly']['usd'])))} a month "
+                           f"{more} than {first}{shown}.")
     return {"rows": rows, "summary": summary, "base": "A"}
 
 
@@ -276,8 +307,10 @@ def add_extras(result: dict, sc: Scenario, inputs: dict, today: _dt.date, pricin
     budget = _number(inputs, "budget", "The monthly budget", errors, lowest=Decimal(0),
                      highest=Decimal(10) ** 15)
     scenarios: list[Scenario] = []
+    names: list[str | None] = []
     if not _blank(inputs.get("scenarios")):
         scenarios = _scenarios(inputs.get("scenarios"), today, pricing, errors)
+        names = scenario_names(inputs.get("scenarios"), errors)
     if errors:
         raise InputError(errors)
     money = _Money(currency)
@@ -292,7 +325,7 @@ def add_extras(result: dict, sc: Scenario, inputs: dict, today: _dt.date, pricin
     result["projection"] = projection(sc, months, growth or Decimal(0), budget, money, pricing)
     active = inputs.get("active", 0)
     active = active if isinstance(active, int) and not isinstance(active, bool) else 0
-    result["side_by_side"] = side_by_side(scenarios, money, active) if len(scenarios) > 1 else None
+    result["side_by_side"] = side_by_side(scenarios, money, active, names) if len(scenarios) > 1 else None
     return result
 
 
@@ -360,17 +393,17 @@ def usage_handler(inputs: dict, today: _dt.date) -> dict:
 # Export
 # ----------------------------------------------------------------------------------------------------------
 
-_CSV_COLUMNS = ("scenario", "model", "platform", "endpoint", "prices_at", "bucket", "quantity", "quantity_unit",
+_CSV_COLUMNS = ("scenario", "name", "model", "platform", "endpoint", "prices_at", "bucket", "quantity", "quantity_unit",
                 "rate_usd", "rate_per", "usd_per_request", "requests_per_month", "usd_per_month")
 
 
-def _export_scenario(letter: str, sc: Scenario) -> dict:
-    return {"scenario": letter, **sc.cost.to_json(), "inputs": sc.inputs_json(),
+def _export_scenario(letter: str, sc: Scenario, name: str | None = None) -> dict:
+    return {"scenario": letter, **({"name": name} if name else {}), **sc.cost.to_json(), "inputs": sc.inputs_json(),
             "requests_per_month": dstr(sc.requests), "monthly_usd": dstr(sc.monthly)}
 
 
-def _csv_rows(letter: str, sc: Scenario):
-    head = (letter, sc.model.id, sc.cost.platform, sc.cost.endpoint, sc.day.isoformat())
+def _csv_rows(letter: str, sc: Scenario, name: str | None = None):
+    head = (letter, csv_cell(name or ""), sc.model.id, sc.cost.platform, sc.cost.endpoint, sc.day.isoformat())
     requests = dstr(sc.requests)
     for it in sc.cost.items:
         if it.hours is not None:
@@ -415,6 +448,7 @@ def export_handler(inputs: dict, today: _dt.date) -> dict:
     errors: list[tuple[str, str]] = []
     pricing = load_pricing()
     scenarios = _scenarios(raw, today, pricing, errors)
+    names = scenario_names(raw, errors)
     settings = inputs.get("projection")
     months = growth = budget = None
     if isinstance(settings, dict):  # the page's projection settings: the JSON file carries each scenario's months
@@ -429,7 +463,8 @@ def export_handler(inputs: dict, today: _dt.date) -> dict:
     stem = f"claude-cost-{'scenario-' + labels[0] if len(labels) == 1 else 'scenarios'}-{today.isoformat()}"
     if fmt == "json":
         doc: dict[str, Any] = {"generated_on": today.isoformat(), "currency": "USD",
-               "scenarios": [_export_scenario(label, sc) for label, sc in zip(labels, scenarios, strict=True)]}
+               "scenarios": [_export_scenario(label, sc, name)
+                             for label, sc, name in zip(labels, scenarios, names, strict=True)]}
         if len(scenarios) > 1:
             base = scenarios[0]
             for entry, sc in zip(doc["scenarios"], scenarios, strict=True):
@@ -445,7 +480,7 @@ def export_handler(inputs: dict, today: _dt.date) -> dict:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)
-    for label, sc in zip(labels, scenarios, strict=True):
-        writer.writerows(_csv_rows(label, sc))
+    for label, sc, name in zip(labels, scenarios, names, strict=True):
+        writer.writerows(_csv_rows(label, sc, name))
     return {"filename": stem + ".csv", "mime": "text/csv", "text": out.getvalue()}
 

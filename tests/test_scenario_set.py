@@ -55,6 +55,29 @@ def test_side_by_side_differences_from_scenario_a():
     assert r["per_request"]["total"]["usd"] == "0.009"  # the flat fields are what the form sends: A here
 
 
+def test_named_scenarios_label_the_table_the_summary_and_the_exports():
+    a, b = {**SONNET, "name": "  Today  "}, {**HAIKU_BATCH, "name": "=Batch on Haiku"}
+    sbs = calc(scenarios=[a, b])["side_by_side"]
+    assert [row["name"] for row in sbs["rows"]] == ["Today", "=Batch on Haiku"]  # (spaces trimmed)
+    # $900 - $22.50 = $877.50 a month less (97.5% of 900)
+    assert sbs["summary"] == ["B (=Batch on Haiku) costs $877.50 a month less than A (Today) (97.5%)."]
+    doc = json.loads(bridge.call("calculator_export", {"format": "json", "scenarios": [a, b]},
+                                 today=PINNED_TODAY)["result"]["text"])
+    assert [s.get("name") for s in doc["scenarios"]] == ["Today", "=Batch on Haiku"]
+    text = bridge.call("calculator_export", {"format": "csv", "scenarios": [a, b]}, today=PINNED_TODAY)["result"]["text"]
+    names = {r["scenario"]: r["name"] for r in csv.DictReader(io.StringIO(text))}
+    assert names == {"A": "Today", "B": "'=Batch on Haiku"}  # (a spreadsheet must not run it as a formula)
+    unnamed = calc(scenarios=[SONNET, HAIKU_BATCH])["side_by_side"]
+    assert unnamed["summary"][0].startswith("B costs $877.50 a month less than A ")
+
+
+def test_bad_scenario_names_are_errors_naming_the_scenario():
+    got = errors("calculator", {**SONNET, "scenarios": [SONNET, {**HAIKU_BATCH, "name": "x" * 41}]})
+    assert any("Scenario B: the name is 41 characters; keep it to 40" in e["message"] for e in got)
+    got = errors("calculator", {**SONNET, "scenarios": [{**SONNET, "name": 7}, HAIKU_BATCH]})
+    assert any("Scenario A: the name must be text" in e["message"] for e in got)
+
+
 def test_one_scenario_has_no_side_by_side():
     assert calc()["side_by_side"] is None
     assert calc(scenarios=[SONNET])["side_by_side"] is None

@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..cost import BUCKETS, PriceError, parse_at
-from ..present import BUCKET_LABELS, percent, usd_display
+from ..present import BUCKET_LABELS, csv_cell, percent, usd_display
 from ..pricing import Pricing, UnknownModelError
 from .filters import Filter
 from .prices import Pricer, Unpriced, day_of, epoch
@@ -674,8 +674,8 @@ class Analysis:
                     *BUCKETS, "web_searches", "batch", "geo", "fast", "sidechain", "usd"])
         for r, day, m, _, _, cost, place in sorted(self.priced, key=lambda p: (p[0][F_FILE], p[0][F_LINE])):
             platform, endpoint = _place(place)
-            w.writerow([_cell(r[F_FILE]), r[F_LINE], _cell(r[F_TS] or ""), day, m.id, platform, endpoint,
-                        _cell(r[F_SESSION] or ""), _cell(r[F_PROJECT] or ""),
+            w.writerow([csv_cell(r[F_FILE]), r[F_LINE], csv_cell(r[F_TS] or ""), day, m.id, platform, endpoint,
+                        csv_cell(r[F_SESSION] or ""), csv_cell(r[F_PROJECT] or ""),
                         r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(usd(cost))])
 
@@ -781,11 +781,6 @@ def _chain_saving(chain) -> int:
 
 def _n(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
-
-
-def _cell(text: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP's list of leading characters)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def _nearest_rank(sorted_values: list, p: int):

@@ -77,6 +77,31 @@ def test_two_scenarios_side_by_side_match_python_and_survive_the_share_link(page
     expect(page.get_by_test_id("scenario-row")).to_have_count(2)
 
 
+def test_named_scenarios_show_on_tabs_rows_and_summary_and_travel_in_the_link(page):
+    open_live(page)
+    expect(page.get_by_test_id("scenario-name")).to_be_hidden()  # (one scenario: nothing to tell apart)
+    add_haiku_batch_scenario(page)
+    page.get_by_test_id("scenario-name").fill("Batch on Haiku")
+    page.locator('[data-testid="scenario-tab"][data-scenario="A"]').click()
+    page.get_by_test_id("scenario-name").fill("Today")
+    settled(page)
+    a, b = full_state(name="Today"), full_state(model="claude-haiku-5-5", batch=True, name="Batch on Haiku")
+    expected = python_result({**a, "scenarios": [a, b], "active": 0})["side_by_side"]
+    assert expected["summary"][0].startswith("B (Batch on Haiku) costs ")
+    expect(page.get_by_test_id("scenario-summary")).to_have_text(expected["summary"][0])
+    expect(page.get_by_test_id("scenario-tab")).to_have_text(["A Today", "B Batch on Haiku"])
+    expect(page.get_by_test_id("scenario-row").nth(1)).to_contain_text("Batch on Haiku")
+    link = page.get_by_test_id("share-link").get_attribute("href")
+    goto(page, PAGE + link)
+    wait_live(page)
+    settled(page)
+    expect(page.get_by_test_id("scenario-name")).to_have_value("Today")
+    expect(page.get_by_test_id("scenario-summary")).to_have_text(expected["summary"][0])
+    # a copy is a new scenario: it starts without a name
+    page.get_by_test_id("duplicate-scenario").click()
+    expect(page.get_by_test_id("scenario-name")).to_have_value("")
+
+
 def test_a_preset_fills_the_form_shows_its_assumptions_and_prices_like_python(page):
     open_live(page)
     preset = next(p for p in presets_json() if p["key"] == "agent")

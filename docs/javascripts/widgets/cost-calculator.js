@@ -34,7 +34,7 @@ const TOOL_CHOICES = [
   ["tool", "tool (a named tool)"],
 ];
 const FIELD_NAMES = ["model", "at", ...TOKEN_FIELDS.map((f) => f[0]), "batch", "fast", "geo", "requests_per_month", "requests_per_day",
-  "platform", "endpoint", "tools", "tool_choice", "container_hours", "session_hours", "with_search_or_fetch"];
+  "platform", "endpoint", "tools", "tool_choice", "container_hours", "session_hours", "with_search_or_fetch", "name"];
 const BOOL = new Set(["batch", "fast", "with_search_or_fetch"]);
 // Settings of the page rather than of one scenario: the projection and the display currency.
 const PAGE_FIELDS = ["months", "growth", "budget", "currency", "rate"];
@@ -240,6 +240,11 @@ export function mount(root, api) {
     h("span", { class: "calc-scenario-actions" }, addButton, " ", dupButton, " ", removeButton), scenarioStatus);
   tabs.setAttribute("aria-labelledby", `${id}-scenarios-title`);
 
+  // A scenario's own name (shown once there are two or more): on its tab, in the side-by-side table and the exports.
+  const nameInput = h("input", { type: "text", name: "name", maxlength: "40", autocomplete: "off", spellcheck: "false", "data-testid": "scenario-name" });
+  const nameField = field("name", "Scenario name (optional)", nameInput, "Up to 40 characters; shown on its tab, in the side-by-side table and in the exports.");
+  nameField.classList.add("calc-scenario-name");
+
   // Presets: starting scenarios (data from Python), with their assumptions shown.
   const presetSelect = h("select", { id: `${id}-preset`, "data-testid": "preset-select", "aria-describedby": `${id}-preset-note` },
     h("option", { value: "", text: "Choose a starting point…" }));
@@ -306,6 +311,7 @@ export function mount(root, api) {
 
   const form = h("form", { class: "calc-form", novalidate: true, "aria-label": "Cost calculator inputs", onsubmit: (e) => e.preventDefault() },
     scenarioBar,
+    nameField,
     h("fieldset", {}, h("legend", { text: "Start from" }), presetField, pasteBox),
     h("fieldset", {},
       h("legend", { text: "Model and date" }),
@@ -415,18 +421,19 @@ export function mount(root, api) {
     tabs.replaceChildren(...list.map((s, i) => h("button", {
       type: "button", class: "calc-scenario-tab", "data-testid": "scenario-tab", "data-scenario": LETTERS[i],
       "aria-pressed": i === active ? "true" : "false", onclick: () => selectScenario(i),
-    }, h("span", { class: "calc-scenario-letter", text: LETTERS[i] }), " ", modelName(s.model))));
+    }, h("span", { class: "calc-scenario-letter", text: LETTERS[i] }), " ", s.name ? s.name : modelName(s.model))));
     if (focused) {
       const again = tabs.querySelector(`[data-scenario="${focused}"]`);
       if (again) again.focus();
     }
     tabs.hidden = list.length < 2;
+    nameField.hidden = list.length < 2;
     addButton.disabled = dupButton.disabled = list.length >= LETTERS.length;
     removeButton.disabled = list.length < 2;
     const scope = exportScope.value;
     exportScope.replaceChildren(
       list.length > 1 ? h("option", { value: "all", text: `All ${list.length} scenarios` }) : null,
-      ...list.map((s, i) => h("option", { value: String(i), text: list.length > 1 ? `Scenario ${LETTERS[i]} only` : "This scenario" })));
+      ...list.map((s, i) => h("option", { value: String(i), text: list.length > 1 ? `Scenario ${LETTERS[i]}${s.name ? ` (${s.name})` : ""} only` : "This scenario" })));
     // The reader's own choice stays while it exists; otherwise everything there is.
     const keep = exportScope.dataset.chosen === "1" && [...exportScope.options].some((o) => o.value === scope);
     exportScope.value = keep ? scope : exportScope.options[0].value;
@@ -461,7 +468,9 @@ export function mount(root, api) {
     const list = scenarioList(ctl.state);
     if (list.length >= LETTERS.length) return;
     const from = activeIndex(ctl.state);
-    list.push({ ...list[from] });
+    const copy = { ...list[from] };
+    delete copy.name; // (a copy is a new scenario: the reader names it)
+    list.push(copy);
     setScenarios(list, list.length - 1, `Scenario ${LETTERS[list.length - 1]} is a copy of ${LETTERS[from]}; the form now shows it.`);
     fields.model.focus();
   });
@@ -561,6 +570,7 @@ export function mount(root, api) {
   exportJson.addEventListener("click", () => exportAs("json"));
 
   function writeScenario(state) {
+    nameInput.value = state.name || "";
     fields.model.value = state.model || "";
     if (fields.model.value !== state.model && state.model) fillModels(result ? result.groups : [], state.model);
     atInput.value = state.at || "";
@@ -590,6 +600,7 @@ export function mount(root, api) {
 
   function readScenario() {
     const next = { model: fields.model.value, at: atInput.value };
+    if (nameInput.value.trim()) next.name = nameInput.value;
     for (const [name] of TOKEN_FIELDS) next[name] = fields[name].value;
     next.batch = batchBox.checked;
     next.fast = fastBox.checked;
