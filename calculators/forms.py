@@ -18,7 +18,9 @@ field at once (the caller raises :class:`~calculators.errors.InputError` with th
 * ``Output must be a whole number from 0 to 1,000,000,000,000`` (out of range; huge values are never echoed
   digit by digit), with the caller's ``hint`` in brackets when it gives one.
 
-Core layer: imports only :mod:`calculators.present`.
+:func:`form_date` reads a form's price day (``at``) the same way for the tools whose day is optional.
+
+Core layer: imports only :mod:`calculators.present` and :func:`calculators.cost.parse_at`.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import overload
 
+from .cost import PriceError, parse_at
 from .present import short_number
 
-__all__ = ["clip", "form_number"]
+__all__ = ["clip", "form_date", "form_number"]
 
 
 def clip(text: str, most: int = 24) -> str:
@@ -79,3 +82,16 @@ def form_number(value: object, field: str, label: str, errors: list[tuple[str, s
         errors.append((field, f"{label} must be a whole number, got {clip(str(value))!r}"))
         return default
     return number
+
+
+def form_date(value: object, errors: list[tuple[str, str]]) -> object | None:
+    """A form's price day as given (None when blank: the caller's today), checked by :func:`parse_at`; a day it
+    cannot read appends ``("at", message)`` to ``errors`` and gives None."""
+    if not value:
+        return None
+    try:
+        parse_at(value)
+    except PriceError as exc:
+        errors.append(("at", str(exc)))
+        return None
+    return value

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as _dt
 import html
 
-from ..cost import parse_at
-from ..errors import InputError, PriceError
-from ..forms import form_number
+from ..errors import InputError
+from ..forms import form_date, form_number
 from .costs import TASK_CHOICES, summarize
 from .parse import CONTEXT_LINES, MAX_CONTEXT_LINES
 
@@ -35,12 +34,7 @@ def parse_inputs(inputs: dict) -> dict:
         task = "review"
     out = _whole(inputs, "output_tokens", "the expected answer length", 1, 1_000_000, errors)
     source = _whole(inputs, "source_chars", "the input size", 0, 10**12, errors)
-    at = inputs.get("at") or None
-    if at is not None:
-        try:
-            parse_at(at)
-        except PriceError as exc:
-            errors.append(("at", str(exc)))
+    at = form_date(inputs.get("at"), errors)
     if errors:
         raise InputError(errors)
     return {"text": diff, "context_lines": CONTEXT_LINES if context is None else context, "task": task,

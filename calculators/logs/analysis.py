@@ -390,14 +390,12 @@ class Analysis:
                            for s, v in sorted(by_session.items(), key=lambda kv: (-kv[1][0], kv[0]))],
             "per_turn": _turn_stats(requests),
             "cache": {
-                "hit_rate": _ratio(tokens[3], prompt_all),
-                "hit_rate_display": _share_display(_ratio(tokens[3], prompt_all)),
+                **_share_field("hit_rate", _ratio(tokens[3], prompt_all)),
                 "read_tokens": tokens[3], "prompt_tokens": prompt_all,
                 "requests_reading": reading,
             },
             "tokens": {b: tokens[i] for i, b in enumerate(BUCKETS)} | {"web_searches": tokens[5]},
-            "spend_by_bucket": {b: {**_money("", usd(bucket_f[i])), "share": _ratio(bucket_f[i], total),
-                                    "share_display": _share_display(_ratio(bucket_f[i], total)),
+            "spend_by_bucket": {b: {**_money("", usd(bucket_f[i])), **_share_field("share", _ratio(bucket_f[i], total)),
                                     "label": BUCKET_LABELS[b]}
                                 for i, b in enumerate(bucket_names)},
             "logged_cost_usd": dstr(logged) if logged_n else None,
@@ -494,8 +492,7 @@ class Analysis:
             saving = usd(lever.pop("_f"))
             lever["saving_usd"] = dstr(saving)
             lever["saving_display"] = usd_display(saving)
-            lever["saving_share"] = _ratio(int(Decimal(lever["saving_usd"]) / FEMTO), total)
-            lever["saving_share_display"] = _share_display(lever["saving_share"])
+            lever.update(_share_field("saving_share", _ratio(int(Decimal(lever["saving_usd"]) / FEMTO), total)))
         return levers
 
     def _sessions(self, cached: bool) -> dict:
@@ -810,9 +807,10 @@ def _pct(x: Decimal) -> str:
     return percent(x, 1)
 
 
-def _share_display(ratio: str | None) -> str:
-    """A share of the report (a ratio string, or None when there is nothing to divide by) as shown to a person."""
-    return "\u2013" if ratio is None else _pct(Decimal(ratio))
+def _share_field(name: str, ratio: str | None) -> dict[str, str | None]:
+    """A share field and its display string: ``{name: ratio, "<name>_display": percentage}`` (the ratio is None, shown
+    as a dash, when there is nothing to divide by). The browser shows the display string, as with :func:`_money`."""
+    return {name: ratio, f"{name}_display": "\u2013" if ratio is None else _pct(Decimal(ratio))}
 
 
 def _money(name: str, value: Decimal) -> dict[str, str]:

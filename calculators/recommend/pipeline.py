@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..cost import _PLATFORM_NAMES, TOOL_CHOICES, TOOLS, PriceError, dstr, parse_at, price, tool_overhead
 from ..errors import InputError
-from ..forms import form_number
+from ..forms import form_date, form_number
 from ..present import future_prices_note
 from ..present import money_json as _money
 from ..present import usd_display as _usd
@@ -587,13 +587,7 @@ def _parse_inputs(inputs: dict) -> tuple[str, str, str, RecommendWorkload, objec
     if not isinstance(current, str):
         errors.append(("current_model", "must be a model id"))
         current = ""
-    at = inputs.get("at") or None
-    if at is not None:
-        try:
-            parse_at(at)
-        except PriceError as exc:
-            errors.append(("at", str(exc)))
-            at = None
+    at = form_date(inputs.get("at"), errors)
     wl = RecommendWorkload(per_day, repeats, gap, mode, out, int(turns), platform, endpoint, tool_set, tool_choice)
     return system, prompt, tools, wl, at, current.strip(), errors
 
