@@ -2,20 +2,7 @@
 // monthly projection (chart and table) and file downloads. Not a widget itself (no mount point is named
 // "_calc-extras"). Every amount, label, axis tick and bar height is a string computed by Python
 // (calculators.scenario_set); this file only lays them out. Text goes in through textContent.
-import { h } from "./_dom.js";
-
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs = {}, text = null) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== null) el.textContent = text;
-  return el;
-}
-
-export function money(testid, m, extra = {}) {
-  return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, ...extra, text: m.display });
-}
+import { h, money, svg } from "./_dom.js";
 
 // A money figure with its approximate conversion under it (when the reader gave a currency).
 function moneyCell(testid, m) {

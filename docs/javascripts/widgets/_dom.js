@@ -18,6 +18,23 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// A money figure as Python sent it ({usd, display}): the display string shown, the exact amount in data-value
+// (what the browser tests compare); "extra" attributes go last, so a caller may set its own class or text.
+// Missing money (null) is a dash.
+export function money(testid, m, extra = {}) {
+  return m ? h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, text: m.display, ...extra }) : h("span", { text: "—" });
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// An SVG element (charts): attributes set as strings, text through textContent.
+export function svg(tag, attrs = {}, text = null) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== null) el.textContent = text;
+  return el;
+}
+
 // The labelled fields of a widget's form. formFields(id) gives { fields, errors, errorSlot, field }: field(name, label,
 // control, hint) wraps a control with its label, optional hint and error slot (ids "<id>-<name>", linked by
 // aria-describedby) and records it in fields[name]; errorSlot(name) makes the hidden error paragraph alone

@@ -2,7 +2,8 @@
 // bridge name "calculator"); this file only collects the form, sends it, and lays out the answer. It never
 // does money arithmetic. Text goes into the page through textContent, so nothing needs escaping by hand.
 import { createController, hashCodec } from "./_controller.js";
-import { formFields, h } from "./_dom.js";
+import { formFields, h, money } from "./_dom.js";
+import { PLATFORMS, REGIONAL_PLATFORMS, TOOL_CHOICES, TOOLS } from "./_choices.js";
 import { download, projection, sideBySide } from "./_calc-extras.js";
 
 const TOKEN_FIELDS = [
@@ -12,26 +13,6 @@ const TOKEN_FIELDS = [
   ["cache_read", "Cache reads", "Prompt tokens read from the cache."],
   ["output", "Output tokens", "Tokens the model writes, thinking included."],
   ["web_searches", "Web searches", "Server-side web search requests made by this request."],
-];
-const PLATFORMS = [
-  ["anthropic", "Claude API (Anthropic)"],
-  ["bedrock", "Amazon Bedrock"],
-  ["vertex", "Google Cloud Vertex AI"],
-  ["foundry", "Microsoft Foundry"],
-];
-const REGIONAL_PLATFORMS = new Set(["bedrock", "vertex"]);
-const TOOLS = [
-  ["bash", "Bash"],
-  ["text_editor", "Text editor"],
-  ["computer_use", "Computer use"],
-  ["browser", "Browser"],
-  ["custom", "Your own tools"],
-];
-const TOOL_CHOICES = [
-  ["auto", "auto (the model decides)"],
-  ["none", "none"],
-  ["any", "any (must use a tool)"],
-  ["tool", "tool (a named tool)"],
 ];
 const FIELD_NAMES = ["model", "at", ...TOKEN_FIELDS.map((f) => f[0]), "batch", "fast", "geo", "requests_per_month", "requests_per_day",
   "platform", "endpoint", "tools", "tool_choice", "container_hours", "session_hours", "with_search_or_fetch", "name"];
@@ -84,10 +65,6 @@ function morphChildren(parent, next) {
   const current = [...parent.childNodes];
   next.forEach((node, i) => (i < current.length ? morph(current[i], node) : parent.append(node)));
   for (let i = next.length; i < current.length; i++) current[i].remove();
-}
-
-function money(testid, m, extra = {}) {
-  return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, ...extra, text: m.display });
 }
 
 // The share link carries the whole state in the URL fragment (_controller.js), so it never reaches a server.
@@ -625,7 +602,7 @@ export function mount(root, api) {
     const savingText = saving.sign > 0
       ? ["Your levers save ", money("saving-monthly-usd", saving.monthly), " a month (", saving.percent, "%) against the no-lever baseline of ", money("baseline-monthly-usd", r.baseline.monthly), "."]
       : saving.sign < 0
-        ? ["This setup costs ", h("span", { class: "calc-money", "data-testid": "saving-monthly-usd", "data-value": saving.monthly.usd, text: saving.monthly.display.replace(/^-/, "") }), " a month more than the no-lever baseline of ", money("baseline-monthly-usd", r.baseline.monthly), " (cache writes that are not read back often enough)."]
+        ? ["This setup costs ", money("saving-monthly-usd", saving.monthly, { text: saving.monthly.display.replace(/^-/, "") }), " a month more than the no-lever baseline of ", money("baseline-monthly-usd", r.baseline.monthly), " (cache writes that are not read back often enough)."]
         : ["No lever is in use: this is the baseline, ", money("baseline-monthly-usd", r.baseline.monthly), " a month, saving ", money("saving-monthly-usd", saving.monthly), "."];
 
     const cur = r.currency;

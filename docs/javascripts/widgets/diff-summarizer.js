@@ -5,7 +5,7 @@
 // display strings Python sends, with the exact decimals in data-value. Diff text goes into the page through
 // textContent only.
 import { createController, hashCodec } from "./_controller.js";
-import { formFields, h } from "./_dom.js";
+import { formFields, h, money } from "./_dom.js";
 
 const FIELDS = ["diff", "context_lines", "task", "output_tokens", "at"];
 const DEBOUNCE_MS = 400;
@@ -19,10 +19,6 @@ const CODEC = hashCodec(FIELDS, { longFields: ["diff"] });
 
 function int(n) {
   return Number(n).toLocaleString("en-US");
-}
-
-function money(testid, m) {
-  return m ? h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, text: m.display }) : h("span", { text: "—" });
 }
 
 function range(r) {

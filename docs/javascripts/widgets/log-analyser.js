@@ -6,7 +6,7 @@
 // decimal string from Python (kept exact in data-value), and the charts' axes and bar heights come from Python
 // too. All log text goes into the page through textContent (never innerHTML).
 import { createController, hashCodec } from "./_controller.js";
-import { formFields, h } from "./_dom.js";
+import { formFields, h, svg } from "./_dom.js";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const FOLDER_SUFFIXES = [".jsonl", ".ndjson", ".json", ".csv", ".gz"];
@@ -24,14 +24,6 @@ const OPTION_FIELDS = ["since", "until", "batch_share", "route_to", "format", ..
 const DEFAULTS = { since: "", until: "", batch_share: "0.5", route_to: "haiku", format: "auto", model: "", session: "", project: "" };
 const CODEC = hashCodec(OPTION_FIELDS);
 const FIRST_BAD_LINES = 5;
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs = {}, text = null) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== null) el.textContent = text;
-  return el;
-}
 
 
 function int(n) {

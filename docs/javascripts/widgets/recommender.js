@@ -4,30 +4,11 @@
 // money arithmetic: it shows the display strings Python sends and keeps the exact decimals in data-value.
 // Text goes into the page through textContent, so nothing needs escaping by hand.
 import { createController, hashCodec } from "./_controller.js";
-import { formFields, h } from "./_dom.js";
+import { formFields, h, money } from "./_dom.js";
+import { PLATFORMS, REGIONAL_PLATFORMS, TOOL_CHOICES, TOOLS as TOOL_SET } from "./_choices.js";
 
 const FIELDS = ["system", "prompt", "tools", "requests_per_day", "repeats", "gap_minutes", "mode", "output_tokens", "turns", "at",
   "current_model", "platform", "endpoint", "tool_set", "tool_choice"];
-const PLATFORMS = [
-  ["anthropic", "Claude API (Anthropic)"],
-  ["bedrock", "Amazon Bedrock"],
-  ["vertex", "Google Cloud Vertex AI"],
-  ["foundry", "Microsoft Foundry"],
-];
-const REGIONAL_PLATFORMS = new Set(["bedrock", "vertex"]);
-const TOOL_SET = [
-  ["bash", "Bash"],
-  ["text_editor", "Text editor"],
-  ["computer_use", "Computer use"],
-  ["browser", "Browser"],
-  ["custom", "Your own tools"],
-];
-const TOOL_CHOICES = [
-  ["auto", "auto (the model decides)"],
-  ["none", "none"],
-  ["any", "any (must use a tool)"],
-  ["tool", "tool (a named tool)"],
-];
 // Workload fields whose example values mean nothing for another prompt: once the prompt is not the example's,
 // they are marked "from the example" until the user sets them (the figures say so too).
 const EXAMPLE_FIELDS = [["requests_per_day", "Requests per day"], ["gap_minutes", "Typical gap between requests"]];
@@ -36,10 +17,6 @@ const MAX_SHARE_CHARS = 60000; // longer links are refused by some browsers and 
 
 let uid = 0;
 
-
-function money(testid, m, extra = {}) {
-  return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, text: m.display, ...extra });
-}
 
 function fmtInt(n) {
   return Number(n).toLocaleString("en-US");

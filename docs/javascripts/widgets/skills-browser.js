@@ -6,7 +6,7 @@
 // are the display strings Python sends, with the exact decimals in data-value. File text goes into the page
 // through textContent only.
 import { createController, hashCodec } from "./_controller.js";
-import { formFields, h } from "./_dom.js";
+import { formFields, h, money } from "./_dom.js";
 
 const OPTIONS = ["turns_per_day", "gap_minutes", "model", "mcp_tool_search", "mcp_tokens", "at"];
 const DEBOUNCE_MS = 350;
@@ -20,10 +20,6 @@ let uid = 0;
 
 function int(n) {
   return Number(n).toLocaleString("en-US");
-}
-
-function money(testid, m) {
-  return h("span", { class: "calc-money", "data-testid": testid, "data-value": m.usd, text: m.display });
 }
 
 // The share link carries the options only (_controller.js); the folder itself never goes into a link.
