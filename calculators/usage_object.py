@@ -15,7 +15,7 @@ both call :func:`usage_values`. The rules:
   global); ``speed`` ``fast`` means fast mode. Any other value of these three is an error, never standard rates.
 
 The log analyser reads millions of these objects, so the common all-integer object takes a shortcut
-(:func:`usual_usage`) that gives the same values as the full reading (a property test holds them equal). Errors
+(:func:`usual_values`, :func:`usual_usage` for a dict) that gives the same values as the full reading (a property test holds them equal). Errors
 are :class:`~calculators.errors.PriceError` naming the field; the analyser turns them into malformed lines.
 
 Core layer: imports only :mod:`calculators.errors`.
@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from .errors import PriceError
 
 __all__ = ["KNOWN_TIERS", "MAX_TOKENS", "UsageValues", "short", "token_count", "usage_values", "usage_values_checked",
-           "usual_usage"]
+           "usual_usage", "usual_values"]
 
 #: The largest token count accepted in one bucket of one request or log record: 10^15. A quadrillion tokens is far
 #: beyond any real request or day of an organisation's usage (a million-token prompt sent a billion times), so a
@@ -80,23 +80,46 @@ def token_count(obj: Mapping, key: str, where: str = "", limit: int = MAX_TOKENS
                      f"{where}{key}")
 
 
-def usual_usage(u: dict) -> tuple[int, int, int, int, int, str | None] | None:
-    """(input, 5m writes, 1h writes, cache reads, output, service_tier) of the common usage object: all token counts
-    whole and not negative, ``cache_creation`` split in exactly its two TTLs that add up to the writes, no web
-    search, geo or speed field. None for anything else (then :func:`usage_values_checked` has the rules)."""
-    cc = u.get("cache_creation")
-    if type(cc) is dict and len(cc) == 2 and "server_tool_use" not in u and "inference_geo" not in u \
-            and "speed" not in u:
-        g = u.get
-        inp, out, rd, cr = g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"), \
-            g("cache_creation_input_tokens")
-        w5, w1 = cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens")
-        if type(inp) is int and type(out) is int and type(rd) is int and type(cr) is int and type(w5) is int \
-                and type(w1) is int and 0 <= (inp | out | rd | w5 | w1) < _QUICK_LIMIT and cr == w5 + w1:
-            tier = g("service_tier")
-            if tier is None or tier in KNOWN_TIERS:
-                return inp, w5, w1, rd, out, tier
+def usual_values(inp, out, rd, created, split: bool, w5, w1, web, tier, speed, geo) -> UsageValues | None:
+    """The values of a usage object by the shortcut, from its fields as already taken out of it: each one the
+    field's value, or None when it is absent or ``null`` (``split`` says whether ``cache_creation`` is an object,
+    ``w5`` and ``w1`` are then its two counts; ``web`` is ``server_tool_use.web_search_requests``).
+
+    Taken when every token count is a whole number in [0, 2**49), a ``cache_creation`` split adds up exactly to
+    the writes, and tier, speed and geo are values with a price; the result is then what
+    :func:`usage_values_checked` gives. None for anything else (the full reading then decides). Readers that
+    take the fields out of something other than a dict (the log analyser's msgspec block reader) call this too,
+    so the shortcut's rule is written once."""
+    if type(inp) is int and type(out) is int and type(rd) is int and type(created) is int:
+        if split:
+            if type(w5) is not int or type(w1) is not int or created != w5 + w1:
+                return None
+        else:
+            w5, w1 = created, 0
+        if web is None:
+            web = 0
+        elif type(web) is not int:
+            return None
+        if 0 <= (inp | out | rd | w5 | w1 | web) < _QUICK_LIMIT and (tier is None or tier in KNOWN_TIERS) \
+                and (speed is None or speed == "standard" or speed == "fast") \
+                and (geo is None or geo == "global" or geo == "us" or geo == "not_available"):
+            return inp, w5, w1, rd, out, web, tier == "batch", "us" if geo == "us" else "global", speed == "fast", tier
     return None
+
+
+def usual_usage(u: dict) -> UsageValues | None:
+    """The values of the common usage object (a dict) by the shortcut (:func:`usual_values`); None when the
+    shortcut does not apply (then :func:`usage_values_checked` has the rules)."""
+    g = u.get
+    cc = g("cache_creation")
+    stu = g("server_tool_use")
+    split = type(cc) is dict
+    return usual_values(g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"),
+                        g("cache_creation_input_tokens"), split,
+                        cc.get("ephemeral_5m_input_tokens") if split else None,
+                        cc.get("ephemeral_1h_input_tokens") if split else None,
+                        stu.get("web_search_requests") if type(stu) is dict else None,
+                        g("service_tier"), g("speed"), g("inference_geo"))
 
 
 def usage_values(u: Mapping, notes: list[str] | None = None) -> UsageValues:
@@ -108,8 +131,7 @@ def usage_values(u: Mapping, notes: list[str] | None = None) -> UsageValues:
     if type(u) is dict:
         got = usual_usage(u)
         if got is not None:
-            inp, w5, w1, rd, out, tier = got
-            return (inp, w5, w1, rd, out, 0, tier == "batch", "global", False, tier)
+            return got
     return usage_values_checked(u, notes)
 
 

@@ -165,11 +165,17 @@ def test_generated_logs_read_the_same_on_every_path(tmp_path):
 @given(st.dictionaries(st.sampled_from(["input_tokens", "output_tokens", "cache_creation_input_tokens",
                                         "cache_read_input_tokens", "service_tier", "inference_geo", "speed"]),
                        st.one_of(st.integers(-2, 10**7), st.integers(2**48, 2**50),
-                                 st.sampled_from(["standard", "batch", "priority", "flex", "us", "global", "fast"]),
-                                 st.none(), st.just(1.0))),
+                                 st.sampled_from(["standard", "batch", "priority", "flex", "us", "global", "fast",
+                                                  "not_available"]),
+                                 st.none(), st.just(1.0), st.just(True))),
        st.one_of(st.none(), st.fixed_dictionaries({"ephemeral_5m_input_tokens": st.integers(0, 10**6),
-                                                   "ephemeral_1h_input_tokens": st.integers(0, 10**6)})))
-def test_usage_shortcut_agrees_with_the_full_reading(u, cc):
+                                                   "ephemeral_1h_input_tokens": st.integers(0, 10**6)}),
+                 st.dictionaries(st.sampled_from(["ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"]),
+                                 st.one_of(st.integers(-1, 10**6), st.none(), st.just(2.0)))),
+       st.one_of(st.none(), st.just("absent"), st.just([]),
+                 st.dictionaries(st.sampled_from(["web_search_requests", "web_fetch_requests"]),
+                                 st.one_of(st.integers(-1, 5), st.none(), st.just(1.0), st.just(False)))))
+def test_usage_shortcut_agrees_with_the_full_reading(u, cc, stu):
     """calculators.usage_object is the one reading of a usage object (the cost model and the analyser both call
     it); its shortcut for the common all-integer object gives exactly what the field-by-field rules give, and
     the analyser refuses exactly what the cost model refuses."""
@@ -178,6 +184,8 @@ def test_usage_shortcut_agrees_with_the_full_reading(u, cc):
 
     if cc is not None:
         u = {**u, "cache_creation": cc}
+    if stu != "absent":
+        u = {**u, "server_tool_use": stu}
     try:
         want = usage_values_checked(u)
     except PriceError:
@@ -191,7 +199,7 @@ def test_usage_shortcut_agrees_with_the_full_reading(u, cc):
         return
     assert usage_values(u) == want and P.usage_values(u) == want
     if usual_usage(u) is not None:  # the shortcut took it: it must not change any figure
-        assert want[:6] == (*usual_usage(u)[:5], 0)
+        assert usual_usage(u) == want
 
 
 def test_the_usage_shortcut_is_taken_for_the_common_object():
@@ -200,8 +208,13 @@ def test_the_usage_shortcut_is_taken_for_the_common_object():
 
     common = {"input_tokens": 3, "output_tokens": 5, "cache_read_input_tokens": 7, "cache_creation_input_tokens": 11,
               "cache_creation": {"ephemeral_5m_input_tokens": 10, "ephemeral_1h_input_tokens": 1}}
-    assert usual_usage(common) == (3, 10, 1, 7, 5, None)
-    assert usual_usage({**common, "input_tokens": -1}) is None and usual_usage({**common, "speed": "fast"}) is None
+    assert usual_usage(common) == (3, 10, 1, 7, 5, 0, False, "global", False, None)
+    # Claude Code's usage objects carry server_tool_use, and newer ones speed and inference_geo: still the shortcut
+    assert usual_usage({**common, "speed": "fast", "inference_geo": "us", "service_tier": "batch",
+                        "server_tool_use": {"web_search_requests": 2, "web_fetch_requests": 0}}) \
+        == (3, 10, 1, 7, 5, 2, True, "us", True, "batch")
+    assert usual_usage({**common, "input_tokens": -1}) is None and usual_usage({**common, "speed": "slow"}) is None
+    assert usual_usage({**common, "cache_creation_input_tokens": 12}) is None  # (the split disagrees: the rules)
 
 
 # ----------------------------------------------------------------------------------------------------------

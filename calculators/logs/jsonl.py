@@ -47,7 +47,7 @@ from .records import (
     make_record,
     str_or_none,
 )
-from .usage import _usual_usage, usage_values
+from .usage import _usual_usage, _usual_values, usage_values
 
 __all__ = ["F_BATCH", "F_FAST", "F_GEO", "F_IN", "F_LOGGED", "F_MODEL", "F_OUT", "F_RD", "F_W1", "F_W5", "F_WEB",
            "MAX_TOKENS", "TOKEN_FIELDS", "BadLine", "Counts", "LineState", "finish_lines", "parse_lines",
@@ -56,10 +56,11 @@ __all__ = ["F_BATCH", "F_FAST", "F_GEO", "F_IN", "F_LOGGED", "F_MODEL", "F_OUT",
 _USAGE_KEYS = frozenset({"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"})
 
 
-def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost, cwd, folder):
-    """The record of a Claude Code assistant line whose usage object is the usual one (``usual`` from
-    :func:`_usual_usage`), by parse_object's rules; None for a costUSD float beyond 64-bit integers (that line is
-    left to parse_object). Model names and session ids are kept as one string object each (see _SAME)."""
+def _cc_record(file, line, pos, model, values, mid, rid, ts, sid, sidechain, cost, cwd, folder):
+    """The record of a Claude Code assistant line whose usage object took the shortcut (``values`` from
+    :func:`~calculators.usage_object.usual_values`), by parse_object's rules; None for a costUSD float beyond
+    64-bit integers (that line is left to parse_object). Model names and session ids are kept as one string object
+    each (see _SAME)."""
     if type(cost) is float and not -9.2e18 < cost < 9.2e18:
         return None
     if type(mid) is not str or not mid:
@@ -73,10 +74,8 @@ def _cc_record(file, line, pos, model, usual, mid, rid, ts, sid, sidechain, cost
     else:
         sid = _SAME.setdefault(sid, sid)
     cwd = _SAME.setdefault(cwd, cwd) if type(cwd) is str and cwd else folder
-    inp, w5, w1, rd, out, tier = usual
-    return (file, line, ts, _SAME.setdefault(model, model), inp, w5, w1, rd, out, 0, tier == "batch", "global",
-            False, tier, sid, (mid, rid) if mid else None, sidechain is True,
-            None if cost is None else logged_cost(cost), "request", pos, None, cwd)
+    return (file, line, ts, _SAME.setdefault(model, model), *values, sid, (mid, rid) if mid else None,
+            sidechain is True, None if cost is None else logged_cost(cost), "request", pos, None, cwd)
 
 # ----------------------------------------------------------------------------------------------------------
 # JSONL: Claude Code session logs, API responses, streaming events (one reference parser per line)
@@ -261,8 +260,10 @@ def _loads_lenient(line: bytes):
 
 #: The block reader for Claude Code logs (CPython with msgspec installed): msgspec decodes a whole block of
 #: lines in one call into small typed objects, skipping message text without building Python strings for it.
-#: Only the fields the analyser reads are declared; ``message`` must be an object (or absent) for a block to
-#: be read this way, otherwise the block is read by the line loop.
+#: Only the fields the analyser reads are declared, each as the JSON value it holds (absent and ``null`` are both
+#: None, which the usage rules treat alike); ``message``, its ``usage`` and the usage's ``cache_creation`` and
+#: ``server_tool_use`` must be objects (or absent or null) for a block to be read this way, otherwise the block is
+#: read by the line loop.
 _decode_lines = None
 try:
     if os.environ.get("CLAUDE_COST_PURE_PYTHON"):
@@ -271,10 +272,28 @@ try:
 
     import msgspec as _msgspec
 
+    class _CCCache(_msgspec.Struct):
+        ephemeral_5m_input_tokens: Any = None
+        ephemeral_1h_input_tokens: Any = None
+
+    class _CCTools(_msgspec.Struct):
+        web_search_requests: Any = None
+
+    class _CCUsage(_msgspec.Struct):
+        input_tokens: Any = None
+        output_tokens: Any = None
+        cache_read_input_tokens: Any = None
+        cache_creation_input_tokens: Any = None
+        cache_creation: _CCCache | None = None
+        server_tool_use: _CCTools | None = None
+        service_tier: Any = None
+        speed: Any = None
+        inference_geo: Any = None
+
     class _CCMessage(_msgspec.Struct):
         id: Any = None
         model: Any = None
-        usage: Any = None
+        usage: _CCUsage | None = None
 
     class _CCLine(_msgspec.Struct):
         type: Any = None
@@ -374,19 +393,26 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
     ignored = records = passed_on = 0
     start = 0
     folder = st.folder
+    usual_values = _usual_values
     for o, end in zip(objs, ends, strict=True):
         lineno += 1
         t = o.type
         if t == "assistant":
             msg = o.message
             u = None if msg is None else msg.usage
-            if type(u) is not dict:
+            if u is None:
                 ignored += 1  # parse_object: an assistant record without a usage object is ignored
                 start = end + 1
                 continue
             model = msg.model
+            cc, stu = u.cache_creation, u.server_tool_use
             if type(model) is str and model and model not in SYNTHETIC_MODELS \
-                    and (usual := _usual_usage(u)) is not None \
+                    and (usual := usual_values(u.input_tokens, u.output_tokens, u.cache_read_input_tokens,
+                                               u.cache_creation_input_tokens, cc is not None,
+                                               None if cc is None else cc.ephemeral_5m_input_tokens,
+                                               None if cc is None else cc.ephemeral_1h_input_tokens,
+                                               None if stu is None else stu.web_search_requests,
+                                               u.service_tier, u.speed, u.inference_geo)) is not None \
                     and (rfind(b'"usage"', start, end) >= 0 or find(b'_tokens"', start, end) >= 0) \
                     and (r := _cc_record(file, lineno, base_pos + start, model, usual, msg.id, o.requestId,
                                          o.timestamp, o.sessionId, o.isSidechain, o.costUSD, o.cwd,

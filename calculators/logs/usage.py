@@ -12,6 +12,7 @@ from ..usage_object import UsageValues
 from ..usage_object import usage_values as _usage_values
 from ..usage_object import usage_values_checked as _usage_values_checked
 from ..usage_object import usual_usage as _usual_usage
+from ..usage_object import usual_values as _usual_values
 from .records import BadLine
 
 __all__ = ["usage_values", "usage_values_checked"]
@@ -34,4 +35,5 @@ def usage_values_checked(u: Mapping) -> UsageValues:
         raise BadLine(str(exc)) from None
 
 
-_usual_usage = _usual_usage  # (the JSON Lines reader's in-place path calls the shortcut itself)
+# (the JSON Lines reader's in-place paths call the shortcut themselves)
+_usual_usage, _usual_values = _usual_usage, _usual_values
