@@ -48,15 +48,29 @@ def check_counts(counts: P.Counts, n: int, buf: bytes) -> None:
     assert counts.records + counts.malformed + counts.ignored + counts.synthetic + counts.blank == counts.lines
 
 
+def collected(out: list, counts: P.Counts) -> tuple[list, int]:
+    """The records a Collector keeps of ``out``, and the copies merged (by the collector and by the reader)."""
+    col = logs.Collector()
+    col.counts.merge(counts)
+    col.add(out)
+    return col.records(), col.duplicates_merged()
+
+
 def parse_on_every_path(buf: bytes) -> tuple[list, P.Counts]:
     """Parse ``buf`` on every path: the counts add up on each, and each gives the reference's records, counts and
-    malformed list (line numbers included). Returns the reference's records and counts."""
+    malformed list (line numbers included). Returns the reference's records and counts.
+
+    The block reader merges copies of a request that follow each other as it reads (Counts.merged), so its
+    records are compared once collected: the same records kept, and the same number of copies merged."""
     results = [parse(buf, mode) for mode in MODES]
     for _out, counts, n in results:
         check_counts(counts, n, buf)
     ref_out, ref_counts, _ = results[0]
-    for out, counts, _ in results[1:]:
-        assert out == ref_out
+    for (out, counts, _), mode in zip(results[1:], MODES[1:], strict=True):
+        if mode == "block":
+            assert collected(out, counts) == collected(ref_out, ref_counts)
+        else:
+            assert out == ref_out and counts.merged == 0
         assert counts.to_json() == ref_counts.to_json()
         assert counts.malformed_list == ref_counts.malformed_list
     return ref_out, ref_counts
@@ -151,14 +165,18 @@ def test_generated_logs_read_the_same_on_every_path(tmp_path):
     stats = json.loads(gen.stdout)
     files = sorted(tmp_path.rglob("*.jsonl"))
     assert len(files) == stats["files"]
-    records = 0
+    records = merged = 0
     for f in files:
         buf = f.read_bytes()
         assert b'\\"usage\\":{' in buf or len(buf) < 20_000  # look-alikes are there to be ignored
         _, counts = parse_on_every_path(buf)
+        parse_on_every_path(buf[:-1])  # (as the reader hands a file over: without its last newline)
         records += counts.records
+        merged += parse(buf[:-1], "block")[1].merged
         assert counts.malformed == 0
     assert records > stats["requests"]  # streaming duplicates are records before de-duplication
+    if P.HAVE_BLOCK_READER:  # (the block reader merged the copies that follow each other: the comparison above
+        assert merged > stats["requests"] // 2  # saw that path)
 
 
 @settings(max_examples=300, deadline=None)
@@ -447,8 +465,8 @@ def test_block_reader_reads_whole_blocks(monkeypatch):
     out, counts, n = parse(buf, "block")
     monkeypatch.setattr(P, "_parse_each", real)
     ref_out, ref_counts, _ = parse(buf, "reference")
-    assert out == ref_out and counts.to_json() == ref_counts.to_json()
-    assert counts.records > 0
+    assert collected(out, counts) == collected(ref_out, ref_counts) and counts.to_json() == ref_counts.to_json()
+    assert counts.records > 0 and counts.merged > 0
     # (the fixtures are mostly odd cases, which the line loop reads; on generated logs it is about 2%)
     assert sum(seen) < len(buf) // 2
 
@@ -486,7 +504,7 @@ def test_bytes_that_are_not_utf8_in_message_text_do_not_lose_the_record():
     results = [parse(broken + b"\n" + broken, mode) for mode in MODES]
     for out, counts, _ in results:
         assert counts.records == 2 and counts.malformed == 0
-        assert out == results[0][0]
+        assert collected(out, counts) == collected(*results[0][:2])  # (two copies of one request: one kept)
         assert out[0][P.F_OUT] == rec["message"]["usage"]["output_tokens"]
     # A model name that is not UTF-8 is read with U+FFFD too, so it is never matched to a priced model.
     bad_model = json.dumps(rec, separators=(",", ":")).encode().replace(rec["message"]["model"].encode(),

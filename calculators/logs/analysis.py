@@ -356,7 +356,7 @@ class Analysis:
             "malformed": self.c.counts.malformed,
             "malformed_lines": [{"file": f, "line": n, "reason": why} for f, n, why in self.c.counts.malformed_list],
             "lines": self.c.counts.to_json(),
-            "duplicates_merged": self.c.duplicates,
+            "duplicates_merged": self.c.duplicates_merged(),
             "filtered_out": self.filtered,
             "since": self.o.since, "until": self.o.until,
             "first_day": min(by_day) if by_day else None,
@@ -418,8 +418,8 @@ class Analysis:
             first = self.c.skipped[0]
             notes.append(f"{len(self.c.skipped):,} path(s) could not be read and were skipped (see 'skipped'; "
                          f"the first: {first['path']}: {first['reason']})")
-        if self.c.duplicates:
-            notes.append(f"{self.c.duplicates:,} duplicate records of streamed responses were merged (same "
+        if self.c.duplicates_merged():
+            notes.append(f"{self.c.duplicates_merged():,} duplicate records of streamed responses were merged (same "
                          f"message id and request id; the most complete usage is kept)")
         if c.synthetic:
             notes.append(f"{c.synthetic:,} '<synthetic>' records (made by Claude Code locally, no API call) "

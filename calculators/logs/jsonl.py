@@ -354,14 +354,23 @@ def _parse_blocks(buf: bytes, st: LineState, first_line: int, base_pos: int, out
 
 def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
                  accel) -> int | None:
-    """Every line of ``buf`` decoded by msgspec in one call; None when the block cannot be read that way.
+    """Every line of ``buf`` decoded by msgspec in one call; None (and nothing read) when the block cannot be read
+    that way.
 
     The block is taken only when each of its lines holds exactly one JSON object: msgspec finds as many
     values as there are lines, and every line starts with ``{`` and ends with ``}`` (a raw newline cannot be
     inside a JSON string, and ``}`` then ``{`` cannot follow each other inside one JSON value, so no value
-    spans two such lines). Lines are then read by the rules of the line loop: Claude Code assistant records of the usual
-    shape and records whose type parse_object ignores are handled here; any other line goes to the line loop
-    on its own bytes, so every line ends exactly where the reference parser puts it."""
+    spans two such lines). Lines are then read by the rules of the line loop: Claude Code assistant records whose
+    usage takes the shortcut (:func:`~calculators.usage_object.usual_values`) and records whose type parse_object
+    ignores are handled here; any other line goes to the line loop on its own bytes, so every line ends exactly
+    where the reference parser puts it. Those lines are read after the whole block has been checked (their records
+    go in at their place), so a block refused half-way has changed nothing.
+
+    Claude Code writes a response as several lines (one per content block), each with the request's usage so
+    far. Copies that follow each other are merged here by the collector's rule (the most complete copy, the first
+    one read between equals, at the place of the first; :class:`~calculators.logs.records.Collector`), and only
+    the kept copy becomes a record; ``counts.merged`` counts the others, which the collector would otherwise
+    have counted as duplicates."""
     nl = buf.find(b"\n")
     if nl > 0 and buf[nl - 1] == 13:  # CRLF line ends: the line loop strips them
         return None
@@ -369,32 +378,26 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
         objs = _decode_lines(buf)  # type: ignore[misc]  # (only called when HAVE_BLOCK_READER)
     except Exception:  # malformed JSON, an unexpected "message", too deep: the line loop decides
         return None
-    # One value per line, and every line is one object: each starts with "{" and ends with "}", and there are
-    # as many lines as values.
-    ends = []
-    start, size = 0, len(buf)
-    for _ in objs:
+    size = len(buf)
+    file, folder = st.file, st.folder
+    mine: list = []  # the records read here, in line order
+    append = mine.append
+    later: list = []  # lines for the line loop: (records of this block before it, line number, start, end)
+    find, rfind = buf.find, buf.rfind
+    usual_values = _usual_values
+    lineno = first_line - 1
+    ignored = records = merged = 0
+    start = 0
+    held = None  # the request read last, kept back in case its next copy follows: (mid, rid, o, values, line, start)
+    for o in objs:
+        # One value per line, and every line one object (checked as the lines are read)
         if start >= size or buf[start] != 123:  # "{"
             return None
-        end = buf.find(b"\n", start)
+        end = find(b"\n", start)
         if end < 0:
             end = size
         if buf[end - 1] != 125:  # "}"
             return None
-        ends.append(end)
-        start = end + 1
-    if start != size + 1:
-        return None
-    lines = len(ends)
-    file = st.file
-    append = out.append
-    find, rfind = buf.find, buf.rfind
-    lineno = first_line - 1
-    ignored = records = passed_on = 0
-    start = 0
-    folder = st.folder
-    usual_values = _usual_values
-    for o, end in zip(objs, ends, strict=True):
         lineno += 1
         t = o.type
         if t == "assistant":
@@ -405,7 +408,7 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
                 start = end + 1
                 continue
             model = msg.model
-            cc, stu = u.cache_creation, u.server_tool_use
+            cc, stu, cost = u.cache_creation, u.server_tool_use, o.costUSD
             if type(model) is str and model and model not in SYNTHETIC_MODELS \
                     and (usual := usual_values(u.input_tokens, u.output_tokens, u.cache_read_input_tokens,
                                                u.cache_creation_input_tokens, cc is not None,
@@ -414,25 +417,55 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
                                                None if stu is None else stu.web_search_requests,
                                                u.service_tier, u.speed, u.inference_geo)) is not None \
                     and (rfind(b'"usage"', start, end) >= 0 or find(b'_tokens"', start, end) >= 0) \
-                    and (r := _cc_record(file, lineno, base_pos + start, model, usual, msg.id, o.requestId,
-                                         o.timestamp, o.sessionId, o.isSidechain, o.costUSD, o.cwd,
-                                         folder)) is not None:
-                append(r)
+                    and (type(cost) is not float or -9.2e18 < cost < 9.2e18):  # (else _cc_record refuses it)
                 records += 1
+                mid, rid = msg.id, o.requestId
+                if held is not None and mid == held[0] and rid == held[1] and type(mid) is str and mid:
+                    merged += 1  # another copy of the request held back: keep the more complete one
+                    was = held[3]
+                    if usual[4] > was[4] or usual[4] == was[4] and \
+                            (usual[0] + usual[1] + usual[2] + usual[3], usual[5]) > \
+                            (was[0] + was[1] + was[2] + was[3], was[5]):
+                        held = (mid, rid, o, usual, lineno, start)
+                    start = end + 1
+                    continue
+                if held is not None:
+                    append(_held_record(held, file, base_pos, folder))
+                held = (mid, rid, o, usual, lineno, start)
                 start = end + 1
                 continue
         elif type(t) is str and t not in _TYPES_TO_READ:
             ignored += 1
             start = end + 1
             continue
-        # Anything else is read by the line loop, on this line alone.
-        passed_on += 1
-        _parse_each(buf[start:end], st, lineno, base_pos + start, out, counts, accel)
+        # Anything else is read by the line loop, on this line alone, once the block is known to be whole.
+        if held is not None:
+            append(_held_record(held, file, base_pos, folder))
+            held = None
+        later.append((len(mine), lineno, start, end))
         start = end + 1
+    if start != size + 1:
+        return None
+    if held is not None:
+        append(_held_record(held, file, base_pos, folder))
+    done = 0
+    for k, line, a, b in later:
+        out.extend(mine[done:k])
+        done = k
+        _parse_each(buf[a:b], st, line, base_pos + a, out, counts, accel)
+    out.extend(mine[done:] if done else mine)
+    lines = lineno - first_line + 1
     counts.ignored += ignored
     counts.records += records
-    counts.lines += lines - passed_on
+    counts.merged += merged
+    counts.lines += lines - len(later)
     return lines
+
+
+def _held_record(held: tuple, file: str, base_pos: int, folder: str | None) -> tuple:
+    mid, rid, o, usual, line, start = held
+    return _cc_record(file, line, base_pos + start, o.message.model, usual, mid, rid, o.timestamp, o.sessionId,
+                      o.isSidechain, o.costUSD, o.cwd, folder)
 
 
 def _parse_each(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,

@@ -586,8 +586,15 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         try:
             size = path.stat().st_size
             fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
-            with open(path, "rb") as fh:
-                head = fh.read(SNIFF_BYTES if fmt is None and size >= 2 * PIECE else 2)
+            if fmt is None and size >= 2 * PIECE:
+                with open(path, "rb") as fh:
+                    head = fh.read(SNIFF_BYTES)
+            else:  # (whether it can be opened, and gzip's magic: without a file object, thousands of files here)
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    head = os.read(fd, 2)
+                finally:
+                    os.close(fd)
             packed = head[:2] == GZIP_MAGIC  # (read in one piece; the worker detects the format inside)
             if fmt is None and size >= 2 * PIECE and fi not in whole and not packed:  # big files are split,
                 fmt = sniff(head)  # unless they hold streams

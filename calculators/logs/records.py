@@ -117,10 +117,13 @@ def logged_cost(value: object) -> str | None:
 class Counts:
     """What happened to every line: records + malformed + ignored + synthetic (+ blank) = lines."""
 
-    __slots__ = ("blank", "ignored", "lines", "malformed", "malformed_list", "records", "synthetic")
+    __slots__ = ("blank", "ignored", "lines", "malformed", "malformed_list", "merged", "records", "synthetic")
 
     def __init__(self):
         self.lines = self.records = self.malformed = self.ignored = self.synthetic = self.blank = 0
+        #: records that were copies of the request read just before them, merged by the reader before any
+        #: Collector saw them (see calculators.logs.jsonl._parse_block): duplicates, as the Collector counts them
+        self.merged = 0
         self.malformed_list: list[tuple[str, int, str]] = []
 
     def bad(self, file: str, line: int, why: str, keep: int = 20) -> None:
@@ -129,7 +132,7 @@ class Counts:
             self.malformed_list.append((file, line, why[:200]))
 
     def merge(self, other: Counts, line_offset: int = 0) -> None:
-        for name in ("lines", "records", "malformed", "ignored", "synthetic", "blank"):
+        for name in ("lines", "records", "malformed", "ignored", "synthetic", "blank", "merged"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for f, n, why in other.malformed_list:
             if len(self.malformed_list) < 20:
@@ -233,4 +236,8 @@ class Collector:
 
     def records(self) -> list:
         return self.kept
+
+    def duplicates_merged(self) -> int:
+        """Copies of requests merged: by this collector, and by the readers before it (``counts.merged``)."""
+        return self.duplicates + self.counts.merged
 
