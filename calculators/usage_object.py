@@ -113,11 +113,11 @@ def usual_usage(u: dict) -> UsageValues | None:
     g = u.get
     cc = g("cache_creation")
     stu = g("server_tool_use")
-    split = type(cc) is dict
+    w5 = w1 = None
+    if isinstance(cc, dict):
+        w5, w1 = cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens")
     return usual_values(g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"),
-                        g("cache_creation_input_tokens"), split,
-                        cc.get("ephemeral_5m_input_tokens") if split else None,
-                        cc.get("ephemeral_1h_input_tokens") if split else None,
+                        g("cache_creation_input_tokens"), type(cc) is dict, w5, w1,
                         stu.get("web_search_requests") if type(stu) is dict else None,
                         g("service_tier"), g("speed"), g("inference_geo"))
 

@@ -402,8 +402,7 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
         t = o.type
         if t == "assistant":
             msg = o.message
-            u = None if msg is None else msg.usage
-            if u is None:
+            if msg is None or (u := msg.usage) is None:
                 ignored += 1  # parse_object: an assistant record without a usage object is ignored
                 start = end + 1
                 continue
