@@ -111,14 +111,14 @@ def usual_usage(u: dict) -> UsageValues | None:
     """The values of the common usage object (a dict) by the shortcut (:func:`usual_values`); None when the
     shortcut does not apply (then :func:`usage_values_checked` has the rules)."""
     g = u.get
-    cc = g("cache_creation")
-    stu = g("server_tool_use")
-    w5 = w1 = None
-    if isinstance(cc, dict):
-        w5, w1 = cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens")
+    cc, stu = g("cache_creation"), g("server_tool_use")
+    if (cc is not None and type(cc) is not dict) or (stu is not None and type(stu) is not dict):
+        return None  # (not the common object: the full reading decides)
     return usual_values(g("input_tokens"), g("output_tokens"), g("cache_read_input_tokens"),
-                        g("cache_creation_input_tokens"), type(cc) is dict, w5, w1,
-                        stu.get("web_search_requests") if type(stu) is dict else None,
+                        g("cache_creation_input_tokens"), cc is not None,
+                        None if cc is None else cc.get("ephemeral_5m_input_tokens"),
+                        None if cc is None else cc.get("ephemeral_1h_input_tokens"),
+                        None if stu is None else stu.get("web_search_requests"),
                         g("service_tier"), g("speed"), g("inference_geo"))
 
 
