@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import functools
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
-from typing import Any
 
 from ..cost import BUCKETS, PriceError, parse_at
 from ..present import BUCKET_LABELS, csv_cell, percent, usd_display
 from ..pricing import Pricing, UnknownModelError
 from .filters import Filter
-from .prices import Pricer, Unpriced, day_of, epoch
+from .prices import Pricer, Unpriced, day_of, epoch, place_parts, router_for
 from .records import (
     EXACT,
     F_BATCH,
@@ -147,6 +145,10 @@ class Analysis:
         # running sums for the report
         self._total = 0
         self._req_costs: list = []
+        #: the routing what-if: the target (None when --route-to names no priced model), and per request that
+        #: would cost less there (output tokens, femto-dollars saved)
+        self._router = router_for(self.pricing, self.o.route_to, self.o.today)
+        self._gains: list = []
         self._outs: list = []
         self._reading = 0
         self._rate_groups: dict = {}  # (model id, rates, web rate, batch-eligible) -> records
@@ -189,6 +191,7 @@ class Analysis:
         by_project = self._by_project
         only = o.only if o.only.active else None
         req_costs, outs = self._req_costs, self._outs
+        router, gains = self._router, self._gains
         plain, cached = self._session_groups
         total = self._total
         reading = self._reading
@@ -212,7 +215,7 @@ class Analysis:
                     m = models[mid] = self.pricing.model(mid)
                 for note in pre[4]:
                     notes[note] = notes.get(note, 0) + 1
-                rates, web, cost, place = pre[1], pre[2], pre[3], pre[5]
+                rates, web, cost, place, gain = pre[1], pre[2], pre[3], pre[5], pre[6]
             else:
                 got = quick.get((r[F_MODEL], day, r[F_BATCH], r[F_GEO], r[F_FAST]))
                 try:
@@ -240,7 +243,10 @@ class Analysis:
                         self.tier_unknown += 1
                 cost = (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
                         + r[F_OUT] * rates[4] + r[F_WEB] * web)
+                gain = router.gain(r, m, cost, place) if router is not None else 0
             item = (r, day, m, rates, web, cost, place)
+            if gain:
+                gains.append((r[F_OUT], gain))
             priced.append(item)
             # the report's sums
             total += cost
@@ -584,7 +590,8 @@ class Analysis:
             raise PriceError(f"--route-to: {exc}", "route_to") from None
         outs = self._request_outs()
         cutoff = _nearest_rank(outs, 50) if outs else 0
-        saving, moved = _Router(pricing, target, self.o.today).saving(self.priced, cutoff)
+        moving = [g for out, g in self._gains if out <= cutoff]
+        saving, moved = sum(moving), len(moving)
         return {"lever": "routing", "_f": saving, "to": target.id, "requests": moved,
                 "output_cutoff_tokens": cutoff, "assumptions": [
                     f"requests with at most the median output ({cutoff:,} tokens), no web search and a prompt "
@@ -670,92 +677,11 @@ class Analysis:
         w.writerow(["file", "line", "timestamp", "day", "model", "platform", "endpoint", "session", "project",
                     *BUCKETS, "web_searches", "batch", "geo", "fast", "sidechain", "usd"])
         for r, day, m, _, _, cost, place in sorted(self.priced, key=lambda p: (p[0][F_FILE], p[0][F_LINE])):
-            platform, endpoint = _place(place)
+            platform, endpoint = place_parts(place)
             w.writerow([csv_cell(r[F_FILE]), r[F_LINE], csv_cell(r[F_TS] or ""), day, m.id, platform, endpoint,
                         csv_cell(r[F_SESSION] or ""), csv_cell(r[F_PROJECT] or ""),
                         r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT], r[F_WEB], int(r[F_BATCH]), r[F_GEO],
                         int(r[F_FAST]), int(r[F_SIDE]), dstr(usd(cost))])
-
-
-class _Router:
-    """The cost of a request re-priced on the routing what-if's target model (at ``today``'s prices)."""
-
-    def __init__(self, pricing: Pricing, target, today: str):
-        self.pricing, self.target, self.today = pricing, target, today
-        self.pricer = Pricer(pricing)
-        self.window = target.context_window
-        period = target.period_at(_dt.date.fromisoformat(today))
-        self.limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
-        self.by_case: dict = {}  # (batch, geo, tiers passed, placement) -> rates (as Pricer.rates picks them), or False
-
-    def saving(self, priced: list, cutoff: int) -> tuple[int, int]:
-        """(femto-dollars saved, requests moved) re-pricing on the target every request with at most ``cutoff``
-        output tokens that is a candidate (another model, no web search, a prompt that fits, a price) and is
-        cheaper there."""
-        target, window, limits, by_case = self.target, self.window, self.limits, self.by_case
-        scalers: dict = {}
-        saving = moved = 0
-        for r, _, m, _, _, cost, place in priced:
-            if r[F_OUT] > cutoff or r[F_WEB] or m.id == target.id or r[F_KIND] != "request":
-                continue
-            scale = scalers.get(m.id, 0)
-            if scale == 0:
-                from ..cost import tokenizer_factor
-
-                scale = scalers[m.id] = _scaler(tokenizer_factor(m, target, self.pricing))
-            if scale is None:
-                i, w5, w1, rd, o = r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT]
-            else:  # (scale(0) is 0)
-                i, w5, w1, rd, o = scale(r[F_IN]), scale(r[F_W5]), scale(r[F_W1]), scale(r[F_RD]), scale(r[F_OUT])
-            prompt = i + w5 + w1 + rd
-            if window and prompt > window:
-                continue
-            tk = 0
-            for limit in limits:
-                if prompt > limit:
-                    tk += 1
-            case = (r[F_BATCH], r[F_GEO], tk, place)
-            rates: Any = by_case.get(case)
-            if rates is None:
-                try:
-                    rates = by_case[case] = self.pricer.rates(target.id, self.today, r[F_BATCH], r[F_GEO], False,
-                                                              prompt, place=_place(place))[1]
-                except Unpriced:
-                    rates = by_case[case] = False
-            if rates is False:
-                continue
-            new = i * rates[0] + w5 * rates[1] + w1 * rates[2] + rd * rates[3] + o * rates[4]
-            if new < cost:
-                saving += cost - new
-                moved += 1
-        return saving, moved
-
-
-def _scaler(factor: Decimal):
-    """``n -> int((n * factor).to_integral_value())`` (None for a factor of 1), in integers when that is exact.
-
-    A factor with few digits times a token count is exact in the decimal context, so rounding the rational
-    n * p / q half-even gives the same integer; other factors (and other contexts) use Decimal itself."""
-    if factor == 1:
-        return None
-    import decimal
-
-    ctx = decimal.getcontext()
-    if len(factor.as_tuple().digits) > 12 or ctx.rounding != decimal.ROUND_HALF_EVEN or ctx.prec < 28 \
-            or factor < 0:
-        return lambda n: int((n * factor).to_integral_value())
-    p, q = factor.as_integer_ratio()
-
-    @functools.lru_cache(maxsize=1 << 16)
-    def scale(n: int) -> int:
-        if n >= 10 ** 15:
-            return int((n * factor).to_integral_value())
-        whole, rest = divmod(n * p, q)
-        if 2 * rest > q or (2 * rest == q and whole & 1):
-            whole += 1
-        return whole
-
-    return scale
 
 
 _first = itemgetter(0)
@@ -820,7 +746,3 @@ def _money(name: str, value: Decimal) -> dict[str, str]:
     return {f"{prefix}usd": dstr(value), f"{prefix}display": usd_display(value)}
 
 
-def _place(placement: str) -> tuple[str, str]:
-    """``"bedrock/regional"`` -> ``("bedrock", "regional")``."""
-    platform, _, endpoint = placement.partition("/")
-    return platform, endpoint

@@ -9,14 +9,16 @@ read the records, so the main process only adds up.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from decimal import Decimal, localcontext
+from typing import Any
 
 from ..cost import BUCKETS, PriceError, effective_rates, parse_at
 from ..pricing import Pricing, UnknownModelError
 from . import bedrock
 from .records import EXACT, F_BATCH, F_FAST, F_GEO, F_IN, F_KIND, F_MODEL, F_OUT, F_RD, F_TS, F_W1, F_W5, F_WEB, FEMTO
 
-__all__ = ["PREP", "Pricer", "Unpriced", "day_of", "epoch", "stamped"]
+__all__ = ["PREP", "Pricer", "Router", "Unpriced", "day_of", "epoch", "place_parts", "router_for", "stamped"]
 
 _RATE_SCALE = Decimal(10) ** 9  # USD per MTok -> femto-dollars per token
 
@@ -129,9 +131,11 @@ def day_of(ts: str | None) -> str | None:
         return None
 
 
-#: (a Pricer, the day for undated records) while analyze_paths reads files; forked workers inherit it. (Pricing
-#: there costs the workers little and saves the main process a pass; re-pricing every request for the routing
-#: what-if there cost more worker time than the main process spends on the half of the requests it re-prices.)
+#: (a Pricer, the day for undated records, the routing what-if's Router or None) while analyze_paths reads files;
+#: forked workers inherit it. Pricing there costs the workers little and saves the main process a pass. The
+#: routing gain of every request is computed there too: that costs the workers more than re-pricing only the
+#: requests under the median output at the end would, but it is done while reading, on both cores, instead of
+#: in the report, which runs alone on one.
 PREP: tuple | None = None
 
 
@@ -144,7 +148,7 @@ def stamped(records: list) -> list:
     day_of_, epoch_ = day_of, epoch
     if PREP is None:
         return [r + (day_of_(r[F_TS]), epoch_(r[F_TS]), None) for r in records]
-    pricer, at = PREP
+    pricer, at, router = PREP
     quick = pricer.quick
     days: dict = {}  # day -> (day, the quick rates of that day by (model, batch, geo, fast))
     out: list = []
@@ -180,8 +184,9 @@ def stamped(records: list) -> list:
                     cases[ck] = rated  # the same rates for every such request of this day
             if rated is not None:
                 m, rates, web, notes, place = rated
-                pre = (m.id, rates, web, r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2]
-                       + r[F_RD] * rates[3] + r[F_OUT] * rates[4] + r[F_WEB] * web, notes, place)
+                cost = (r[F_IN] * rates[0] + r[F_W5] * rates[1] + r[F_W1] * rates[2] + r[F_RD] * rates[3]
+                        + r[F_OUT] * rates[4] + r[F_WEB] * web)
+                pre = (m.id, rates, web, cost, notes, place, router.gain(r, m, cost, place) if router else 0)
         append(r + (day, epoch_(ts), pre))
     return out
 
@@ -209,3 +214,99 @@ def epoch(ts: str | None) -> float | None:
     except (OverflowError, ValueError):
         return None
 
+
+class Router:
+    """The routing what-if's re-pricing: a request's cost on the target model at ``today``'s prices.
+
+    :meth:`gain` is computed for each request where it is priced (in the worker processes that read it), so the
+    report only adds up the gains of the requests under the output cutoff (the median, known at the end)."""
+
+    def __init__(self, pricing: Pricing, target, today: str):
+        self.pricing, self.target, self.today = pricing, target, today
+        self.pricer = Pricer(pricing)
+        self.window = target.context_window
+        period = target.period_at(_dt.date.fromisoformat(today))
+        self.limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
+        self.by_case: dict = {}  # (batch, geo, tiers passed, placement) -> rates (as Pricer.rates picks them), or False
+        self.scalers: dict = {}  # model id -> token scaler (None: the same tokenizer)
+
+    def gain(self, r: tuple, m, cost: int, place: str) -> int:
+        """Femto-dollars saved by sending request ``r`` (priced ``cost`` on model ``m`` at ``place``) to the
+        target instead: 0 when it is not a candidate (the target itself, a web search, not a request, a prompt
+        that does not fit, no price there) or is not cheaper there. Token counts are scaled by the tokenizer
+        difference, in the analyser's exact decimal context."""
+        if r[F_WEB] or m.id == self.target.id or r[F_KIND] != "request":
+            return 0
+        scale = self.scalers.get(m.id, 0)
+        if scale == 0:
+            from ..cost import tokenizer_factor
+
+            with localcontext(EXACT):  # (the factor may be a quotient: the same digits in every process)
+                factor = tokenizer_factor(m, self.target, self.pricing)
+            scale = self.scalers[m.id] = _scaler(factor)
+        if scale is None:
+            i, w5, w1, rd, o = r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT]
+        else:  # (scale(0) is 0)
+            i, w5, w1, rd, o = scale(r[F_IN]), scale(r[F_W5]), scale(r[F_W1]), scale(r[F_RD]), scale(r[F_OUT])
+        prompt = i + w5 + w1 + rd
+        if self.window and prompt > self.window:
+            return 0
+        tk = 0
+        for limit in self.limits:
+            if prompt > limit:
+                tk += 1
+        case = (r[F_BATCH], r[F_GEO], tk, place)
+        rates: Any = self.by_case.get(case)
+        if rates is None:
+            try:
+                rates = self.by_case[case] = self.pricer.rates(self.target.id, self.today, r[F_BATCH], r[F_GEO],
+                                                               False, prompt, place=place_parts(place))[1]
+            except Unpriced:
+                rates = self.by_case[case] = False
+        if rates is False:
+            return 0
+        new = i * rates[0] + w5 * rates[1] + w1 * rates[2] + rd * rates[3] + o * rates[4]
+        return cost - new if new < cost else 0
+
+
+def router_for(pricing: Pricing, route_to: str, today: str) -> Router | None:
+    """The :class:`Router` to ``route_to`` (None when no such model is priced: the report then says so)."""
+    try:
+        return Router(pricing, pricing.model(route_to), today)
+    except UnknownModelError:
+        return None
+
+
+def _scaler(factor: Decimal):
+    """``n -> int((n * factor).to_integral_value())`` in the analyser's exact decimal context (None for a factor
+    of 1), in integers when that is exact.
+
+    A factor with few digits times a token count is exact in that context, so rounding the rational n * p / q
+    half-even gives the same integer; other factors use Decimal itself."""
+    if factor == 1:
+        return None
+
+    def by_decimal(n: int) -> int:
+        with localcontext(EXACT):
+            return int((n * factor).to_integral_value())
+
+    if len(factor.as_tuple().digits) > 12 or factor < 0:
+        return by_decimal
+    p, q = factor.as_integer_ratio()
+
+    @functools.lru_cache(maxsize=1 << 16)
+    def scale(n: int) -> int:
+        if n >= 10 ** 15:
+            return by_decimal(n)
+        whole, rest = divmod(n * p, q)
+        if 2 * rest > q or (2 * rest == q and whole & 1):
+            whole += 1
+        return whole
+
+    return scale
+
+
+def place_parts(placement: str) -> tuple[str, str]:
+    """``"bedrock/regional"`` -> ``("bedrock", "regional")``."""
+    platform, _, endpoint = placement.partition("/")
+    return platform, endpoint

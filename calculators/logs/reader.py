@@ -25,7 +25,7 @@ from . import prices
 from .analysis import Analysis, Options
 from .documents import parse_cost_report, parse_csv, parse_usage_report
 from .jsonl import TS_PREFIX, LineState, finish_lines, parse_lines
-from .prices import Pricer, stamped
+from .prices import Pricer, router_for, stamped
 from .records import F_LINE, Collector, Counts
 from .workers import in_workers
 
@@ -438,7 +438,8 @@ def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None
             col.skipped.extend(skipped)
             col.input_notes.extend(notes)
             analysis = Analysis(col, options, pricing, feed=False)  # fed while the workers read on
-            prices.PREP = (Pricer(pricing), options.at)  # one Pricer (and its caches) for every piece a process reads
+            # one Pricer (and its caches) for every piece a process reads
+            prices.PREP = (Pricer(pricing), options.at, router_for(pricing, options.route_to, options.today))
             if engine == "duckdb":
                 from . import engine_duckdb
 
