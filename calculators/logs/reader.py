@@ -582,20 +582,20 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
     streaming event raises _ReadWhole (see analyze_paths)."""
     pieces: list[tuple] = []  # (file index, piece index, args)
     parts: list[int] = []  # pieces per file
+    first_skip = len(col.skipped)
+    skip_order: dict[int, int] = {}  # id(an entry of col.skipped) -> its file index
     for fi, path in enumerate(files):
         name = names[fi] if names else str(path)
         try:
             size = path.stat().st_size
             fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
-            if fmt is None and size >= 2 * PIECE:
-                with open(path, "rb") as fh:
+            head = b""
+            if fmt is None and size >= 2 * PIECE:  # (a file read in one piece is opened by its worker only: a file
+                with open(path, "rb") as fh:  # that cannot be opened is reported from there)
                     head = fh.read(SNIFF_BYTES)
-            else:  # (whether it can be opened, and gzip's magic: without a file object, thousands of files here)
-                fd = os.open(path, os.O_RDONLY)
-                try:
-                    head = os.read(fd, 2)
-                finally:
-                    os.close(fd)
+            elif size >= 2 * PIECE:
+                with open(path, "rb") as fh:
+                    head = fh.read(2)
             packed = head[:2] == GZIP_MAGIC  # (read in one piece; the worker detects the format inside)
             if fmt is None and size >= 2 * PIECE and fi not in whole and not packed:  # big files are split,
                 fmt = sniff(head)  # unless they hold streams
@@ -604,6 +604,7 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
         except OSError as exc:
             col.files.append({"file": name, "format": None, "bytes": 0, "skipped": True})
             col.skipped.append({"path": name, "reason": _os_reason(exc)})
+            skip_order[id(col.skipped[-1])] = fi
             parts.append(0)
             continue
         col.files.append({"file": name, "format": fmt, "bytes": size})
@@ -631,13 +632,16 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
     else:
         results = (_run_task([p[2] for p in t]) for t in tasks)
     try:
-        _merge(col, tasks, results, total_bytes, progress, fed, parts)
+        _merge(col, tasks, results, total_bytes, progress, fed, parts, skip_order)
     finally:
         results.close()
+    # the files that could not be read, in file order (whether that was found here or by a worker)
+    col.skipped[first_skip:] = sorted(col.skipped[first_skip:], key=lambda e: skip_order.get(id(e), -1))
 
 
 
-def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None, parts=None) -> None:
+def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None, parts=None,
+           skip_order: dict | None = None) -> None:
     """Add each task's records in order (``fed`` is called after each task: the analysis sums them while the
     workers read the next ones). ``parts`` is the number of pieces of each file: a piece of a file read in
     several pieces that read a streaming event raises _ReadWhole."""
@@ -653,8 +657,12 @@ def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None,
                 continue
             if skipped is not None:
                 entry["skipped"] = True
+                if not k:  # (nothing of it was read)
+                    entry["format"], entry["bytes"] = None, 0
                 col.skipped.append({"path": entry["file"], "reason": skipped if not k else
                                     f"{skipped} (after its first {args[3]:,} bytes had been read)"})
+                if skip_order is not None:
+                    skip_order[id(col.skipped[-1])] = fi
                 continue
             off = offsets.get(fi, 0) if k else 0
             if k == 0:
