@@ -227,7 +227,8 @@ class Router:
         self.window = target.context_window
         period = target.period_at(_dt.date.fromisoformat(today))
         self.limits = [t.above_prompt_tokens for t in period.tiers] if period is not None else []
-        self.by_case: dict = {}  # (batch, geo, tiers passed, placement) -> rates (as Pricer.rates picks them), or False
+        #: (model id, batch, geo, placement) -> _plan(): the scaler, and the target's rates by prompt tiers passed
+        self.plans: dict = {}
         self.scalers: dict = {}  # model id -> token scaler (None: the same tokenizer)
 
     def gain(self, r: tuple, m, cost: int, place: str) -> int:
@@ -235,15 +236,15 @@ class Router:
         target instead: 0 when it is not a candidate (the target itself, a web search, not a request, a prompt
         that does not fit, no price there) or is not cheaper there. Token counts are scaled by the tokenizer
         difference, in the analyser's exact decimal context."""
-        if r[F_WEB] or m.id == self.target.id or r[F_KIND] != "request":
+        if r[F_WEB] or r[F_KIND] != "request":
             return 0
-        scale = self.scalers.get(m.id, 0)
-        if scale == 0:
-            from ..cost import tokenizer_factor
-
-            with localcontext(EXACT):  # (the factor may be a quotient: the same digits in every process)
-                factor = tokenizer_factor(m, self.target, self.pricing)
-            scale = self.scalers[m.id] = _scaler(factor)
+        case = (m.id, r[F_BATCH], r[F_GEO], place)
+        plan = self.plans.get(case)
+        if plan is None:
+            plan = self.plans[case] = self._plan(m, r[F_BATCH], r[F_GEO], place)
+        if plan is False:  # (the target itself)
+            return 0
+        scale, rates_by_tiers = plan
         if scale is None:
             i, w5, w1, rd, o = r[F_IN], r[F_W5], r[F_W1], r[F_RD], r[F_OUT]
         else:  # (scale(0) is 0)
@@ -255,18 +256,32 @@ class Router:
         for limit in self.limits:
             if prompt > limit:
                 tk += 1
-        case = (r[F_BATCH], r[F_GEO], tk, place)
-        rates: Any = self.by_case.get(case)
+        rates: Any = rates_by_tiers.get(tk)
         if rates is None:
             try:
-                rates = self.by_case[case] = self.pricer.rates(self.target.id, self.today, r[F_BATCH], r[F_GEO],
-                                                               False, prompt, place=place_parts(place))[1]
+                rates = self.pricer.rates(self.target.id, self.today, r[F_BATCH], r[F_GEO], False, prompt,
+                                          place=place_parts(place))[1]
             except Unpriced:
-                rates = self.by_case[case] = False
+                rates = False
+            rates_by_tiers[tk] = rates
         if rates is False:
             return 0
         new = i * rates[0] + w5 * rates[1] + w1 * rates[2] + rd * rates[3] + o * rates[4]
         return cost - new if new < cost else 0
+
+    def _plan(self, m, batch: bool, geo: str, place: str):
+        """For requests on ``m`` with these modifiers: (token scaler or None, rates by prompt tiers passed, filled
+        as they are met), or False when ``m`` is the target."""
+        if m.id == self.target.id:
+            return False
+        scale = self.scalers.get(m.id, 0)
+        if scale == 0:
+            from ..cost import tokenizer_factor
+
+            with localcontext(EXACT):  # (the factor may be a quotient: the same digits in every process)
+                factor = tokenizer_factor(m, self.target, self.pricing)
+            scale = self.scalers[m.id] = _scaler(factor)
+        return scale, {}
 
 
 def router_for(pricing: Pricing, route_to: str, today: str) -> Router | None:
