@@ -384,6 +384,21 @@ def test_what_if_ttl_counts_rewrites_after_five_minutes(tmp_path):
     assert lever["writes_that_become_reads"] == 1
 
 
+def test_what_if_ttl_is_the_same_when_a_session_is_written_out_of_order(tmp_path):
+    """The TTL what-if is summed as requests arrive while they arrive in time order; a session whose requests
+    arrive out of order (here the later request first, then a third one) is worked out again in time order."""
+    f = tmp_path / "t.jsonl"
+    w = {"cache_creation_input_tokens": 10000}
+    f.write_text(_line("2026-06-01T00:20:00Z", "2", **w) + _line("2026-06-01T00:00:00Z", "1", **w)
+                 + _line("2026-06-01T00:50:00Z", "3", **w))
+    rep = analyse(f)
+    lever = next(w for w in rep["what_if"] if w["lever"] == "cache_ttl_1h")
+    # in time order: request 1 -7,500 (as above); request 2 (20 min later) +11,500; request 3 (30 min after
+    # request 2) +11,500: net 15,500 per MTok units -> $0.0155, two writes that become reads
+    assert lever["saving_usd"] == "0.0155"
+    assert lever["writes_that_become_reads"] == 2
+
+
 def test_what_if_batch_output_cap_and_routing(tmp_path):
     f = tmp_path / "b.jsonl"
     lines = [_line(f"2026-06-01T0{i}:00:00Z", str(i), model="claude-sonnet-4-5-20250929", input_tokens=1000,

@@ -164,6 +164,9 @@ class Analysis:
         self._aggregates = 0  # report rows and CSV rows (not single requests)
         #: requests by (session or file, model): ([(time, item)] that used no cache, [...] that did)
         self._session_groups: tuple[dict, dict] = ({}, {})
+        #: the 1-hour TTL what-if per (session or file, model) of the cache-using requests, summed as they arrive:
+        #: [time, prompt tokens of the last one, saving, writes that become reads, arrived in time order]
+        self._ttl_state: dict = {}
         self._sorted = False
 
     def catch_up(self) -> None:
@@ -190,9 +193,11 @@ class Analysis:
         rate_groups, names, by_day, by_session = self._rate_groups, self._names, self._by_day, self._by_session
         by_project = self._by_project
         only = o.only if o.only.active else None
-        req_costs, outs = self._req_costs, self._outs
+        req_costs: list = []  # (this batch's, added sorted: the report's sort then merges sorted runs)
+        outs: list = []
         router, gains = self._router, self._gains
         plain, cached = self._session_groups
+        ttl = self._ttl_state
         total = self._total
         reading = self._reading
         for r in records:
@@ -259,8 +264,21 @@ class Analysis:
                     reading += 1
                 t = r[F_EPOCH]
                 if t is not None:
-                    side = cached if (r[F_RD] or r[F_W5] or r[F_W1]) else plain
                     skey = (r[F_SESSION] or r[F_FILE], mid)
+                    if r[F_RD] or r[F_W5] or r[F_W1]:
+                        side = cached
+                        # the 1-hour TTL what-if, as the requests of each session arrive in time order (a
+                        # session whose requests arrive out of order is worked out again in the report)
+                        st = ttl.get(skey)
+                        if st is None:
+                            st = ttl[skey] = [None, 0, 0, 0, True]
+                        if st[4]:
+                            if st[0] is not None and t < st[0]:
+                                st[4] = False
+                            else:
+                                _ttl_step(st, t, r, rates)
+                    else:
+                        side = plain
                     sg = side.get(skey)
                     if sg is None:
                         side[skey] = [(t, item)]
@@ -306,6 +324,10 @@ class Analysis:
         self._total = total
         self._reading = reading
         self._sorted = False
+        req_costs.sort()
+        outs.sort()
+        self._req_costs += req_costs
+        self._outs += outs
 
     # -- the report --------------------------------------------------------------------------------------------
     @exact
@@ -539,19 +561,14 @@ class Analysis:
         saving = 0
         rewrites = 0
         groups = self._sessions(cached=True)
-        for items in groups.values():
-            prev_t, prev_prompt = None, 0
-            for t, item in items:
-                r, rates = item[0], item[3]
-                w5 = r[F_W5]
-                if w5:
-                    shared = 0
-                    if prev_t is not None and FIVE_MIN < t - prev_t <= ONE_HOUR:
-                        shared = min(w5, prev_prompt)
-                        if shared:
-                            rewrites += 1
-                    saving += shared * (rates[1] - rates[3]) - (w5 - shared) * (rates[2] - rates[1])
-                prev_t, prev_prompt = t, r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD]
+        for skey, items in groups.items():
+            st = self._ttl_state.get(skey)
+            if st is None or not st[4]:  # (not summed as it arrived: in time order now)
+                st = [None, 0, 0, 0, True]
+                for t, item in items:
+                    _ttl_step(st, t, item[0], item[3])
+            saving += st[2]
+            rewrites += st[3]
         return {"lever": "cache_ttl_1h", "_f": saving, "writes_that_become_reads": rewrites, "assumptions": [
             "every 5-minute cache write becomes a 1-hour write (2x instead of 1.25x the input price)",
             "a 5-minute write that came 5 to 60 minutes after the previous cache-using request of the same "
@@ -685,6 +702,23 @@ class Analysis:
 
 
 _first = itemgetter(0)
+
+
+def _ttl_step(st: list, t: float, r: tuple, rates: tuple) -> None:
+    """The 1-hour TTL what-if for the next cache-using request ``r`` (at ``t``, with ``rates``) of a session:
+    ``st`` is [time and prompt tokens of the one before, saving so far, writes that become reads so far, ...].
+    Its 5-minute writes would cost the 1-hour price, except what it writes 5 to 60 minutes after the one before,
+    up to that one's prompt: with a 1-hour TTL that would still be cached and is read instead."""
+    w5 = r[F_W5]
+    if w5:
+        shared = 0
+        prev_t = st[0]
+        if prev_t is not None and FIVE_MIN < t - prev_t <= ONE_HOUR:
+            shared = min(w5, st[1])
+            if shared:
+                st[3] += 1
+        st[2] += shared * (rates[1] - rates[3]) - (w5 - shared) * (rates[2] - rates[1])
+    st[0], st[1] = t, r[F_IN] + r[F_W5] + r[F_W1] + r[F_RD]
 
 
 def _chain_saving(chain) -> int:
