@@ -45,7 +45,7 @@ def test_wheel_carries_the_root_pricing_file(wheel):
         dist_info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
         entry_points = zf.read(f"{dist_info}/entry_points.txt").decode()
         metadata = zf.read(f"{dist_info}/METADATA").decode()
-    assert "claude-cost = calculators.cli:main" in entry_points
+    assert "claude-cost = calculators.cli:run" in entry_points
     # standard library only: every declared requirement belongs to an extra (dev, or fast: the optional parsers and
     # DuckDB, which writes the parquet rate table)
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
