@@ -27,19 +27,22 @@ ALL_JSONL = CC_LINES + (FIX / "api_responses.jsonl").read_bytes() + (FIX / "stre
 def parse(buf: bytes, mode: str):
     """mode: 'reference' (the standard library's json, every line through parse_object), 'stdlib' (json, Claude
     Code records read inline: the Pyodide path), 'orjson' (orjson when installed, the line loop) or 'block'
-    (msgspec's block reader when installed, else the same as 'orjson': the CLI path)."""
+    (msgspec's block reader when installed, else the same as 'orjson': the CLI path), or 'in place' (the CLI path
+    given ``buf`` with one newline more, as the reader hands over a whole file: read without a copy)."""
     out: list = []
     counts = P.Counts()
     st_ = P.LineState("f", "auto", None)
     if mode == "orjson":
         n = P._parse_each(buf, st_, 1, 0, out, counts, P._orjson_loads if P.HAVE_ORJSON else None)
+    elif mode == "in place":
+        n = P.parse_lines(buf + b"\n", st_, 1, 0, out, counts, True, newline_end=True)
     else:
         n = P.parse_lines(buf, st_, 1, 0, out, counts, mode == "block", inline=mode != "reference")
     P.finish_lines(st_, out, counts)
     return out, counts, n
 
 
-MODES = ("reference", "stdlib", "orjson", "block")
+MODES = ("reference", "stdlib", "orjson", "block", "in place")
 
 
 def check_counts(counts: P.Counts, n: int, buf: bytes) -> None:
@@ -67,7 +70,7 @@ def parse_on_every_path(buf: bytes) -> tuple[list, P.Counts]:
         check_counts(counts, n, buf)
     ref_out, ref_counts, _ = results[0]
     for (out, counts, _), mode in zip(results[1:], MODES[1:], strict=True):
-        if mode == "block":
+        if mode in ("block", "in place"):
             assert collected(out, counts) == collected(ref_out, ref_counts)
         else:
             assert out == ref_out and counts.merged == 0

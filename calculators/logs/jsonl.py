@@ -323,8 +323,11 @@ _MIN_BLOCK = 1 << 16
 _DIGITS_TO_0 = bytes.maketrans(b"123456789", b"000000000")
 _BIG_NUMBER = b"0" * 19
 def parse_lines(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
-                fast: bool = True, inline: bool = True) -> int:
+                fast: bool = True, inline: bool = True, newline_end: bool = False) -> int:
     """Parse the lines of ``buf`` (split at ``\\n``; the last one has no newline). Returns the number of lines.
+
+    ``newline_end``: ``buf`` ends with one newline more, which is not a line of its own (so a reader that has a
+    whole file need not copy it without its last newline; the block reader reads it in place).
 
     With ``fast`` and orjson installed, lines are parsed by orjson; otherwise by the standard library's json
     (the only parser in Pyodide). With ``inline`` (the default), Claude Code assistant records of the usual
@@ -335,8 +338,13 @@ def parse_lines(buf: bytes, st: LineState, first_line: int, base_pos: int, out: 
         _SAME.clear()
     accel = _orjson_loads if fast and HAVE_ORJSON else None
     if fast and inline and HAVE_BLOCK_READER and st.fmt in ("auto", "claude-code"):
+        if newline_end:
+            n = _parse_block(buf, st, first_line, base_pos, out, counts, accel, len(buf) - 1)
+            if n is not None:
+                return n
+            buf = buf[:-1]
         return _parse_blocks(buf, st, first_line, base_pos, out, counts, accel)
-    return _parse_each(buf, st, first_line, base_pos, out, counts, accel, inline)
+    return _parse_each(buf[:-1] if newline_end else buf, st, first_line, base_pos, out, counts, accel, inline)
 
 
 def _parse_blocks(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
@@ -353,9 +361,9 @@ def _parse_blocks(buf: bytes, st: LineState, first_line: int, base_pos: int, out
 
 
 def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out: list, counts: Counts,
-                 accel) -> int | None:
-    """Every line of ``buf`` decoded by msgspec in one call; None (and nothing read) when the block cannot be read
-    that way.
+                 accel, size: int | None = None) -> int | None:
+    """Every line of ``buf`` (of ``buf[:size]`` when ``size`` is given: then ``buf[size:]`` is one newline)
+    decoded by msgspec in one call; None (and nothing read) when the block cannot be read that way.
 
     The block is taken only when each of its lines holds exactly one JSON object: msgspec finds as many
     values as there are lines, and every line starts with ``{`` and ends with ``}`` (a raw newline cannot be
@@ -378,7 +386,8 @@ def _parse_block(buf: bytes, st: LineState, first_line: int, base_pos: int, out:
         objs = _decode_lines(buf)  # type: ignore[misc]  # (only called when HAVE_BLOCK_READER)
     except Exception:  # malformed JSON, an unexpected "message", too deep: the line loop decides
         return None
-    size = len(buf)
+    if size is None:
+        size = len(buf)
     file, folder = st.file, st.folder
     mine: list = []  # the records read here, in line order
     append = mine.append

@@ -125,7 +125,11 @@ class ChunkReader:
         if cut < 0:
             self._carry = buf
             return out
-        self._line += parse_lines(buf[:cut], self._state, self._line, self._pos, out, self.counts, self.fast)
+        if cut == len(buf) - 1:  # (all of it: read in place, without a copy that leaves out the last newline)
+            self._line += parse_lines(buf, self._state, self._line, self._pos, out, self.counts, self.fast,
+                                      newline_end=True)
+        else:
+            self._line += parse_lines(buf[:cut], self._state, self._line, self._pos, out, self.counts, self.fast)
         self._pos += cut + 1
         self._carry = buf[cut + 1:]
         return out
