@@ -144,12 +144,12 @@ class Analysis:
         self._replaced = self.c.replaced  # the collector's count of replacements when feeding started
         # running sums for the report
         self._total = 0
-        self._req_costs: list = []
+        self._req_costs = _SortedRuns()  # the cost of every request
         #: the routing what-if: the target (None when --route-to names no priced model), and per request that
         #: would cost less there (output tokens, femto-dollars saved)
         self._router = router_for(self.pricing, self.o.route_to, self.o.today)
         self._gains: list = []
-        self._outs: list = []
+        self._outs = _SortedRuns()  # the output tokens of every request
         self._reading = 0
         self._rate_groups: dict = {}  # (model id, rates, web rate, batch-eligible) -> records
         self._names: dict = {}
@@ -193,7 +193,7 @@ class Analysis:
         rate_groups, names, by_day, by_session = self._rate_groups, self._names, self._by_day, self._by_session
         by_project = self._by_project
         only = o.only if o.only.active else None
-        req_costs: list = []  # (this batch's, added sorted: the report's sort then merges sorted runs)
+        req_costs: list = []  # (this batch's)
         outs: list = []
         router, gains = self._router, self._gains
         plain, cached = self._session_groups
@@ -324,10 +324,8 @@ class Analysis:
         self._total = total
         self._reading = reading
         self._sorted = False
-        req_costs.sort()
-        outs.sort()
-        self._req_costs += req_costs
-        self._outs += outs
+        self._req_costs.add(req_costs)
+        self._outs.add(outs)
 
     # -- the report --------------------------------------------------------------------------------------------
     @exact
@@ -362,13 +360,12 @@ class Analysis:
                 if can_batch and i < 5:
                     eligible += n * rate
         self._eligible = eligible
-        self._outs_sorted = sorted(self._outs)
         for bm in by_model.values():
             for i in range(6):
                 tokens[i] += bm["t"][i]
                 bucket_f[i] += bm["f"][i]
 
-        requests = sorted(self._req_costs)
+        requests = self._req_costs.sorted()
         top_day = max((v[0] for v in by_day.values()), default=0)  # bar lengths for charts (not money)
         total_usd = usd(total)
         prompt_all = tokens[0] + tokens[1] + tokens[2] + tokens[3]
@@ -594,10 +591,7 @@ class Analysis:
 
     def _request_outs(self) -> list:
         """Output tokens of every request, sorted."""
-        outs = getattr(self, "_outs_sorted", None)
-        if outs is None or len(outs) != len(self._outs):
-            outs = self._outs_sorted = sorted(self._outs)
-        return outs
+        return self._outs.sorted()
 
     def _routing(self) -> dict:
         pricing = self.pricing
@@ -702,6 +696,40 @@ class Analysis:
 
 
 _first = itemgetter(0)
+
+
+class _SortedRuns:
+    """Numbers that arrive in batches and are wanted sorted at the end (request costs and outputs, for the
+    percentiles). Each batch is sorted as it arrives and merged with the runs before it that are not longer, so
+    most of the sorting is done while the logs are still being read, and the end merges a few runs."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self):
+        self.runs: list[list] = []
+
+    def add(self, batch: list) -> None:
+        batch.sort()
+        runs = self.runs
+        while runs and len(runs[-1]) <= len(batch):
+            run = runs.pop()
+            run += batch
+            run.sort()  # (two sorted runs: one merge)
+            batch = run
+        if batch:
+            runs.append(batch)
+
+    def __len__(self) -> int:
+        return sum(map(len, self.runs))
+
+    def sorted(self) -> list:
+        """Every number, sorted (the list is kept: do not change it)."""
+        runs = self.runs
+        while len(runs) > 1:
+            run = runs.pop()
+            runs[-1] += run
+            runs[-1].sort()
+        return runs[0] if runs else []
 
 
 def _ttl_step(st: list, t: float, r: tuple, rates: tuple) -> None:
