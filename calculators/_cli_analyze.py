@@ -113,7 +113,12 @@ def run(args: argparse.Namespace) -> int:
         if collecting:
             gc.enable()
         try:
-            return _write_report(args, analysis)
+            status = _write_report(args, analysis)
+            if getattr(args, "end_process", False):  # (the command itself: nothing is left to do)
+                sys.stdout.flush()  # (a failed write raises here and is reported as usual)
+                sys.stderr.flush()
+                os._exit(status)
+            return status
         finally:
             gc.unfreeze()
     finally:
