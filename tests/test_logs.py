@@ -557,3 +557,20 @@ def test_analyze_command_leaves_the_garbage_collector_as_it_found_it(capsys):
     finally:
         gc.enable()
     capsys.readouterr()
+
+
+def test_sorted_runs_keep_every_value_exactly():
+    """The percentiles' store (analysis._SortedRuns): batches arrive unsorted, values below 2**53 are kept as
+    floats (exactly those numbers), and one value above that turns every run back into integers."""
+    from calculators.logs.analysis import _SortedRuns
+
+    runs = _SortedRuns()
+    batches = [[5, 3, 9], [2**53 - 1, 0], [7] * 5, [1, 4]]
+    for b in batches:
+        runs.add(list(b))
+    everything = sorted(v for b in batches for v in b)
+    assert [int(v) for v in runs.sorted()] == everything and runs.as_float
+    assert runs.total == sum(everything)
+    runs.add([2**53 + 1, 6])  # (not a float exactly: integers from here on, the earlier values too)
+    assert not runs.as_float and all(type(v) is int for v in runs.sorted())
+    assert runs.sorted() == sorted(everything + [2**53 + 1, 6]) and runs.total == sum(everything) + 2**53 + 7

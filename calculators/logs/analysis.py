@@ -9,6 +9,7 @@ reconciliation with a cost report are methods of the analysis; the text renderin
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as _dt
 from decimal import ROUND_HALF_UP, Decimal
@@ -152,6 +153,10 @@ class Analysis:
         self._outs = _SortedRuns()  # the output tokens of every request
         self._reading = 0
         self._rate_groups: dict = {}  # (model id, rates, web rate, batch-eligible) -> records
+        #: per rate group, summed after each batch (_sum_groups): [records summed, tokens of each bucket and web
+        #: searches], and the output tokens of its requests (the output-cap what-if)
+        self._group_sums: dict = {}
+        self._group_outs: dict = {}
         self._names: dict = {}
         self._by_day: dict = {}
         self._by_session: dict = {}
@@ -326,6 +331,24 @@ class Analysis:
         self._sorted = False
         self._req_costs.add(req_costs)
         self._outs.add(outs)
+        self._sum_groups()
+
+    def _sum_groups(self) -> None:
+        """Add up the records each rate group received since the last call (so the report, which runs alone at
+        the end, finds the sums made while the logs were being read)."""
+        sums, group_outs = self._group_sums, self._group_outs
+        for key, recs in self._rate_groups.items():
+            s = sums.get(key)
+            if s is None:
+                s = sums[key] = [0, 0, 0, 0, 0, 0, 0]
+                group_outs[key] = _SortedRuns()
+            if s[0] == len(recs):
+                continue
+            new = recs[s[0]:]
+            for i, fld in enumerate((*TOKEN_FIELDS, F_WEB), 1):
+                s[i] += sum(map(itemgetter(fld), new))
+            s[0] = len(recs)
+            group_outs[key].add([r[F_OUT] for r in new if r[F_KIND] == "request"])
 
     # -- the report --------------------------------------------------------------------------------------------
     @exact
@@ -343,6 +366,7 @@ class Analysis:
         reading = self._reading
         eligible = 0  # token spend the batch what-if may move (not already batch, not fast mode)
         by_place: dict[str, list[int]] = {}  # "platform/endpoint" -> [femto-dollars, records]
+        self._sum_groups()
         for (mid, place, rates, web, can_batch), recs in self._rate_groups.items():
             bp = by_place.get(place)
             if bp is None:
@@ -352,8 +376,9 @@ class Analysis:
             if bm is None:
                 bm = by_model[mid] = {"name": names[mid], "records": 0, "t": [0] * 6, "f": [0] * 6}
             bm["records"] += len(recs)
-            for i, (fld, rate) in enumerate(zip((*TOKEN_FIELDS, F_WEB), (*rates, web), strict=True)):
-                n = sum(map(itemgetter(fld), recs))
+            sums = self._group_sums[(mid, place, rates, web, can_batch)]
+            for i, rate in enumerate((*rates, web)):
+                n = sums[i + 1]
                 bm["t"][i] += n
                 bm["f"][i] += n * rate
                 bp[0] += n * rate
@@ -413,7 +438,7 @@ class Analysis:
             "by_session": [{"session": s, **_money("total", usd(v[0])), "records": v[1], "first_day": v[2],
                             "last_day": v[3]}
                            for s, v in sorted(by_session.items(), key=lambda kv: (-kv[1][0], kv[0]))],
-            "per_turn": _turn_stats(requests),
+            "per_turn": _turn_stats(requests, self._req_costs.total),
             "cache": {
                 **_share_field("hit_rate", _ratio(tokens[3], prompt_all)),
                 "read_tokens": tokens[3], "prompt_tokens": prompt_all,
@@ -590,7 +615,7 @@ class Analysis:
             "wait; web searches are not discounted"]}
 
     def _request_outs(self) -> list:
-        """Output tokens of every request, sorted."""
+        """Output tokens of every request, sorted (read each back with ``int()``, see _SortedRuns)."""
         return self._outs.sorted()
 
     def _routing(self) -> dict:
@@ -600,7 +625,7 @@ class Analysis:
         except UnknownModelError as exc:
             raise PriceError(f"--route-to: {exc}", "route_to") from None
         outs = self._request_outs()
-        cutoff = _nearest_rank(outs, 50) if outs else 0
+        cutoff = int(_nearest_rank(outs, 50)) if outs else 0
         moving = [g for out, g in self._gains if out <= cutoff]
         saving, moved = sum(moving), len(moving)
         return {"lever": "routing", "_f": saving, "to": target.id, "requests": moved,
@@ -613,13 +638,16 @@ class Analysis:
 
     def _output_cap(self) -> dict:
         outs = self._request_outs()
-        cap = _nearest_rank(outs, 95) if outs else 0
+        cap = int(_nearest_rank(outs, 95)) if outs else 0
         saving = 0
         capped = 0
-        for r, _, _, rates, _, _, _ in self.priced:
-            if r[F_KIND] == "request" and r[F_OUT] > cap:
-                saving += (r[F_OUT] - cap) * rates[4]
-                capped += 1
+        self._sum_groups()
+        for key, runs in self._group_outs.items():  # (per rate group: one output price)
+            above = runs.sorted()
+            i = bisect.bisect_right(above, cap)
+            if i < len(above):
+                saving += (sum(map(int, above[i:])) - cap * (len(above) - i)) * key[2][4]
+                capped += len(above) - i
         return {"lever": "output_cap", "_f": saving, "cap_tokens": cap, "requests": capped, "assumptions": [
             f"max_tokens is set to the observed 95th percentile of output ({cap:,} tokens); longer answers "
             f"are cut there",
@@ -701,14 +729,29 @@ _first = itemgetter(0)
 class _SortedRuns:
     """Numbers that arrive in batches and are wanted sorted at the end (request costs and outputs, for the
     percentiles). Each batch is sorted as it arrives and merged with the runs before it that are not longer, so
-    most of the sorting is done while the logs are still being read, and the end merges a few runs."""
+    most of the sorting is done while the logs are still being read, and the end merges a few runs.
 
-    __slots__ = ("runs",)
+    Whole numbers below 2**53 are kept as floats, which are exactly those numbers and sort several times faster
+    than integers above 2**30 (femto-dollar costs are); a larger one turns every run back into integers. Read a
+    value back with ``int()``; ``total`` is the exact sum."""
+
+    __slots__ = ("as_float", "runs", "total")
 
     def __init__(self):
         self.runs: list[list] = []
+        self.total = 0
+        self.as_float = True
 
     def add(self, batch: list) -> None:
+        if not batch:
+            return
+        self.total += sum(batch)
+        if self.as_float:
+            if max(batch) < _FLOAT_EXACT and min(batch) > -_FLOAT_EXACT:
+                batch = list(map(float, batch))
+            else:
+                self.as_float = False
+                self.runs = [list(map(int, run)) for run in self.runs]
         batch.sort()
         runs = self.runs
         while runs and len(runs[-1]) <= len(batch):
@@ -716,8 +759,7 @@ class _SortedRuns:
             run += batch
             run.sort()  # (two sorted runs: one merge)
             batch = run
-        if batch:
-            runs.append(batch)
+        runs.append(batch)
 
     def __len__(self) -> int:
         return sum(map(len, self.runs))
@@ -730,6 +772,10 @@ class _SortedRuns:
             runs[-1] += run
             runs[-1].sort()
         return runs[0] if runs else []
+
+
+#: Every whole number of smaller magnitude is exactly a float.
+_FLOAT_EXACT = 2 ** 53
 
 
 def _ttl_step(st: list, t: float, r: tuple, rates: tuple) -> None:
@@ -775,13 +821,15 @@ def _nearest_rank(sorted_values: list, p: int):
     return sorted_values[k - 1]
 
 
-def _turn_stats(costs: list[int]) -> dict:
+def _turn_stats(costs: list, total: int) -> dict:
+    """Per-request cost figures from the sorted costs (each read back with ``int()``, see _SortedRuns) and their
+    exact ``total``."""
     if not costs:
         return {"requests": 0, "mean_usd": None, "mean_display": None, "p50_usd": None, "p50_display": None,
                 "p95_usd": None, "p95_display": None}
-    mean = (Decimal(sum(costs)) * FEMTO / len(costs)).quantize(Decimal("1e-12"), ROUND_HALF_UP)
-    return {"requests": len(costs), **_money("mean", mean), **_money("p50", usd(_nearest_rank(costs, 50))),
-            **_money("p95", usd(_nearest_rank(costs, 95)))}
+    mean = (Decimal(total) * FEMTO / len(costs)).quantize(Decimal("1e-12"), ROUND_HALF_UP)
+    return {"requests": len(costs), **_money("mean", mean), **_money("p50", usd(int(_nearest_rank(costs, 50)))),
+            **_money("p95", usd(int(_nearest_rank(costs, 95))))}
 
 
 def _ratio(part: int, whole: int) -> str | None:
