@@ -467,12 +467,12 @@ def analyze_paths(paths: list[str], options: Options, *, pricing: Pricing | None
 
 
 #: ``--engine auto`` picks DuckDB (when it is installed) from this many bytes of input on, or never when None.
-#: Measured side by side with bench/bench_logs.py on this 2-core machine (shared with other work): on generated
-#: Claude Code logs the DuckDB engine took 3.4 s and 1.7 CPU-s at 100 MB and 26.1 s and 14.1 CPU-s at 1 GB,
-#: against 1.1 s / 0.7 CPU-s and 12.0 s / 6.5 CPU-s for the standard-library engine with msgspec and its
-#: worker processes (ccusage 20.0.24: 1.3 s / 0.8 and 11.5 s / 6.7), and it held more memory (388 against
-#: 244 MB RSS at 1 GB); every report was identical. DuckDB does not pay here at any size, so ``auto`` keeps the
-#: standard-library engine and ``--engine duckdb`` is a choice.
+#: Measured side by side with bench/bench_logs.py on this 2-core machine (shared with other work; the fastest of
+#: five runs each, 2026-12-04): on generated Claude Code logs the DuckDB engine took 1.35 s and 1.5 CPU-s at 100 MB
+#: and 12.9 s and 14.3 CPU-s at 1 GB, against 0.47 s / 0.7 CPU-s and 3.46 s / 5.5 CPU-s for the standard-library
+#: engine with msgspec and its worker processes (ccusage 20.0.24: 0.49 s and 3.97 s), and it held more memory
+#: (425 against 241 MB PSS at 1 GB); every report was identical. DuckDB does not pay here at any size, so
+#: ``auto`` keeps the standard-library engine and ``--engine duckdb`` is a choice.
 DUCKDB_FROM_BYTES: int | None = None
 ENGINES = ("auto", "stdlib", "duckdb")
 

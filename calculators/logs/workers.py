@@ -4,11 +4,12 @@
 workers end with the process that started them, however it ends; a worker that dies, stops or falls silent
 ends the analysis with a one-line error instead of a hang.
 
-Kept for the standard-library engine because it was measured necessary: side by side (bench/bench_logs.py,
-2 shared cores), 1 GB of generated Claude Code logs took 12.0 s (6.5 CPU-s) with msgspec and these workers,
-17.0 s (12.0 CPU-s) with the standard library alone, and 26.1 s (14.1 CPU-s) with the DuckDB engine
-(:mod:`calculators.logs.engine_duckdb`, which reads in one process with DuckDB's own threads and never starts
-these workers). ``--engine auto`` therefore keeps this path.
+Kept for the standard-library engine because it was measured necessary (bench/bench_logs.py, 2 shared cores,
+1 GB of generated Claude Code logs, 2026-12-04, the fastest of five runs each): 3.46 s (5.5 CPU-s) with msgspec
+and these workers, 7.1 s (11.9 CPU-s) with the standard library alone and these workers, about 5.9 s in one
+process, and 12.9 s (14.3 CPU-s) with the DuckDB engine (:mod:`calculators.logs.engine_duckdb`, which reads in
+one process with DuckDB's own threads and never starts these workers). ``--engine auto`` therefore keeps this
+path.
 """
 
 from __future__ import annotations
