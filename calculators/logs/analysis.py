@@ -761,9 +761,6 @@ class _SortedRuns:
             batch = run
         runs.append(batch)
 
-    def __len__(self) -> int:
-        return sum(map(len, self.runs))
-
     def sorted(self) -> list:
         """Every number, sorted (the list is kept: do not change it)."""
         runs = self.runs

@@ -594,12 +594,9 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
             size = path.stat().st_size
             fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
             head = b""
-            if fmt is None and size >= 2 * PIECE:  # (a file read in one piece is opened by its worker only: a file
-                with open(path, "rb") as fh:  # that cannot be opened is reported from there)
-                    head = fh.read(SNIFF_BYTES)
-            elif size >= 2 * PIECE:
-                with open(path, "rb") as fh:
-                    head = fh.read(2)
+            if size >= 2 * PIECE:  # (a file read in one piece is opened by its worker only: a file that cannot be
+                with open(path, "rb") as fh:  # opened is reported from there)
+                    head = fh.read(SNIFF_BYTES if fmt is None else 2)
             packed = head[:2] == GZIP_MAGIC  # (read in one piece; the worker detects the format inside)
             if fmt is None and size >= 2 * PIECE and fi not in whole and not packed:  # big files are split,
                 fmt = sniff(head)  # unless they hold streams
