@@ -325,7 +325,15 @@ def test_an_unreadable_file_is_skipped_with_its_reason(tmp_path, monkeypatch, ca
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def deny_fd(path, *args, **kwargs):  # (a small file is read with os.open and os.read)
+        if str(path).endswith("two.jsonl"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(reader, "open", deny, raising=False)
+    monkeypatch.setattr(os, "open", deny_fd)
     rep = cli_json(capsys, root)
     assert rep["skipped"] == [{"path": str(root / "b" / "two.jsonl"), "reason": "cannot read: Permission denied"}]
     assert rep["records"] == 2 and rep["total_usd"] == "0.003"  # two files of $0.0015

