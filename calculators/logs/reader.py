@@ -55,7 +55,8 @@ def sniff(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         return "api"
-    first_line = text.split(b"\n", 1)[0]
+    nl = text.find(b"\n")
+    first_line = text if nl < 0 else text[:nl]  # (not split: that would copy the rest of the head too)
     stamp = TS_PREFIX.match(first_line)
     if stamp is not None and first_line[stamp.end():stamp.end() + 1] == b"{":  # a CloudWatch Logs export
         text = text[stamp.end():]
