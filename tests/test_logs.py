@@ -290,6 +290,36 @@ def test_parallel_and_single_process_agree(tmp_path, monkeypatch, method):
     assert Decimal(one["total_usd"]) == Decimal("0.02474") * 400  # each copy of sess-a costs $0.02474
 
 
+def test_workers_start_before_every_file_is_planned_and_agree(tmp_path, monkeypatch):
+    """With more than EARLY_BYTES to read, the workers get their first tasks before the rest of the files are
+    planned (in_workers' plan_rest); the report and the progress are those of one process reading everything."""
+    ts = "2026-11-02T10:00:00.000Z"
+    for i in range(30):  # Haiku 4.5, 1,000 input x $1/MTok + 100 output x $5/MTok = $0.0015 each
+        (tmp_path / f"s{i:02}.jsonl").write_text(_line(ts, f"m{i}", session=f"s{i}", input_tokens=1000,
+                                                       output_tokens=100) + "z" * 200 + "\n")
+    monkeypatch.setattr(reader, "PIECE", 64)
+    monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader, "EARLY_BYTES", 1000)  # about 3 files, then the workers start
+    calls: list = []
+    real = reader.in_workers
+
+    def watch(run_task, task_args, jobs, plan_rest=None):
+        calls.append((len(task_args), plan_rest is not None))
+        yield from real(run_task, task_args, jobs, plan_rest)
+        calls.append(len(task_args))
+
+    monkeypatch.setattr(reader, "in_workers", watch)
+    seen: list = []
+    two = logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2,
+                             progress=lambda done, total: seen.append((done, total))).report()
+    assert calls[0][1] and 0 < calls[0][0] < calls[1]  # a few tasks first, the rest added while they were read
+    one = logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=1).report()
+    assert two == one
+    assert two["records"] == 30 and Decimal(two["total_usd"]) == Decimal("0.0015") * 30
+    size = sum(f.stat().st_size for f in tmp_path.iterdir())
+    assert {total for _, total in seen} == {size} and seen[-1] == (size, size)
+
+
 def test_with_another_thread_running_the_workers_are_not_forked_and_agree(tmp_path, monkeypatch):
     """A caller with threads of its own (a web server, a notebook) gets workers started afresh, not forked from
     a process where another thread may hold a lock; the report is the same as the single-process one."""

@@ -37,6 +37,8 @@ BLOCK = 8 << 20
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 PIECE = 48 << 20
 MIN_PARALLEL_BYTES = 16 << 20  # below this, starting worker processes costs more than it saves
+#: With more than this to read, worker processes start once this much is planned (see _read_all); None: PIECE.
+EARLY_BYTES: int | None = None
 #: How much of a file's head tells the formats apart.
 SNIFF_BYTES = 1 << 14
 #: Formats read as one document (a report or a CSV), not line by line.
@@ -601,69 +603,112 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
     """Plan the pieces of every file, read them (in worker processes when it pays) and merge them into ``col``.
 
     Big files of JSON Lines are read in byte ranges, except those in ``whole``; a range that finds a
-    streaming event raises _ReadWhole (see analyze_paths)."""
+    streaming event raises _ReadWhole (see analyze_paths).
+
+    With several processes and more than EARLY_BYTES to read, the workers start as soon as the first EARLY_BYTES
+    of files are planned (three tasks each) and read those while this process plans the rest, so the planning of
+    thousands of files does not hold up the start."""
     pieces: list[tuple] = []  # (file index, piece index, args)
     parts: list[int] = []  # pieces per file
     first_skip = len(col.skipped)
     skip_order: dict[int, int] = {}  # id(an entry of col.skipped) -> its file index
-    for fi, path in enumerate(files):
-        name = names[fi] if names else str(path)
-        try:
-            size = path.stat().st_size
-            fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
-            head = b""
-            if size >= 2 * PIECE:  # (a file read in one piece is opened by its worker only: a file that cannot be
-                with open(path, "rb") as fh:  # opened is reported from there)
-                    head = fh.read(SNIFF_BYTES if fmt is None else 2)
-            packed = head[:2] == GZIP_MAGIC  # (read in one piece; the worker detects the format inside)
-            if fmt is None and size >= 2 * PIECE and fi not in whole and not packed:  # big files are split,
-                fmt = sniff(head)  # unless they hold streams
-                if fmt in ("claude-code", "api"):
-                    fmt = None
-        except OSError as exc:
-            col.files.append({"file": name, "format": None, "bytes": 0, "skipped": True})
-            col.skipped.append({"path": name, "reason": _os_reason(exc)})
-            skip_order[id(col.skipped[-1])] = fi
-            parts.append(0)
-            continue
-        col.files.append({"file": name, "format": fmt, "bytes": size})
-        split = (fmt is None or fmt in ("auto", "claude-code", "api", "bedrock")) and fi not in whole \
-            and not packed
-        n = -(-size // PIECE) if split and size >= 2 * PIECE else 1
-        bounds = _line_starts(path, size, n) if n > 1 else [0, size]
-        parts.append(len(bounds) - 1)
-        for k in range(len(bounds) - 1):
-            pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
-    # Group small pieces into tasks so many small files do not cost one task each: at most a quarter of PIECE,
-    # and small enough that each worker gets about eight (the last tasks then end close together).
-    total_bytes = sum(p[2][4] - p[2][3] for p in pieces)
-    task_bytes = min(PIECE // 4, max(1 << 20, total_bytes // (8 * max(1, jobs))))
-    tasks: list[list] = []
-    size_now = task_bytes
-    for piece in pieces:
-        if size_now >= task_bytes:
-            tasks.append([])
-            size_now = 0
-        tasks[-1].append(piece)
-        size_now += piece[2][4] - piece[2][3]
-    if jobs > 1 and len(tasks) > 1 and total_bytes > MIN_PARALLEL_BYTES:
-        results: Generator[list, None, None] = in_workers(_run_task, [[p[2] for p in t] for t in tasks], jobs)
+    at = 0  # the next file to plan
+
+    def plan(stop_bytes: int | None) -> None:
+        """Plan files from ``at`` on, until ``stop_bytes`` of them are planned (None: every file)."""
+        nonlocal at
+        planned = 0
+        while at < len(files) and (stop_bytes is None or planned < stop_bytes):
+            fi, path = at, files[at]
+            at += 1
+            name = names[fi] if names else str(path)
+            try:
+                size = path.stat().st_size
+                fmt = None if options.fmt == "auto" else options.fmt  # None: the worker detects it
+                head = b""
+                if size >= 2 * PIECE:  # (a file read in one piece is opened by its worker only: a file that
+                    with open(path, "rb") as fh:  # cannot be opened is reported from there)
+                        head = fh.read(SNIFF_BYTES if fmt is None else 2)
+                packed = head[:2] == GZIP_MAGIC  # (read in one piece; the worker detects the format inside)
+                if fmt is None and size >= 2 * PIECE and fi not in whole and not packed:  # big files are split,
+                    fmt = sniff(head)  # unless they hold streams
+                    if fmt in ("claude-code", "api"):
+                        fmt = None
+            except OSError as exc:
+                col.files.append({"file": name, "format": None, "bytes": 0, "skipped": True})
+                col.skipped.append({"path": name, "reason": _os_reason(exc)})
+                skip_order[id(col.skipped[-1])] = fi
+                parts.append(0)
+                continue
+            col.files.append({"file": name, "format": fmt, "bytes": size})
+            split = (fmt is None or fmt in ("auto", "claude-code", "api", "bedrock")) and fi not in whole \
+                and not packed
+            n = -(-size // PIECE) if split and size >= 2 * PIECE else 1
+            bounds = _line_starts(path, size, n) if n > 1 else [0, size]
+            parts.append(len(bounds) - 1)
+            for k in range(len(bounds) - 1):
+                pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
+            planned += size
+
+    def group(some: list[tuple], task_bytes: int) -> list[list]:
+        """Small pieces grouped into tasks of about ``task_bytes``, so many small files do not cost a task each."""
+        out: list[list] = []
+        size_now = task_bytes
+        for piece in some:
+            if size_now >= task_bytes:
+                out.append([])
+                size_now = 0
+            out[-1].append(piece)
+            size_now += piece[2][4] - piece[2][3]
+        return out
+
+    def task_size(total: int) -> int:
+        # at most a quarter of PIECE, and small enough that each worker gets about eight (the last tasks then
+        # end close together)
+        return min(PIECE // 4, max(1 << 20, total // (8 * max(1, jobs))))
+
+    total = [0]  # the bytes of every piece (known once every file is planned)
+    results: Generator[list, None, None]
+    early = PIECE if EARLY_BYTES is None else EARLY_BYTES
+    if jobs > 1:
+        plan(early)
+    if jobs > 1 and at < len(files):
+        # Early start: the first pieces go out in three tasks per worker; the rest are planned while the workers
+        # read them.
+        tasks = group(pieces, max(1 << 20, early // (3 * jobs)))
+        task_args = [[p[2] for p in t] for t in tasks]
+
+        def plan_rest() -> None:
+            first = len(pieces)
+            plan(None)
+            total[0] = sum(p[2][4] - p[2][3] for p in pieces)
+            more = group(pieces[first:], task_size(total[0]))
+            tasks.extend(more)
+            task_args.extend([p[2] for p in t] for t in more)
+
+        results = in_workers(_run_task, task_args, jobs, plan_rest)
     else:
-        results = (_run_task([p[2] for p in t]) for t in tasks)
+        plan(None)
+        total[0] = sum(p[2][4] - p[2][3] for p in pieces)
+        tasks = group(pieces, task_size(total[0]))
+        if jobs > 1 and len(tasks) > 1 and total[0] > MIN_PARALLEL_BYTES:
+            results = in_workers(_run_task, [[p[2] for p in t] for t in tasks], jobs)
+        else:
+            results = (_run_task([p[2] for p in t]) for t in tasks)
     try:
-        _merge(col, tasks, results, total_bytes, progress, fed, parts, skip_order)
+        _merge(col, tasks, results, total, progress, fed, parts, skip_order)
     finally:
         results.close()
     # the files that could not be read, in file order (whether that was found here or by a worker)
     col.skipped[first_skip:] = sorted(col.skipped[first_skip:], key=lambda e: skip_order.get(id(e), -1))
 
 
-
-def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None, parts=None,
+def _merge(col: Collector, tasks, results, total: list[int], progress, fed=None, parts=None,
            skip_order: dict | None = None) -> None:
     """Add each task's records in order (``fed`` is called after each task: the analysis sums them while the
-    workers read the next ones). ``parts`` is the number of pieces of each file: a piece of a file read in
-    several pieces that read a streaming event raises _ReadWhole."""
+    workers read the next ones). ``total`` holds the bytes of every piece (filled in by the time the first result
+    arrives). ``parts`` is the number of pieces of each file: a piece of a file read in several pieces that read a
+    streaming event raises _ReadWhole."""
     offsets: dict[int, int] = {}  # file index -> lines before the current piece
     done = 0
     for task, result in zip(tasks, results, strict=True):
@@ -697,5 +742,5 @@ def _merge(col: Collector, tasks, results, total_bytes: int, progress, fed=None,
         if fed is not None:
             fed()
         if progress:
-            progress(done, total_bytes)
+            progress(done, total[0])
 

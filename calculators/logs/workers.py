@@ -34,8 +34,13 @@ WORKER_TIMEOUT = 600.0
 _POLL_SECONDS = 0.5
 
 
-def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> Generator[list, None, None]:
+def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int,
+               plan_rest: Callable[[], None] | None = None) -> Generator[list, None, None]:
     """``run_task(task_args[i])`` for each i, in order, computed by up to ``jobs`` worker processes.
+
+    ``plan_rest``, when given, is called once the workers have their first tasks, and may add more to
+    ``task_args`` (the caller plans the rest of its work while the workers begin). Each task's arguments go to
+    its worker with its number.
 
     Each worker holds three tasks at a time, so none waits for the main process, which reads the results in its
     own thread (a multiprocessing.Pool spends about a CPU-second per GB of logs in its helper threads here,
@@ -57,9 +62,9 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> 
     except ValueError:
         pass
     try:
-        for _ in range(min(jobs, len(task_args))):
+        for _ in range(jobs if plan_rest is not None else min(jobs, len(task_args))):
             mine, theirs = ctx.Pipe()
-            proc = ctx.Process(target=_worker_loop, args=(theirs, run_task, task_args, prices.PREP, os.getpid(), method),
+            proc = ctx.Process(target=_worker_loop, args=(theirs, run_task, prices.PREP, os.getpid(), method),
                                daemon=True)
             proc.start()
             theirs.close()
@@ -68,10 +73,12 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> 
         for _, conn in workers * 3:  # three tasks in hand each: one being read, results of others on the way
             if given < len(task_args):
                 try:
-                    conn.send(given)
+                    conn.send((given, task_args[given]))
                 except OSError:
                     raise PriceError("a worker process reading the logs could not start", "path") from None
                 given += 1
+        if plan_rest is not None:
+            plan_rest()
         ready: dict = {}
         conns: list[Any] = [conn for _, conn in workers]
         heard = time.monotonic()
@@ -87,7 +94,7 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int) -> 
                     try:
                         i, ok, value = conn.recv()
                         if ok and given < len(task_args):
-                            conn.send(given)
+                            conn.send((given, task_args[given]))
                             given += 1
                     except (EOFError, OSError):
                         raise PriceError("a worker process reading the logs stopped unexpectedly (out of memory? "
@@ -181,8 +188,9 @@ def _watch_parent(parent: int, method: str) -> None:
     threading.Thread(target=watch, daemon=True, name="claude-cost-watch-parent").start()
 
 
-def _worker_loop(conn, run_task: Callable[[list], list], task_args: list, prep, parent: int | None = None, method: str = "fork") -> None:
-    """A worker process: read the tasks whose numbers arrive on ``conn``; send back (number, ok, result).
+def _worker_loop(conn, run_task: Callable[[list], list], prep, parent: int | None = None, method: str = "fork") -> None:
+    """A worker process: read the tasks that arrive on ``conn`` (number, arguments); send back (number, ok,
+    result).
 
     Results are pickled here and written by a second thread, so the worker reads its next task while the main
     process is still busy with an earlier result (a large result does not fit in the connection's buffer)."""
@@ -206,9 +214,10 @@ def _worker_loop(conn, run_task: Callable[[list], list], task_args: list, prep, 
     sender = threading.Thread(target=send, daemon=True)
     sender.start()
     try:
-        while (i := conn.recv()) is not None:
+        while (task := conn.recv()) is not None:
+            i, args = task
             try:
-                result: tuple = (i, True, run_task(task_args[i]))
+                result: tuple = (i, True, run_task(args))
             except Exception as exc:  # sent to the main process, which raises it
                 result = (i, False, exc)
             outbox.put(bytes(ForkingPickler.dumps(result)))
