@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--csv", metavar="FILE", help="write per-record costs to FILE ('-' = stdout)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="worker processes (default: the number of CPUs, at most 8; or $CLAUDE_COST_JOBS)")
+                        help="processes reading the logs: this one and N-1 workers (default: the number of CPUs, at most "
+                             "8; or $CLAUDE_COST_JOBS)")
     parser.add_argument("--engine", choices=ENGINES, default="auto",
                         help="what reads the logs: 'stdlib' (the standard-library reader, the reference), 'duckdb' "
                              "(DuckDB, from pip install 'claude-cost[fast]'), or 'auto' (default: the "

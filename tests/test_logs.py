@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -307,12 +308,27 @@ def test_workers_start_before_every_file_is_planned_and_agree(tmp_path, monkeypa
         calls.append((len(task_args), plan_rest is not None))
         yield from real(run_task, task_args, jobs, plan_rest)
         calls.append(len(task_args))
+        calls.append(sum(map(len, task_args)))  # pieces
 
     monkeypatch.setattr(reader, "in_workers", watch)
+    here, read_here = os.getpid(), []  # (what a worker process appends stays in that process)
+    real_read = reader._read_piece
+
+    def read(path, *args):
+        if os.getpid() == here:
+            read_here.append(path)
+        else:
+            sum(range(100_000))  # (a slower worker: this process surely finds no result waiting at times)
+        return real_read(path, *args)
+
+    monkeypatch.setattr(reader, "_read_piece", read)
+    monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")
     seen: list = []
     two = logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2,
                              progress=lambda done, total: seen.append((done, total))).report()
     assert calls[0][1] and 0 < calls[0][0] < calls[1]  # a few tasks first, the rest added while they were read
+    # this process read some pieces itself (workers.MAIN_READS), its one worker process the others
+    assert 0 < len(read_here) < calls[2]
     one = logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=1).report()
     assert two == one
     assert two["records"] == 30 and Decimal(two["total_usd"]) == Decimal("0.0015") * 30
@@ -537,6 +553,7 @@ def _read_four_logs_in_workers(tmp_path, monkeypatch, fail_on: str, fail) -> Non
 
     monkeypatch.setattr(reader, "_read_piece", read)
     monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")  # so the workers see the patched reader
+    monkeypatch.setattr(workers, "MAIN_READS", False)  # (every task in a worker process)
     monkeypatch.setattr(reader, "PIECE", 64)
     monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     logs.analyze_paths([str(tmp_path)], logs.Options(today=PINNED_TODAY), jobs=2)

@@ -549,6 +549,7 @@ def slow(*args):
     return real(*args)
 reader._read_piece = slow
 workers._start_method = lambda mp: "fork"
+workers.MAIN_READS = False
 reader.PIECE = 64
 reader.MIN_PARALLEL_BYTES = 0
 sys.exit(main(["analyze", sys.argv[1], "--jobs", "2", "--json"]))
@@ -624,6 +625,7 @@ def test_a_stopped_worker_ends_the_analysis_with_a_message(tmp_path, monkeypatch
 
     monkeypatch.setattr(reader, "_read_piece", read)
     monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")
+    monkeypatch.setattr(workers, "MAIN_READS", False)  # (every task in a worker process)
     monkeypatch.setattr(reader, "PIECE", 64)
     monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(workers, "STOPPED_SECONDS", 1.0)
@@ -649,6 +651,7 @@ def test_a_silent_worker_ends_the_analysis_after_the_timeout(tmp_path, monkeypat
 
     monkeypatch.setattr(reader, "_read_piece", hang)
     monkeypatch.setattr(workers, "_start_method", lambda mp: "fork")
+    monkeypatch.setattr(workers, "MAIN_READS", False)  # (every task in a worker process)
     monkeypatch.setattr(reader, "PIECE", 64)
     monkeypatch.setattr(reader, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setenv("CLAUDE_COST_WORKER_TIMEOUT", "1.5")

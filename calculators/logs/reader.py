@@ -675,7 +675,7 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
     if jobs > 1 and at < len(files):
         # Early start: the first pieces go out in three tasks per worker; the rest are planned while the workers
         # read them.
-        tasks = group(pieces, max(1 << 20, early // (3 * jobs)))
+        tasks = group(pieces, min(PIECE // 4, max(1 << 20, early // (3 * jobs))))
         task_args = [[p[2] for p in t] for t in tasks]
 
         def plan_rest() -> None:

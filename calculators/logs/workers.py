@@ -23,9 +23,12 @@ from typing import Any
 from ..errors import PriceError
 from . import prices
 
-__all__ = ["STOPPED_SECONDS", "WORKER_TIMEOUT", "in_workers"]
+__all__ = ["MAIN_READS", "STOPPED_SECONDS", "WORKER_TIMEOUT", "in_workers"]
 
 
+#: This process reads tasks too, between the results of its workers (measured quicker on 2 shared cores than
+#: one worker per core: see the module's docstring). Tests of what happens to a worker turn it off.
+MAIN_READS = True
 #: A worker process that has been stopped (SIGSTOP) this long ends the analysis with a message.
 STOPPED_SECONDS = 5.0
 #: No answer from any worker process for this long (while tasks are out) ends the analysis with a message
@@ -42,9 +45,10 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int,
     ``task_args`` (the caller plans the rest of its work while the workers begin). Each task's arguments go to
     its worker with its number.
 
-    Each worker holds three tasks at a time, so none waits for the main process, which reads the results in its
-    own thread (a multiprocessing.Pool spends about a CPU-second per GB of logs in its helper threads here,
-    taking turns with the main thread that sums the records).
+    This process is one of the ``jobs`` (with MAIN_READS): it starts ``jobs - 1`` workers and, whenever no
+    result is waiting, runs the next task itself. Each worker holds three tasks at a time, so it does not wait
+    while this process reads a task or sums the records the caller was given. (A multiprocessing.Pool spends
+    about a CPU-second per GB of logs in its helper threads here, taking turns with the thread that sums.)
 
     Workers end with this process, however it ends (see _watch_parent). A worker that dies, or stops (SIGSTOP)
     for STOPPED_SECONDS, or a silence of WORKER_TIMEOUT, ends the analysis with a one-line error (and the
@@ -62,7 +66,8 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int,
     except ValueError:
         pass
     try:
-        for _ in range(jobs if plan_rest is not None else min(jobs, len(task_args))):
+        n = max(1, jobs - 1) if MAIN_READS else jobs  # worker processes
+        for _ in range(n if plan_rest is not None else min(n, len(task_args))):
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=_worker_loop, args=(theirs, run_task, prices.PREP, os.getpid(), method),
                                daemon=True)
@@ -85,6 +90,10 @@ def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int,
         stopped: dict[int, float] = {}
         for want in range(len(task_args)):
             while want not in ready:
+                if MAIN_READS and given < len(task_args) and not wait(conns, timeout=0):
+                    ready[given] = run_task(task_args[given])  # no result is waiting: read the next task here
+                    given += 1
+                    continue
                 got: list[Any] = wait(conns, timeout=_POLL_SECONDS)
                 if not got:
                     _check_workers(workers, stopped, heard, timeout)
