@@ -650,16 +650,22 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
                 pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
             planned += size
 
-    def group(some: list[tuple], task_bytes: int) -> list[list]:
-        """Small pieces grouped into tasks of about ``task_bytes``, so many small files do not cost a task each."""
+    def group(some: list[tuple], task_bytes: int, tail: bool = False) -> list[list]:
+        """Small pieces grouped into tasks of about ``task_bytes``, so many small files do not cost a task each.
+        With ``tail``, the last tasks (the three each worker holds at the end) are a quarter of that size, so the
+        processes run out of work at about the same time."""
         out: list[list] = []
         size_now = task_bytes
+        left = sum(p[2][4] - p[2][3] for p in some)
+        end = 3 * jobs * task_bytes if tail else 0
         for piece in some:
-            if size_now >= task_bytes:
+            if size_now >= (task_bytes if left > end else task_bytes // 4):
                 out.append([])
                 size_now = 0
             out[-1].append(piece)
-            size_now += piece[2][4] - piece[2][3]
+            size = piece[2][4] - piece[2][3]
+            size_now += size
+            left -= size
         return out
 
     def task_size(total: int) -> int:
@@ -682,7 +688,7 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
             first = len(pieces)
             plan(None)
             total[0] = sum(p[2][4] - p[2][3] for p in pieces)
-            more = group(pieces[first:], task_size(total[0]))
+            more = group(pieces[first:], task_size(total[0]), tail=True)
             tasks.extend(more)
             task_args.extend([p[2] for p in t] for t in more)
 
