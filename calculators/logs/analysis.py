@@ -13,6 +13,7 @@ import bisect
 import csv
 import datetime as _dt
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress
 from operator import itemgetter
 
 from ..cost import BUCKETS, PriceError, parse_at
@@ -626,7 +627,8 @@ class Analysis:
             raise PriceError(f"--route-to: {exc}", "route_to") from None
         outs = self._request_outs()
         cutoff = int(_nearest_rank(outs, 50)) if outs else 0
-        moving = [g for out, g in self._gains if out <= cutoff]
+        gains = self._gains  # (output tokens, saving) of each request that would cost less there
+        moving = list(compress(map(itemgetter(1), gains), map(cutoff.__ge__, map(itemgetter(0), gains))))
         saving, moved = sum(moving), len(moving)
         return {"lever": "routing", "_f": saving, "to": target.id, "requests": moved,
                 "output_cutoff_tokens": cutoff, "assumptions": [
