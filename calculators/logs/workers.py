@@ -1,15 +1,18 @@
 """The worker processes that read big inputs in parallel (CPython only; Pyodide reads in one process).
 
-:func:`in_workers` hands numbered tasks to up to ``jobs`` processes and yields their results in order. The
-workers end with the process that started them, however it ends; a worker that dies, stops or falls silent
-ends the analysis with a one-line error instead of a hang.
+:func:`in_workers` hands numbered tasks to ``jobs - 1`` worker processes and reads tasks itself whenever no
+result is waiting (MAIN_READS), and yields the results in order. The workers end with the process that started
+them, however it ends; a worker that dies, stops or falls silent ends the analysis with a one-line error instead
+of a hang.
 
-Kept for the standard-library engine because it was measured necessary (bench/bench_logs.py, 2 shared cores,
-1 GB of generated Claude Code logs, 2026-12-04, the fastest of five runs each): 3.46 s (5.5 CPU-s) with msgspec
-and these workers, 7.1 s (11.9 CPU-s) with the standard library alone and these workers, about 5.9 s in one
-process, and 12.9 s (14.3 CPU-s) with the DuckDB engine (:mod:`calculators.logs.engine_duckdb`, which reads in
-one process with DuckDB's own threads and never starts these workers). ``--engine auto`` therefore keeps this
-path.
+Kept for the standard-library engine because it was measured necessary (2 shared cores, 1 GB of generated Claude
+Code logs, 2026-12-04, runs taking turns): this process and one worker took 5.4 to 5.7 s where one process alone
+took 8.0 to 9.1 s in the same minutes (the host was slow then; on a quieter host the pair takes about 3.1 s).
+Reading in this process too, instead of starting one worker per core, was about 10% quicker (3.85 to 4.51 s against
+4.65 to 5.14 s, taking turns): its share of the records is never pickled, and two cores do not carry three busy
+processes. The DuckDB engine (:mod:`calculators.logs.engine_duckdb`, which reads in one process with DuckDB's own
+threads and never starts these workers) took 12.9 s in an earlier run that day. ``--engine auto`` therefore keeps
+this path.
 """
 
 from __future__ import annotations
