@@ -8,8 +8,8 @@ it the chunks the page sends (:mod:`calculators.logs.session`).
 
 from __future__ import annotations
 
-import contextlib
 import gc
+import io
 import os
 import shutil
 import stat
@@ -179,24 +179,21 @@ def _os_reason(exc: OSError) -> str:
 
 def _read_piece_or_fail(path: str, name: str, fmt: str | None, start: int, end: int, model: str | None,
                         fast: bool) -> tuple:
-    whole = None  # a small file read in one piece: its bytes, taken with one read
-    if start == 0 and end <= BLOCK:  # (a third less time than a buffered file object here: most files are small)
+    # A small file read in one piece is taken with one os.read (a third less time than a buffered file object
+    # here, and most files are small) and read from memory: BytesIO hands the whole bytes back without a copy.
+    opened: Any
+    if start == 0 and end <= BLOCK:
         fd = os.open(path, _READ_FLAGS)
         try:
-            whole = os.read(fd, end) if end else b""
+            opened = io.BytesIO(os.read(fd, end) if end else b"")
         finally:
             os.close(fd)
-        if whole[:2] == GZIP_MAGIC:
-            whole = None  # (read as gzip below)
-    opened: Any = open(path, "rb") if whole is None else contextlib.nullcontext()
+    else:
+        opened = open(path, "rb")
     with opened as fh:
-        if whole is None:
-            packed = fh.read(2) == GZIP_MAGIC  # (a gzip file is one piece: start 0, end its size)
-            fh.seek(0 if packed else start)
-            blocks = _gunzip(fh) if packed else _blocks(fh, end - start)
-        else:
-            packed = False
-            blocks = iter((whole,) if whole else ())
+        packed = fh.read(2) == GZIP_MAGIC  # (a gzip file is one piece: start 0, end its size)
+        fh.seek(0 if packed else start)
+        blocks = _gunzip(fh) if packed else _blocks(fh, end - start)
         reader: ChunkReader | None = None
         out: list = []
         try:
@@ -613,12 +610,12 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
     first_skip = len(col.skipped)
     skip_order: dict[int, int] = {}  # id(an entry of col.skipped) -> its file index
     at = 0  # the next file to plan
+    total = [0]  # the bytes of every piece planned (all of them once every file is planned)
 
     def plan(stop_bytes: int | None) -> None:
-        """Plan files from ``at`` on, until ``stop_bytes`` of them are planned (None: every file)."""
+        """Plan files from ``at`` on, until ``stop_bytes`` are planned in all (None: every file)."""
         nonlocal at
-        planned = 0
-        while at < len(files) and (stop_bytes is None or planned < stop_bytes):
+        while at < len(files) and (stop_bytes is None or total[0] < stop_bytes):
             fi, path = at, files[at]
             at += 1
             name = names[fi] if names else str(path)
@@ -648,7 +645,7 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
             parts.append(len(bounds) - 1)
             for k in range(len(bounds) - 1):
                 pieces.append((fi, k, (str(path), name, fmt, bounds[k], bounds[k + 1], options.model, fast)))
-            planned += size
+            total[0] += size
 
     def group(some: list[tuple], task_bytes: int, tail: bool = False) -> list[list]:
         """Small pieces grouped into tasks of about ``task_bytes``, so many small files do not cost a task each.
@@ -668,12 +665,10 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
             left -= size
         return out
 
-    def task_size(total: int) -> int:
-        # at most a quarter of PIECE, and small enough that each worker gets about eight (the last tasks then
-        # end close together)
-        return min(PIECE // 4, max(1 << 20, total // (8 * max(1, jobs))))
+    def task_size(size: int, each: int) -> int:
+        """Tasks of ``size`` bytes in all, about ``each`` per process: at least 1 MB, at most a quarter of PIECE."""
+        return min(PIECE // 4, max(1 << 20, size // (each * max(1, jobs))))
 
-    total = [0]  # the bytes of every piece (known once every file is planned)
     results: Generator[list, None, None]
     early = PIECE if EARLY_BYTES is None else EARLY_BYTES
     if jobs > 1:
@@ -681,22 +676,21 @@ def _read_all(files: list[Path], col: Collector, options: Options, jobs: int, fa
     if jobs > 1 and at < len(files):
         # Early start: the first pieces go out in three tasks per worker; the rest are planned while the workers
         # read them.
-        tasks = group(pieces, min(PIECE // 4, max(1 << 20, early // (3 * jobs))))
+        tasks = group(pieces, task_size(early, 3))
         task_args = [[p[2] for p in t] for t in tasks]
 
         def plan_rest() -> None:
             first = len(pieces)
             plan(None)
-            total[0] = sum(p[2][4] - p[2][3] for p in pieces)
-            more = group(pieces[first:], task_size(total[0]), tail=True)
+            # about eight tasks per process, so the last tasks end close together
+            more = group(pieces[first:], task_size(total[0], 8), tail=True)
             tasks.extend(more)
             task_args.extend([p[2] for p in t] for t in more)
 
         results = in_workers(_run_task, task_args, jobs, plan_rest)
     else:
         plan(None)
-        total[0] = sum(p[2][4] - p[2][3] for p in pieces)
-        tasks = group(pieces, task_size(total[0]))
+        tasks = group(pieces, task_size(total[0], 8))
         if jobs > 1 and len(tasks) > 1 and total[0] > MIN_PARALLEL_BYTES:
             results = in_workers(_run_task, [[p[2] for p in t] for t in tasks], jobs)
         else:

@@ -42,7 +42,8 @@ _POLL_SECONDS = 0.5
 
 def in_workers(run_task: Callable[[list], list], task_args: list, jobs: int,
                plan_rest: Callable[[], None] | None = None) -> Generator[list, None, None]:
-    """``run_task(task_args[i])`` for each i, in order, computed by up to ``jobs`` worker processes.
+    """``run_task(task_args[i])`` for each i, in order, computed by up to ``jobs`` processes: this one and its
+    workers (all ``jobs`` are workers when MAIN_READS is off).
 
     ``plan_rest``, when given, is called once the workers have their first tasks, and may add more to
     ``task_args`` (the caller plans the rest of its work while the workers begin). Each task's arguments go to
