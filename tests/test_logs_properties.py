@@ -365,6 +365,38 @@ def test_quick_timestamp_reading_matches_datetime(ts):
         assert day == __import__("datetime").datetime.fromtimestamp(ref, __import__("datetime").UTC).date().isoformat()
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_stamp, st.text(max_size=26),
+                 st.tuples(_stamp, st.integers(0, 23), st.characters()).map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:])))
+def test_stamped_records_carry_the_epoch_of_their_timestamp(ts):
+    """stamped() reads Claude Code's usual timestamp layout by a shortcut once its day is known: each record gets
+    exactly epoch(ts) (the first record of a day takes the long way, the second the shortcut)."""
+    from calculators.logs.prices import Pricer, router_for
+    from calculators.logs.records import F_EPOCH, make_record
+    from calculators.pricing import load_pricing
+
+    pricing = load_pricing()
+    uv = (100, 0, 0, 0, 10, 0, False, "global", False, None)  # (in, w5, w1, read, out, web, batch, geo, fast, tier)
+    rec = make_record("f.jsonl", 1, ts, "claude-haiku-4-5", uv, "s", None, False, None, "request", 0)
+    was = logs_prices.PREP
+    day = PINNED_TODAY.isoformat()
+    logs_prices.PREP = (Pricer(pricing), day, router_for(pricing, "haiku", day))
+    try:
+        got = logs_prices.stamped([rec, rec])
+    finally:
+        logs_prices.PREP = was
+    assert [r[F_EPOCH] for r in got] == [logs_prices.epoch(ts)] * 2
+
+
+def test_report_rows_are_encoded_as_json_dumps_encodes_them():
+    from calculators.logs.report import _row_encoder
+
+    rows = [{"session": "caf\u00e9 \u2603 \U0001f600", "n": 2 ** 70, "x": 1.5e-7, "ok": True, "none": None,
+             "list": [1, "a\"b\\c\n"], "nested": {"k": [{}]}}, [], "plain", 12]
+    encode = _row_encoder()
+    assert [encode(r) for r in rows] == [json.dumps(r) for r in rows]
+
+
 def test_impossible_dates_are_undated_not_a_crash(tmp_path):
     f = tmp_path / "t.jsonl"
     line = {"type": "assistant", "requestId": "r", "sessionId": "s", "timestamp": "2026-13-45T00:00:00Z",

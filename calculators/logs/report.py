@@ -13,15 +13,34 @@ from .records import exact
 __all__ = ["json_text", "render_text", "safe"]
 
 
+def _row_encoder():
+    """``json.dumps`` for the rows of a long list, by one C encoder made once (json.dumps makes one per call: half
+    the time of 12,000 rows), when the standard library has its C encoder; else json.dumps itself."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    # json.dumps's defaults: ASCII output, ", " and ": ", no indent, no sorting, NaN allowed (never met: money is
+    # strings); no cycle check, as a row holds none
+    try:
+        enc = make(None, json.JSONEncoder().default, encoder.encode_basestring_ascii, None, ": ", ", ", False, False,
+                   True)
+    except TypeError:  # (a Python whose C encoder takes other arguments)
+        return json.dumps
+    return lambda row: "".join(enc(row, 0))
+
+
 def json_text(rep: dict) -> str:
     """The report as indented JSON, with each row of a long list (days, sessions) on one line of its own.
 
     (Shorter to read than ``json.dumps(indent=2)`` for a report of thousands of sessions, and written by the
     standard library's C encoder: about 4 times quicker for a large report.)"""
     parts = []
+    row = _row_encoder()
     for key, value in rep.items():
         if isinstance(value, list) and len(value) > 8:
-            text = "[\n    " + ",\n    ".join(map(json.dumps, value)) + "\n  ]"
+            text = "[\n    " + ",\n    ".join(map(row, value)) + "\n  ]"
         else:
             text = json.dumps(value, indent=2).replace("\n", "\n  ")
         parts.append(f"  {json.dumps(key)}: {text}")
