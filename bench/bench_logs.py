@@ -9,10 +9,14 @@ For each size (MB), logs are generated once by bench/gen_claude_code_logs.py (ke
 Each tool runs as a subprocess, the two taking turns ``--repeat`` times (so a busy machine weighs on both
 alike); for each, the fastest run's wall time, MB/s (input bytes / wall seconds), CPU seconds (user + system,
 all worker processes included) and peak memory are printed, with every run's wall time, the median, and the ratio
-of each pair of runs; the load average before and after is printed with the figures. Memory is sampled from
-/proc every 20 ms over the whole process tree (main process plus workers): ``peak_pss_mb`` counts each page
-once (forked processes share pages), which is what the machine has to hold; ``peak_rss_mb`` adds up every
-process's resident set (shared pages counted in each); the largest single process is reported too.
+of each pair of runs; the load average before and after is printed with the figures.
+
+Memory comes from one more run of each tool, made after the timed ones: it is sampled from /proc every 20 ms over
+the whole process tree (main process plus workers). ``peak_pss_mb`` counts each page once (forked processes share
+pages), which is what the machine has to hold; ``peak_rss_mb`` adds up every process's resident set (shared pages
+counted in each); the largest single process is reported too. The timed runs are not sampled: reading every
+process's /proc files and the tree's smaps_rollup 50 times a second took CPU from the tool being timed (on this
+2-core machine it added about 0.4 s to a 1 GB run of either tool, 2026-12-04).
 
 ccusage (npm, the native Rust build) is installed into .cache/ccusage on first use with its own package.json,
 so the repository's package.json is never touched. Both tools are cross-checked on token totals after
@@ -113,8 +117,13 @@ def _tree_memory(root: int) -> tuple[int, int, int | None]:
     return sum(values), max(values, default=0), (None if None in pss else sum(pss))
 
 
-def measure(cmd: list[str], env: dict | None = None) -> dict:
-    """Run ``cmd``; wall seconds, CPU seconds (user + system, workers included) and peak memory."""
+#: The fields measure() fills only when it samples memory.
+MEMORY_FIELDS = ("peak_pss_mb", "peak_rss_mb", "peak_rss_mb_largest_process")
+
+
+def measure(cmd: list[str], env: dict | None = None, memory: bool = False) -> dict:
+    """Run ``cmd``; wall seconds, CPU seconds (user + system, workers included) and, with ``memory``, peak memory
+    (the sampling costs the command CPU time: a timed run is not sampled)."""
     import tempfile
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -132,22 +141,32 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
                 done.wait(0.02)
 
         t = threading.Thread(target=sample, daemon=True)
-        t.start()
+        if memory:
+            t.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         done.set()
-        t.join()
+        if memory:
+            t.join()
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {stderr.decode()[-500:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "cores_used": round(cpu / seconds, 2),
-            "peak_pss_mb": round(peak[2] / 1024, 1), "peak_rss_mb": round(peak[0] / 1024, 1),
-            "peak_rss_mb_largest_process": round(peak[1] / 1024, 1),
-            "stdout": stdout}
+    got = {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "cores_used": round(cpu / seconds, 2),
+           "stdout": stdout}
+    if memory:
+        got.update(zip(MEMORY_FIELDS, (round(peak[2] / 1024, 1), round(peak[0] / 1024, 1),
+                                       round(peak[1] / 1024, 1)), strict=True))
+    return got
+
+
+def _with_memory(summary: dict, cmd: list[str], env: dict | None = None) -> dict:
+    """``summary`` with the peak memory of one more run of ``cmd``, sampled (and that run's wall seconds)."""
+    mem = measure(cmd, env=env, memory=True)
+    return {**summary, **{k: mem[k] for k in MEMORY_FIELDS}, "memory_run_seconds": mem["seconds"]}
 
 
 def _parser_label() -> str:
@@ -189,15 +208,18 @@ def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int, engines: li
     runs: dict[str, list[dict]] = {e: [] for e in engines}
     cc_runs: list[dict] = []
     env = {**os.environ, "CLAUDE_CONFIG_DIR": str(folder)}
+    def ours_cmd(engine: str) -> list[str]:
+        return [sys.executable, "-m", "calculators", "analyze", str(folder), "--json", "--engine", engine]
+
+    cc_cmd = [str(ccusage), "daily", "--json", "--offline"]
     for _ in range(repeat):
         for engine in engines:
-            runs[engine].append(measure([sys.executable, "-m", "calculators", "analyze", str(folder), "--json",
-                                         "--engine", engine]))
+            runs[engine].append(measure(ours_cmd(engine)))
         if ccusage:
-            cc_runs.append(measure([str(ccusage), "daily", "--json", "--offline"], env=env))
+            cc_runs.append(measure(cc_cmd, env=env))
     reports = {}
     for engine in engines:
-        ours = _summary(runs[engine])
+        ours = _with_memory(_summary(runs[engine]), ours_cmd(engine))
         rep = json.loads(ours.pop("stdout"))
         reports[engine] = rep
         tokens = {k: sum(m[k] for m in rep["by_model"].values())
@@ -208,8 +230,7 @@ def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int, engines: li
                      "mb_per_s": round(size / 1e6 / ours["seconds"], 1), "records": rep["records"],
                      "records_equal_generated_requests": rep["records"] == stats["requests"],
                      "total_usd": rep["total_usd"], "tokens": tokens})
-    pure = measure([sys.executable, "-m", "calculators", "analyze", str(folder), "--json", "--engine", "stdlib"],
-                   env={**os.environ, "CLAUDE_COST_PURE_PYTHON": "1"})
+    pure = measure(ours_cmd("stdlib"), env={**os.environ, "CLAUDE_COST_PURE_PYTHON": "1"}, memory=True)
     pure_rep = json.loads(pure.pop("stdout"))
     rows.append({"tool": "claude-cost analyze (standard library only)", "size_mb": round(size / 1e6, 1), **pure,
                  "mb_per_s": round(size / 1e6 / pure["seconds"], 1), "total_usd": pure_rep["total_usd"],
@@ -220,7 +241,7 @@ def run_size(data: Path, mb: int, ccusage: Path | None, repeat: int, engines: li
                    for r in rest)
         rows.append({"comparison": f"{mb} MB", "engines_give_identical_reports": same})
     if ccusage:
-        cc = _summary(cc_runs)
+        cc = _with_memory(_summary(cc_runs), cc_cmd, env)
         totals = json.loads(cc.pop("stdout"))["totals"]
         cc_tokens = {"input": totals["inputTokens"], "cache_write": totals["cacheCreationTokens"],
                      "cache_read": totals["cacheReadTokens"], "output": totals["outputTokens"]}
