@@ -539,6 +539,18 @@ def test_log_files_are_found_in_pathlib_order(tmp_path):
     assert len(want) == 11  # all but notes.txt, a/.jsonl (no suffix) and what sits behind the link folder
 
 
+def test_the_analysers_file_list_names_files_as_pathlib_does(tmp_path, monkeypatch):
+    """The analyser keeps its file list as strings (reader._expand); each is the path pathlib would print, so file
+    names in reports do not depend on how the folder was typed ("." and "./" name "x.jsonl", not "./x.jsonl")."""
+    for rel in ("x.jsonl", "a/y.jsonl", "a/b/z.csv"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("{}\n")
+    monkeypatch.chdir(tmp_path)
+    for given in (["."], ["./"], ["a"], ["./a/"], ["a//b"], ["x.jsonl", "./a/y.jsonl"], [str(tmp_path)]):
+        assert reader._expand(given) == [str(p) for p in reader.expand_paths(given)], given
+    assert reader._expand(["."]) == ["a/b/z.csv", "a/y.jsonl", "x.jsonl"]
+
+
 def _read_four_logs_in_workers(tmp_path, monkeypatch, fail_on: str, fail) -> None:
     """Analyse four small session logs, one task each in worker processes; reading ``fail_on`` calls ``fail``."""
     for i in range(4):

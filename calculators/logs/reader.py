@@ -371,6 +371,8 @@ def _find_logs(root: Path, skipped: list | None = None) -> list[str]:
             except OSError as exc:
                 skip({"path": e.path, "reason": _os_reason(exc)})
     found.sort()
+    if str(root) == ".":  # (os.scandir(".") names "./x"; the path of Path("./x") is "x")
+        return [path[2:] for _, path in found]
     return [path for _, path in found]
 
 
