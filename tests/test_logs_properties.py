@@ -369,8 +369,8 @@ def test_quick_timestamp_reading_matches_datetime(ts):
 @given(st.one_of(_stamp, st.text(max_size=26),
                  st.tuples(_stamp, st.integers(0, 23), st.characters()).map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:])))
 def test_stamped_records_carry_the_epoch_of_their_timestamp(ts):
-    """stamped() reads Claude Code's usual timestamp layout by a shortcut once its day is known: each record gets
-    exactly epoch(ts) (the first record of a day takes the long way, the second the shortcut)."""
+    """Each record stamped() returns carries exactly epoch(ts), the first of its day (day not yet cached) and the
+    next (cached) alike."""
     from calculators.logs.prices import Pricer, router_for
     from calculators.logs.records import F_EPOCH, make_record
     from calculators.pricing import load_pricing
